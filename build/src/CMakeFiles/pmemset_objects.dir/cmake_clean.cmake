@@ -1,0 +1,43 @@
+file(REMOVE_RECURSE
+  "CMakeFiles/pmemset_objects.dir/alloc.c.o"
+  "CMakeFiles/pmemset_objects.dir/alloc.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/badblock.c.o"
+  "CMakeFiles/pmemset_objects.dir/badblock.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/config.c.o"
+  "CMakeFiles/pmemset_objects.dir/config.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/core_view.c.o"
+  "CMakeFiles/pmemset_objects.dir/core_view.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/data.c.o"
+  "CMakeFiles/pmemset_objects.dir/data.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/error.c.o"
+  "CMakeFiles/pmemset_objects.dir/error.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/event.c.o"
+  "CMakeFiles/pmemset_objects.dir/event.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/log.c.o"
+  "CMakeFiles/pmemset_objects.dir/log.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/map.c.o"
+  "CMakeFiles/pmemset_objects.dir/map.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/map_config.c.o"
+  "CMakeFiles/pmemset_objects.dir/map_config.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/part_index.c.o"
+  "CMakeFiles/pmemset_objects.dir/part_index.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/part_map.c.o"
+  "CMakeFiles/pmemset_objects.dir/part_map.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/registry.c.o"
+  "CMakeFiles/pmemset_objects.dir/registry.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/remove.c.o"
+  "CMakeFiles/pmemset_objects.dir/remove.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/reservation.c.o"
+  "CMakeFiles/pmemset_objects.dir/reservation.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/sds.c.o"
+  "CMakeFiles/pmemset_objects.dir/sds.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/set.c.o"
+  "CMakeFiles/pmemset_objects.dir/set.c.o.d"
+  "CMakeFiles/pmemset_objects.dir/source.c.o"
+  "CMakeFiles/pmemset_objects.dir/source.c.o.d"
+)
+
+# Per-language clean rules from dependency scanning.
+foreach(lang C)
+  include(CMakeFiles/pmemset_objects.dir/cmake_clean_${lang}.cmake OPTIONAL)
+endforeach()

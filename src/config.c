@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * config.c -- pmemset_config_*: the settings a set is created with.
+ */
+#include <errno.h>
+
+#include "alloc.h"
+#include "config.h"
+#include "error.h"
+#include "log.h"
+
+const char *
+granularity_name(enum pmem2_granularity g)
+{
+	switch (g) {
+	case PMEM2_GRANULARITY_BYTE:
+		return "BYTE";
+	case PMEM2_GRANULARITY_CACHE_LINE:
+		return "CACHE_LINE";
+	case PMEM2_GRANULARITY_PAGE:
+		return "PAGE";
+	default:
+		return "invalid";
+	}
+}
+
+int
+pmemset_config_new(struct pmemset_config **cfg)
+{
+	err_clear();
+	if (cfg == NULL)
+		return ERR_NULL_ARG("cfg");
+	*cfg = NULL;
+	struct pmemset_config *c = mem_zalloc(sizeof(*c));
+	if (c == NULL)
+		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
+				"pmemset_config_new: out of memory");
+	c->acceptable_states = DEFAULT_ACCEPTABLE_STATES;
+	*cfg = c;
+	return 0;
+}
+
+int
+pmemset_config_delete(struct pmemset_config **cfg)
+{
+	err_clear();
+	if (cfg == NULL)
+		return ERR_NULL_ARG("cfg");
+	mem_free(*cfg);
+	*cfg = NULL;
+	return 0;
+}
+
+int
+pmemset_config_set_required_store_granularity(struct pmemset_config *cfg,
+		enum pmem2_granularity g)
+{
+	err_clear();
+	if (cfg == NULL)
+		return ERR_NULL_ARG("cfg");
+	if ((unsigned)g > (unsigned)PMEM2_GRANULARITY_PAGE)
+		return err_set(PMEMSET_E_GRANULARITY_NOT_SUPPORTED,
+			"pmemset_config_set_required_store_granularity: "
+			"invalid granularity value %d", (int)g);
+	cfg->granularity = g;
+	cfg->granularity_set = true;
+	return 0;
+}
+
+void
+pmemset_config_set_reservation(struct pmemset_config *cfg,
+		struct pmem2_vm_reservation *rsv)
+{
+	err_clear();
+	if (cfg == NULL) {
+		ERR_NULL_ARG("cfg");
+		return;
+	}
+	cfg->reservation = rsv;
+}
+
+int
+pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
+		uint64_t states)
+{
+	err_clear();
+	if (cfg == NULL)
+		return ERR_NULL_ARG("cfg");
+	if (states & ~ALL_PART_STATES)
+		return err_set(PMEMSET_E_INVALID_PART_STATES,
+			"pmemset_config_set_acceptable_states: unknown state "
+			"bits 0x%llx", (unsigned long long)(states & ~ALL_PART_STATES));
+	cfg->acceptable_states = states;
+	return 0;
+}
+
+void
+pmemset_config_set_event_callback(struct pmemset_config *cfg,
+		pmemset_event_callback *callback, void *arg)
+{
+	err_clear();
+	if (cfg == NULL) {
+		ERR_NULL_ARG("cfg");
+		return;
+	}
+	cfg->callback = callback;
+	cfg->callback_arg = arg;
+}

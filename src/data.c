@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * data.c -- the data path: persist, flush, drain, memcpy, memmove, memset
+ * and deep flush.
+ *
+ * The fast path is one test of the set's hook word and one indirect call to
+ * the libpmem2 function chosen when the first part was mapped. Everything
+ * else (empty set, events, range checks, counters) lives behind the hook
+ * word in the out-of-line slow paths. No lock, no allocation, and the error
+ * message is touched only on failure.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "error.h"
+#include "event.h"
+#include "part_map.h"
+#include "set.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define COLD __attribute__((noinline, cold))
+
+static inline unsigned
+load_hooks(struct pmemset *set)
+{
+	return atomic_load_explicit(&set->hooks, memory_order_acquire);
+}
+
+static COLD int
+null_set(const char *func)
+{
+	return err_set(-EINVAL, "%s: set is NULL", func);
+}
+
+static COLD int
+empty_set(const char *func)
+{
+	return err_set(PMEMSET_E_NO_PART_MAPPED,
+			"%s: the set has no part mapped", func);
+}
+
+/* is [addr, addr + len) covered by mapped parts? (checked mode) */
+static bool
+range_mapped(struct pmemset *set, const void *addr, size_t len)
+{
+	if (len == 0)
+		return true;
+	const char *p = addr;
+	if ((uintptr_t)p > UINTPTR_MAX - len)
+		return false;
+	const char *end = p + len;
+	bool ok = false;
+	pthread_rwlock_rdlock(&set->lock);
+	size_t i = index_first_ending_after(&set->index, p);
+	while (i < set->index.count && set->index.items[i]->addr <= p) {
+		p = pmap_end(set->index.items[i]);
+		if (p >= end) {
+			ok = true;
+			break;
+		}
+		i++;
+	}
+	pthread_rwlock_unlock(&set->lock);
+	return ok;
+}
+
+static int
+check_range(struct pmemset *set, const void *addr, size_t len,
+		const char *func)
+{
+	if (range_mapped(set, addr, len))
+		return 0;
+	return err_set(PMEMSET_E_CANNOT_FIND_PART_MAP,
+		"%s: %p+%zu is not inside the set's mapped parts", func,
+		addr, len);
+}
+
+/* the common prologue of every slow path: 0 to go on, or an error */
+static int
+slow_checks(struct pmemset *set, unsigned hooks, const void *addr, size_t len,
+		const char *func)
+{
+	if (hooks & HOOK_EMPTY)
+		return empty_set(func);
+	if (hooks & HOOK_CHECK_RANGES)
+		return check_range(set, addr, len, func);
+	return 0;
+}
+
+static inline void
+count(_Atomic uint64_t *calls, _Atomic uint64_t *bytes, size_t len)
+{
+	atomic_fetch_add_explicit(calls, 1, memory_order_relaxed);
+	if (bytes != NULL)
+		atomic_fetch_add_explicit(bytes, len, memory_order_relaxed);
+}
+
+static void
+fire_flush(struct pmemset *set, void *ptr, size_t size)
+{
+	struct pmemset_event_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.type = PMEMSET_EVENT_FLUSH;
+	ctx.data.flush.addr = ptr;
+	ctx.data.flush.len = size;
+	(void) event_fire(set, &ctx);
+}
+
+static void
+fire_drain(struct pmemset *set)
+{
+	struct pmemset_event_context ctx;
+	/* the payload is all zero, never left over from an earlier event */
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.type = PMEMSET_EVENT_DRAIN;
+	(void) event_fire(set, &ctx);
+}
+
+static COLD int
+persist_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
+{
+	int ret = slow_checks(set, hooks, ptr, size, "pmemset_persist");
+	if (ret != 0)
+		return ret;
+	if (hooks & HOOK_COUNTERS)
+		count(&set->counters.persist_calls,
+				&set->counters.persist_bytes, size);
+	if (hooks & HOOK_CALLBACK)
+		fire_flush(set, ptr, size);
+	set->persist_fn(ptr, size);
+	if (hooks & HOOK_CALLBACK)
+		fire_drain(set);
+	return 0;
+}
+
+int
+pmemset_persist(struct pmemset *set, void *ptr, size_t size)
+{
+	if (unlikely(set == NULL))
+		return null_set("pmemset_persist");
+	unsigned hooks = load_hooks(set);
+	if (unlikely(hooks != 0))
+		return persist_slow(set, ptr, size, hooks);
+	set->persist_fn(ptr, size);
+	return 0;
+}
+
+static COLD int
+flush_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
+{
+	int ret = slow_checks(set, hooks, ptr, size, "pmemset_flush");
+	if (ret != 0)
+		return ret;
+	if (hooks & HOOK_COUNTERS)
+		count(&set->counters.flush_calls, &set->counters.flush_bytes,
+				size);
+	if (hooks & HOOK_CALLBACK)
+		fire_flush(set, ptr, size);
+	set->flush_fn(ptr, size);
+	return 0;
+}
+
+int
+pmemset_flush(struct pmemset *set, void *ptr, size_t size)
+{
+	if (unlikely(set == NULL))
+		return null_set("pmemset_flush");
+	unsigned hooks = load_hooks(set);
+	if (unlikely(hooks != 0))
+		return flush_slow(set, ptr, size, hooks);
+	set->flush_fn(ptr, size);
+	return 0;
+}
+
+static COLD int
+drain_slow(struct pmemset *set, unsigned hooks)
+{
+	if (hooks & HOOK_EMPTY)
+		return empty_set("pmemset_drain");
+	if (hooks & HOOK_COUNTERS)
+		count(&set->counters.drain_calls, NULL, 0);
+	set->drain_fn();
+	if (hooks & HOOK_CALLBACK)
+		fire_drain(set);
+	return 0;
+}
+
+int
+pmemset_drain(struct pmemset *set)
+{
+	if (unlikely(set == NULL))
+		return null_set("pmemset_drain");
+	unsigned hooks = load_hooks(set);
+	if (unlikely(hooks != 0))
+		return drain_slow(set, hooks);
+	set->drain_fn();
+	return 0;
+}
+
+enum mem_op { OP_COPY, OP_MOVE, OP_SET };
+
+static const char *const Mem_op_name[] = {
+	"pmemset_memcpy", "pmemset_memmove", "pmemset_memset"
+};
+
+/* the slow path of the three mem operations; NULL on refusal */
+static COLD void *
+mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
+		size_t len, unsigned flags, unsigned hooks)
+{
+	const char *func = Mem_op_name[op];
+	if (set == NULL) {
+		null_set(func);
+		return NULL;
+	}
+	if (flags & ~PMEMSET_F_MEM_VALID_FLAGS) {
+		err_set(-EINVAL, "%s: unknown flag bits 0x%x; nothing was "
+			"written", func, flags & ~PMEMSET_F_MEM_VALID_FLAGS);
+		return NULL;
+	}
+	if (slow_checks(set, hooks, dest, len, func) != 0)
+		return NULL;
+
+	struct pmemset_event_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	switch (op) {
+	case OP_COPY:
+		if (hooks & HOOK_COUNTERS)
+			count(&set->counters.copy_calls,
+					&set->counters.copy_bytes, len);
+		ctx.type = PMEMSET_EVENT_COPY;
+		ctx.data.copy = (struct pmemset_event_copy){src, dest, len,
+				flags};
+		break;
+	case OP_MOVE:
+		if (hooks & HOOK_COUNTERS)
+			count(&set->counters.move_calls,
+					&set->counters.move_bytes, len);
+		ctx.type = PMEMSET_EVENT_MOVE;
+		ctx.data.move = (struct pmemset_event_move){src, dest, len,
+				flags};
+		break;
+	case OP_SET:
+		if (hooks & HOOK_COUNTERS)
+			count(&set->counters.set_calls,
+					&set->counters.set_bytes, len);
+		ctx.type = PMEMSET_EVENT_SET;
+		ctx.data.set = (struct pmemset_event_set){dest, c, len, flags};
+		break;
+	}
+	if (hooks & HOOK_CALLBACK)
+		(void) event_fire(set, &ctx);
+
+	void *ret;
+	switch (op) {
+	case OP_COPY:
+		ret = set->memcpy_fn(dest, src, len, flags);
+		break;
+	case OP_MOVE:
+		ret = set->memmove_fn(dest, src, len, flags);
+		break;
+	default:
+		ret = set->memset_fn(dest, c, len, flags);
+		break;
+	}
+	/* libpmem2 drains nothing with NODRAIN or NOFLUSH: report no DRAIN */
+	if ((hooks & HOOK_CALLBACK) &&
+	    !(flags & (PMEMSET_F_MEM_NODRAIN | PMEMSET_F_MEM_NOFLUSH)))
+		fire_drain(set);
+	return ret;
+}
+
+/* hooks | unknown flag bits: one test covers both on the fast path */
+#define MEM_FAST_PATH_BLOCKED(set, flags, hooks) \
+	unlikely((set) == NULL || \
+		((hooks = load_hooks(set)) | \
+		((flags) & ~PMEMSET_F_MEM_VALID_FLAGS)) != 0)
+
+void *
+pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
+		unsigned flags)
+{
+	unsigned hooks = 0;
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
+		return mem_slow(set, OP_COPY, pmemdest, src, 0, len, flags,
+				hooks);
+	return set->memcpy_fn(pmemdest, src, len, flags);
+}
+
+void *
+pmemset_memmove(struct pmemset *set, void *pmemdest, void *src, size_t len,
+		unsigned flags)
+{
+	unsigned hooks = 0;
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
+		return mem_slow(set, OP_MOVE, pmemdest, src, 0, len, flags,
+				hooks);
+	return set->memmove_fn(pmemdest, src, len, flags);
+}
+
+void *
+pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
+		unsigned flags)
+{
+	unsigned hooks = 0;
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
+		return mem_slow(set, OP_SET, pmemdest, NULL, c, len, flags,
+				hooks);
+	return set->memset_fn(pmemdest, c, len, flags);
+}
+
+int
+pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
+{
+	err_clear();
+	if (set == NULL)
+		return ERR_NULL_ARG("set");
+	const char *start = ptr;
+	if ((uintptr_t)start > UINTPTR_MAX - size)
+		return err_set(PMEMSET_E_LENGTH_OUT_OF_RANGE,
+			"pmemset_deep_flush: %p+%zu wraps around the address "
+			"space", ptr, size);
+	const char *end = start + size;
+
+	int ret = 0;
+	size_t flushed = 0;
+	pthread_rwlock_rdlock(&set->lock);
+	if (set->nparts == 0) {
+		ret = empty_set("pmemset_deep_flush");
+		goto out;
+	}
+	for (size_t i = index_first_ending_after(&set->index, start);
+			i < set->index.count &&
+			set->index.items[i]->addr < end; i++) {
+		struct pmemset_part_map *pmap = set->index.items[i];
+		for (size_t j = 0; j < pmap->nparts; j++) {
+			struct pmemset_part *p = pmap->parts[j];
+			char *lo = p->addr > start ? p->addr : (char *)start;
+			char *hi = p->addr + p->size < end ?
+					p->addr + p->size : (char *)end;
+			if (lo >= hi)
+				continue;
+			int r = pmem2_deep_flush(p->map, lo, (size_t)(hi - lo));
+			if (r != 0) {
+				err_pmem2(r, "pmemset_deep_flush: %p+%zu",
+						(void *)lo, (size_t)(hi - lo));
+				ret = PMEMSET_E_DEEP_FLUSH_FAIL;
+				goto out;
+			}
+			flushed++;
+		}
+	}
+	if (flushed == 0 && size > 0)
+		ret = err_set(PMEMSET_E_CANNOT_FIND_PART_MAP,
+			"pmemset_deep_flush: no part of the set intersects "
+			"%p+%zu", ptr, size);
+out:
+	pthread_rwlock_unlock(&set->lock);
+	return ret;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * error.h -- the thread-local error message and the one table that turns
+ * libpmem2 codes into ours.
+ */
+#ifndef PMEMSET_ERROR_H
+#define PMEMSET_ERROR_H
+
+#include <stdarg.h>
+
+/* control-path calls clear the message on entry (PMDK left it stale) */
+void err_clear(void);
+
+/* sets the message (printf-style) and returns code, so: return err_set(...) */
+int err_set(int code, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 2, 3)));
+
+/* like err_set, for a failed libpmem2 call: translates its code, appends its message */
+int err_pmem2(int pmem2_code, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 2, 3)));
+
+/* like err_set, for a failed system call: returns -errnum, appends strerror */
+int err_errno(int errnum, const char *fmt, ...)
+	__attribute__((__format__(__printf__, 2, 3)));
+
+/* the PMEMSET_E_* code for a libpmem2 code, or the code itself if none fits */
+int err_translate_pmem2(int pmem2_code);
+
+#define ERR_NULL_ARG(name) err_set(-EINVAL, "%s: %s is NULL", __func__, name)
+
+#endif

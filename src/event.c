@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * event.c -- the event dispatcher (see event.h) and
+ * pmemset_config_set_event_callback's runtime side.
+ *
+ * A thread-local pointer marks "inside a callback of this set": while it is
+ * set, nothing fires on this thread (no recursion) and the calls that change
+ * the same set refuse with PMEMSET_E_IN_CALLBACK instead of deadlocking.
+ */
+#include <string.h>
+
+#include "error.h"
+#include "event.h"
+#include "set.h"
+#include "source.h"
+
+static __thread struct pmemset *Callback_set;
+
+bool
+event_in_callback_of(struct pmemset *set)
+{
+	return Callback_set == set;
+}
+
+int
+event_fire(struct pmemset *set, struct pmemset_event_context *ctx)
+{
+	if (set->cfg.callback == NULL || Callback_set != NULL)
+		return 0;
+	Callback_set = set;
+	int ret = set->cfg.callback(set, ctx, set->cfg.callback_arg);
+	Callback_set = NULL;
+	return ret;
+}
+
+int
+event_fire_stoppable(struct pmemset *set, struct pmemset_event_context *ctx,
+		const char *operation)
+{
+	int ret = event_fire(set, ctx);
+	if (ret < 0)
+		return err_set(ret, "%s: the event callback stopped it, "
+			"returning %d", operation, ret);
+	if (ret > 0)
+		return err_set(PMEMSET_E_CALLBACK_ABORTED,
+			"%s: the event callback stopped it, returning %d",
+			operation, ret);
+	return 0;
+}
+
+static void
+fire_range(struct pmemset *set, enum pmemset_event type, void *addr,
+		size_t len)
+{
+	struct pmemset_event_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.type = type;
+	/* remove_range, part_remove, flush: the same {addr, len} layout */
+	ctx.data.part_remove.addr = addr;
+	ctx.data.part_remove.len = len;
+	(void) event_fire(set, &ctx);
+}
+
+void
+event_part_add(struct pmemset *set, void *addr, size_t len,
+		struct pmem2_source *src)
+{
+	struct pmemset_event_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.type = PMEMSET_EVENT_PART_ADD;
+	ctx.data.part_add.addr = addr;
+	ctx.data.part_add.len = len;
+	ctx.data.part_add.src = src;
+	(void) event_fire(set, &ctx);
+}
+
+void
+event_part_remove(struct pmemset *set, void *addr, size_t len)
+{
+	fire_range(set, PMEMSET_EVENT_PART_REMOVE, addr, len);
+}
+
+void
+event_remove_range(struct pmemset *set, void *addr, size_t len)
+{
+	fire_range(set, PMEMSET_EVENT_REMOVE_RANGE, addr, len);
+}
+
+void
+event_sds_update(struct pmemset *set, struct pmemset_source *src)
+{
+	struct pmemset_event_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.type = PMEMSET_EVENT_SDS_UPDATE;
+	ctx.data.sds_update.sds = &src->sds;
+	ctx.data.sds_update.src = src;
+	(void) event_fire(set, &ctx);
+}
+
+int
+event_refuse_in_callback(const char *func)
+{
+	return err_set(PMEMSET_E_IN_CALLBACK,
+		"%s: called from inside an event callback of the same set; "
+		"the set cannot change while it reports an event", func);
+}

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * map.c -- pmemset_map: validating offset and length, growing the file,
+ * placing the part (coalesced after the last part map, first fit in the
+ * user's reservation, or a new internal reservation) and mapping it.
+ *
+ * A failed map leaves the set, the source and the file as they were: every
+ * allocation is made before the first irreversible step, and a grown file
+ * is cut back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "badblock.h"
+#include "error.h"
+#include "event.h"
+#include "log.h"
+#include "map_config.h"
+#include "part_map.h"
+#include "reservation.h"
+#include "sds.h"
+#include "set.h"
+#include "source.h"
+
+/*
+ * libpmem2 1.12.1 spends one pthread key per map made without a vdm and
+ * breaks once a process holds about 1,024 maps. Any non-NULL vdm avoids
+ * that. We never start an asynchronous operation, so the vdm is never used.
+ * The setter is exported but declared only in libpmem2/async.h, which needs
+ * miniasync; declare it here.
+ */
+struct vdm;
+int pmem2_config_set_vdm(struct pmem2_config *cfg, struct vdm *vdm);
+static char Placeholder_vdm;
+
+struct extent {
+	size_t offset;
+	size_t length;
+	size_t file_size;
+	size_t alignment;
+};
+
+static int
+resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
+		struct extent *e)
+{
+	e->offset = mc ? mc->offset : 0;
+	e->length = mc ? mc->length : 0;
+	int ret = source_size(src, &e->file_size);
+	if (ret != 0)
+		return ret;
+	ret = pmem2_source_alignment(src->pmem2_src, &e->alignment);
+	if (ret != 0)
+		return err_pmem2(ret, "pmemset_map: cannot read the alignment "
+				"of the source");
+	if (e->offset > (size_t)INT64_MAX)
+		return err_set(PMEMSET_E_OFFSET_OUT_OF_RANGE,
+			"pmemset_map: offset %zu is above INT64_MAX", e->offset);
+	if (e->offset % e->alignment != 0)
+		return err_set(PMEMSET_E_INVALID_OFFSET_VALUE,
+			"pmemset_map: offset %zu is not a multiple of the "
+			"source's alignment %zu", e->offset, e->alignment);
+	if (e->length == 0) {
+		if (e->offset >= e->file_size)
+			return err_set(PMEMSET_E_MAP_LENGTH_UNSET,
+				"pmemset_map: length 0 maps to the end of the "
+				"file, but offset %zu is not below its size %zu",
+				e->offset, e->file_size);
+		e->length = e->file_size - e->offset;
+	}
+	if (e->length % e->alignment != 0)
+		return err_set(PMEMSET_E_LENGTH_UNALIGNED,
+			"pmemset_map: length %zu is not a multiple of the "
+			"source's alignment %zu", e->length, e->alignment);
+	if (e->length > (size_t)INT64_MAX - e->offset)
+		return err_set(PMEMSET_E_LENGTH_OUT_OF_RANGE,
+			"pmemset_map: offset %zu + length %zu is beyond the "
+			"largest file offset", e->offset, e->length);
+	return 0;
+}
+
+static bool
+is_regular_file(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* grows the file to hold the part; *grown says whether to cut it back */
+static int
+grow_source(struct pmemset_source *src, const struct extent *e, bool *grown)
+{
+	*grown = false;
+	size_t needed = e->offset + e->length;
+	if (needed <= e->file_size)
+		return 0;
+	if (src->flags & PMEMSET_SOURCE_FILE_DO_NOT_GROW)
+		return err_set(PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL,
+			"pmemset_map: the source has %zu bytes, the part needs "
+			"%zu, and DO_NOT_GROW forbids growing it",
+			e->file_size, needed);
+	if (src->fd < 0 || !is_regular_file(src->fd))
+		return err_set(PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL,
+			"pmemset_map: the source has %zu bytes, the part needs "
+			"%zu, and only a regular file can grow",
+			e->file_size, needed);
+	/* allocate the blocks now: a full disk fails here, not as SIGBUS */
+	int r = posix_fallocate(src->fd, (off_t)e->file_size,
+			(off_t)(needed - e->file_size));
+	if (r == EOPNOTSUPP || r == ENOSYS)
+		r = ftruncate(src->fd, (off_t)needed) == 0 ? 0 : errno;
+	if (r != 0) {
+		/* fallocate may have allocated part of it */
+		(void) ftruncate(src->fd, (off_t)e->file_size);
+		return err_set(PMEMSET_E_CANNOT_GROW_SOURCE_FILE,
+			"pmemset_map: cannot grow the source file from %zu to "
+			"%zu bytes: %s", e->file_size, needed, strerror(r));
+	}
+	*grown = true;
+	return 0;
+}
+
+static int
+map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
+		size_t rsv_offset, const struct extent *e,
+		struct pmem2_map **map)
+{
+	struct pmem2_config *cfg;
+	int ret = pmem2_config_new(&cfg);
+	if (ret != 0)
+		return ret;
+	if ((ret = pmem2_config_set_required_store_granularity(cfg,
+			set->cfg.granularity)) != 0 ||
+	    (ret = pmem2_config_set_offset(cfg, e->offset)) != 0 ||
+	    (ret = pmem2_config_set_length(cfg, e->length)) != 0 ||
+	    (ret = pmem2_config_set_vm_reservation(cfg, r->pmem2_rsv,
+			rsv_offset)) != 0 ||
+	    (ret = pmem2_config_set_vdm(cfg,
+			(struct vdm *)&Placeholder_vdm)) != 0)
+		goto out;
+	ret = pmem2_map_new(map, cfg, src->pmem2_src);
+out:
+	pmem2_config_delete(&cfg);
+	return ret;
+}
+
+/* placement outcomes that are not errors of the map itself */
+#define PLACE_NOT_POSSIBLE 1
+
+/*
+ * Appends the part right after the part map that holds the last mapped
+ * part. PLACE_NOT_POSSIBLE when there is none or its neighbourhood is taken.
+ */
+static int
+place_coalesced(struct pmemset *set, struct pmemset_source *src,
+		const struct extent *e, struct pmemset_part *part)
+{
+	if (set->last_part == NULL)
+		return PLACE_NOT_POSSIBLE;
+	struct pmemset_part_map *target = set->last_part->pmap;
+	struct rsv *r = target->rsv;
+	size_t off = (size_t)(pmap_end(target) - rsv_base(r));
+	if (off % e->alignment != 0)
+		return PLACE_NOT_POSSIBLE;
+	if (off + e->length > rsv_size(r) && rsv_grow(r, off + e->length) != 0)
+		return PLACE_NOT_POSSIBLE;
+	if (!rsv_range_free(r, off, e->length))
+		return PLACE_NOT_POSSIBLE;
+	int ret = map_into(set, src, r, off, e, &part->map);
+	if (ret == PMEM2_E_MAPPING_EXISTS)
+		return PLACE_NOT_POSSIBLE;
+	if (ret != 0)
+		return err_pmem2(ret, "pmemset_map: cannot map %zu bytes at "
+				"offset %zu", e->length, e->offset);
+	part->rsv = r;
+	part->pmap = target;
+	return 0;
+}
+
+static size_t
+align_up(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/* places the part in a part map of its own */
+static int
+place_new(struct pmemset *set, struct pmemset_source *src,
+		const struct extent *e, struct pmemset_part *part)
+{
+	int ret;
+	if (set->user_rsv != NULL) {
+		struct rsv *r = set->user_rsv;
+		/* others may map into the same reservation: retry a little */
+		for (int attempt = 0; attempt < 3; attempt++) {
+			size_t off = rsv_first_fit(r, e->length, e->alignment);
+			if (off == (size_t)-1)
+				return err_set(PMEMSET_E_CANNOT_FIT_PART_MAP,
+					"pmemset_map: no free range of %zu "
+					"bytes in the reservation at %p (%zu "
+					"bytes)", e->length, (void *)rsv_base(r),
+					rsv_size(r));
+			ret = map_into(set, src, r, off, e, &part->map);
+			if (ret != PMEM2_E_MAPPING_EXISTS)
+				break;
+		}
+		if (ret != 0)
+			return err_pmem2(ret, "pmemset_map: cannot map %zu "
+				"bytes at offset %zu", e->length, e->offset);
+		part->rsv = r;
+		return 0;
+	}
+
+	size_t slack = set->coalescing == PMEMSET_COALESCING_NONE ?
+			0 : COALESCE_SLACK;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t extra = e->alignment > page ? e->alignment - page : 0;
+	struct rsv *r;
+	ret = rsv_new_internal(&r, e->length + slack + extra);
+	if (ret == -ENOMEM)
+		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
+				"pmemset_map: out of memory");
+	if (ret != 0)
+		return err_pmem2(ret, "pmemset_map: cannot reserve %zu bytes "
+				"of address space", e->length + slack + extra);
+	uintptr_t base = (uintptr_t)rsv_base(r);
+	size_t off = align_up(base, e->alignment) - base;
+	ret = map_into(set, src, r, off, e, &part->map);
+	if (ret != 0) {
+		rsv_release_if_empty(&r);
+		return err_pmem2(ret, "pmemset_map: cannot map %zu bytes at "
+				"offset %zu", e->length, e->offset);
+	}
+	part->rsv = r;
+	return 0;
+}
+
+static int
+place_part(struct pmemset *set, struct pmemset_source *src,
+		const struct extent *e, struct pmemset_part *part)
+{
+	if (set->coalescing != PMEMSET_COALESCING_NONE) {
+		int ret = place_coalesced(set, src, e, part);
+		if (ret != PLACE_NOT_POSSIBLE)
+			return ret;
+		if (set->coalescing == PMEMSET_COALESCING_FULL)
+			return err_set(PMEMSET_E_CANNOT_COALESCE_PARTS,
+				set->last_part == NULL ?
+				"pmemset_map: FULL coalescing needs a previous "
+				"part map to append to, and there is none" :
+				"pmemset_map: FULL coalescing: the address "
+				"range after the last part map is taken");
+	}
+	return place_new(set, src, e, part);
+}
+
+/* undoes a successful placement whose part cannot be kept */
+static void
+unplace(struct pmemset_part *part)
+{
+	(void) pmem2_map_delete(&part->map);
+	if (part->rsv->owned && part->rsv->nparts == 0 && part->pmap == NULL)
+		rsv_release_if_empty(&part->rsv);
+}
+
+static void
+fix_granularity(struct pmemset *set, struct pmem2_map *map,
+		enum pmem2_granularity g)
+{
+	set->granularity = g;
+	set->persist_fn = pmem2_get_persist_fn(map);
+	set->flush_fn = pmem2_get_flush_fn(map);
+	set->drain_fn = pmem2_get_drain_fn(map);
+	set->memcpy_fn = pmem2_get_memcpy_fn(map);
+	set->memmove_fn = pmem2_get_memmove_fn(map);
+	set->memset_fn = pmem2_get_memset_fn(map);
+	set->granularity_fixed = true;
+}
+
+/* with the lock held: place, map, check granularity, link; nothing can fail after */
+static int
+map_locked(struct pmemset *set, struct pmemset_source *src,
+		const struct extent *e, struct pmemset_part *part,
+		struct pmemset_part_map *fresh, struct pmemset_part_descriptor *d)
+{
+	/* room first, so linking the part in cannot fail */
+	if (index_reserve(&set->index, 1) != 0 || pmap_reserve(fresh, 1) != 0 ||
+	    (set->last_part != NULL && pmap_reserve(set->last_part->pmap, 1)))
+		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
+				"pmemset_map: out of memory");
+
+	int ret = place_part(set, src, e, part);
+	if (ret != 0)
+		return ret;
+
+	enum pmem2_granularity g = pmem2_map_get_store_granularity(part->map);
+	if (set->granularity_fixed && g != set->granularity) {
+		unplace(part);
+		return err_set(PMEMSET_E_GRANULARITY_MISMATCH,
+			"pmemset_map: the part's effective granularity %s "
+			"differs from the set's %s", granularity_name(g),
+			granularity_name(set->granularity));
+	}
+	if (!set->granularity_fixed)
+		fix_granularity(set, part->map, g);
+
+	part->addr = pmem2_map_get_address(part->map);
+	part->size = e->length;
+	part->src = src;
+	part->offset = e->offset;
+	part->id = part_next_id();
+	part->rsv->nparts++;
+	struct pmemset_part_map *pmap = part->pmap;
+	if (pmap != NULL) {
+		pmap_append(pmap, part);
+	} else {
+		pmap = fresh;
+		pmap->rsv = part->rsv;
+		pmap_append(pmap, part);
+		index_insert(&set->index, pmap);
+	}
+	set->last_part = part;
+	set->nparts++;
+	set->mapped_bytes += part->size;
+	atomic_fetch_add(&src->nparts, 1);
+	set_parts_changed(set);
+	d->addr = pmap->addr;
+	d->size = pmap->size;
+	return 0;
+}
+
+int
+pmemset_map(struct pmemset *set, struct pmemset_source *src,
+		struct pmemset_map_config *map_cfg,
+		struct pmemset_part_descriptor *desc)
+{
+	err_clear();
+	if (set == NULL)
+		return ERR_NULL_ARG("set");
+	if (src == NULL)
+		return ERR_NULL_ARG("src");
+	if (event_in_callback_of(set))
+		return event_refuse_in_callback("pmemset_map");
+
+	struct extent e;
+	int ret = resolve_extent(src, map_cfg, &e);
+	if (ret != 0)
+		return ret;
+	ret = badblock_scan_before_map(set, src);
+	if (ret != 0)
+		return ret;
+	struct sds_pending sds;
+	ret = sds_before_map(set, src, &sds);
+	if (ret != 0)
+		return ret;
+	bool grown;
+	ret = grow_source(src, &e, &grown);
+	if (ret != 0)
+		return ret;
+
+	struct pmemset_part *part = mem_zalloc(sizeof(*part));
+	struct pmemset_part_map *fresh = pmap_new(set, NULL);
+	struct pmemset_part_descriptor d;
+	if (part == NULL || fresh == NULL) {
+		ret = err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
+				"pmemset_map: out of memory");
+	} else {
+		pthread_rwlock_wrlock(&set->lock);
+		ret = map_locked(set, src, &e, part, fresh, &d);
+		pthread_rwlock_unlock(&set->lock);
+	}
+	if (ret != 0 || part->pmap != fresh)
+		pmap_free(fresh);
+	if (ret != 0) {
+		mem_free(part);
+		if (grown)
+			(void) ftruncate(src->fd, (off_t)e.file_size);
+		return ret;
+	}
+
+	log_line(LOG_CALL, "pmemset_map: set %p part %p+%zu (file offset %zu)",
+			(void *)set, (void *)part->addr, part->size, part->offset);
+	if (desc != NULL)
+		*desc = d;
+	bool sds_changed = sds_after_map(src, &sds);
+	event_part_add(set, part->addr, part->size, src->pmem2_src);
+	if (sds_changed)
+		event_sds_update(set, src);
+	return 0;
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * part_index.c -- the interval index of part maps (see part_index.h).
+ * Part maps never overlap, so sorting by start also sorts by end and a
+ * binary search answers every query. Inserts and removals move pointers
+ * (memmove): cheap at the tens of thousands of part maps a process can hold.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "part_index.h"
+#include "part_map.h"
+
+void
+index_init(struct part_index *idx)
+{
+	idx->items = NULL;
+	idx->count = 0;
+	idx->cap = 0;
+}
+
+void
+index_fini(struct part_index *idx)
+{
+	mem_free(idx->items);
+	index_init(idx);
+}
+
+int
+index_reserve(struct part_index *idx, size_t extra)
+{
+	if (idx->count + extra <= idx->cap)
+		return 0;
+	size_t cap = idx->cap ? idx->cap * 2 : 16;
+	while (cap < idx->count + extra)
+		cap *= 2;
+	void *items = mem_realloc(idx->items, cap * sizeof(*idx->items));
+	if (items == NULL)
+		return -ENOMEM;
+	idx->items = items;
+	idx->cap = cap;
+	return 0;
+}
+
+size_t
+index_first_ending_after(const struct part_index *idx, const void *addr)
+{
+	size_t lo = 0, hi = idx->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((const char *)pmap_end(idx->items[mid]) > (const char *)addr)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+size_t
+index_first_starting_after(const struct part_index *idx, const void *addr)
+{
+	size_t lo = 0, hi = idx->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idx->items[mid]->addr > (const char *)addr)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+struct pmemset_part_map *
+index_find(const struct part_index *idx, const void *addr)
+{
+	size_t i = index_first_ending_after(idx, addr);
+	if (i < idx->count && idx->items[i]->addr <= (const char *)addr)
+		return idx->items[i];
+	return NULL;
+}
+
+int
+index_contains(const struct part_index *idx,
+		const struct pmemset_part_map *pmap)
+{
+	size_t lo = 0, hi = idx->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idx->items[mid] == pmap)
+			return 1;
+		/* compare addresses as integers: pmap may not be ours */
+		if ((uintptr_t)idx->items[mid]->addr < (uintptr_t)pmap->addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void
+index_insert(struct part_index *idx, struct pmemset_part_map *pmap)
+{
+	size_t pos = index_first_starting_after(idx, pmap->addr);
+	memmove(&idx->items[pos + 1], &idx->items[pos],
+			(idx->count - pos) * sizeof(*idx->items));
+	idx->items[pos] = pmap;
+	idx->count++;
+}
+
+void
+index_remove(struct part_index *idx, struct pmemset_part_map *pmap)
+{
+	size_t pos = index_first_ending_after(idx, pmap->addr);
+	if (pos >= idx->count || idx->items[pos] != pmap)
+		return;
+	memmove(&idx->items[pos], &idx->items[pos + 1],
+			(idx->count - pos - 1) * sizeof(*idx->items));
+	idx->count--;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * part_index.h -- the set's interval index of part maps: a sorted array of
+ * non-overlapping ranges, O(log n) lookup by address and successor.
+ */
+#ifndef PMEMSET_PART_INDEX_H
+#define PMEMSET_PART_INDEX_H
+
+#include <stddef.h>
+
+struct pmemset_part_map;
+
+struct part_index {
+	struct pmemset_part_map **items;
+	size_t count;
+	size_t cap;
+};
+
+void index_init(struct part_index *idx);
+void index_fini(struct part_index *idx);
+/* room for `extra` more items, so later inserts cannot fail; 0 or -ENOMEM */
+int index_reserve(struct part_index *idx, size_t extra);
+/* the part map holding addr, or NULL */
+struct pmemset_part_map *index_find(const struct part_index *idx,
+		const void *addr);
+/* position of the first part map ending above addr (count if none) */
+size_t index_first_ending_after(const struct part_index *idx,
+		const void *addr);
+/* position of the first part map starting above addr (count if none) */
+size_t index_first_starting_after(const struct part_index *idx,
+		const void *addr);
+/* is pmap one of ours? */
+int index_contains(const struct part_index *idx,
+		const struct pmemset_part_map *pmap);
+void index_insert(struct part_index *idx, struct pmemset_part_map *pmap);
+void index_remove(struct part_index *idx, struct pmemset_part_map *pmap);
+
+#endif

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * registry.c -- the list of live sets and the process-wide generation.
+ */
+#include <stdatomic.h>
+
+#include "registry.h"
+#include "set.h"
+
+pthread_mutex_t Registry_lock = PTHREAD_MUTEX_INITIALIZER;
+struct pmemset *Registry_head;
+static _Atomic uint64_t Generation = 1;
+static uint64_t Next_set_id = 1; /* guarded by Registry_lock */
+
+void
+registry_add(struct pmemset *set)
+{
+	pthread_mutex_lock(&Registry_lock);
+	set->id = Next_set_id++;
+	set->reg_prev = NULL;
+	set->reg_next = Registry_head;
+	if (Registry_head != NULL)
+		Registry_head->reg_prev = set;
+	Registry_head = set;
+	pthread_mutex_unlock(&Registry_lock);
+	registry_bump();
+}
+
+void
+registry_remove(struct pmemset *set)
+{
+	pthread_mutex_lock(&Registry_lock);
+	if (set->reg_prev != NULL)
+		set->reg_prev->reg_next = set->reg_next;
+	else
+		Registry_head = set->reg_next;
+	if (set->reg_next != NULL)
+		set->reg_next->reg_prev = set->reg_prev;
+	set->reg_prev = set->reg_next = NULL;
+	pthread_mutex_unlock(&Registry_lock);
+	registry_bump();
+}
+
+void
+registry_bump(void)
+{
+	atomic_fetch_add_explicit(&Generation, 1, memory_order_release);
+}
+
+uint64_t
+registry_generation(void)
+{
+	return atomic_load_explicit(&Generation, memory_order_acquire);
+}

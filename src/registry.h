@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * registry.h -- the process-wide list of live sets (for the observer).
+ */
+#ifndef PMEMSET_REGISTRY_H
+#define PMEMSET_REGISTRY_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+struct pmemset;
+
+extern pthread_mutex_t Registry_lock;
+extern struct pmemset *Registry_head;
+
+void registry_add(struct pmemset *set);
+void registry_remove(struct pmemset *set);
+/* any set created, deleted, mapped or unmapped */
+void registry_bump(void);
+uint64_t registry_generation(void);
+
+#endif

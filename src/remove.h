@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * remove.h -- unmapping parts that were already detached from the index.
+ */
+#ifndef PMEMSET_REMOVE_H
+#define PMEMSET_REMOVE_H
+
+#include <stddef.h>
+
+struct pmemset;
+struct pmemset_part;
+
+/*
+ * Fires PART_REMOVE for each part (bytes still readable, no lock held),
+ * then unmaps them, gives back reservation room, releases SDS and fires
+ * SDS_UPDATE. Frees the part structures (not the array).
+ */
+void remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
+		size_t nparts);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * reservation.h -- address space for part maps: our own generous
+ * reservations (one per part map, shrunk as parts go) or the user's, which
+ * we never resize or delete.
+ */
+#ifndef PMEMSET_RESERVATION_H
+#define PMEMSET_RESERVATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct pmem2_vm_reservation;
+
+struct rsv {
+	struct pmem2_vm_reservation *pmem2_rsv;
+	bool owned;	/* ours: shrink and delete it as parts go */
+	size_t nparts;	/* parts of the set living in it */
+};
+
+/* room a new internal reservation keeps after its first part for coalescing */
+#define COALESCE_SLACK ((size_t)256 << 20)
+
+int rsv_new_internal(struct rsv **out, size_t size);
+struct rsv *rsv_wrap_user(struct pmem2_vm_reservation *user);
+char *rsv_base(const struct rsv *r);
+size_t rsv_size(const struct rsv *r);
+/* is [offset, offset + len) inside the reservation and free of mappings? */
+bool rsv_range_free(struct rsv *r, size_t offset, size_t len);
+/* first free, aligned offset fitting len; -1 as (size_t) if none */
+size_t rsv_first_fit(struct rsv *r, size_t len, size_t alignment);
+/* make an owned reservation at least `size` bytes long; 0 or error code */
+int rsv_grow(struct rsv *r, size_t size);
+/* give back room that no part can use any more; keep_tail keeps slack */
+void rsv_trim(struct rsv *r, bool keep_tail);
+/* free an owned reservation once empty; the wrapper of a user one stays */
+void rsv_release_if_empty(struct rsv **r);
+
+#endif

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * set.c -- pmemset_new, pmemset_delete and the set-wide settings.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "event.h"
+#include "log.h"
+#include "part_map.h"
+#include "registry.h"
+#include "remove.h"
+#include "reservation.h"
+#include "set.h"
+
+static bool
+check_ranges_requested(void)
+{
+	const char *v = getenv("PMEMSET_CHECK_RANGES");
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+int
+pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
+{
+	err_clear();
+	if (set == NULL)
+		return ERR_NULL_ARG("set");
+	*set = NULL;
+	if (cfg == NULL)
+		return ERR_NULL_ARG("cfg");
+	if (!cfg->granularity_set)
+		return err_set(PMEMSET_E_GRANULARITY_NOT_SET,
+			"pmemset_new: the config has no required store "
+			"granularity (pmemset_config_set_required_store_granularity)");
+
+	struct pmemset *s = mem_zalloc(sizeof(*s));
+	if (s == NULL)
+		goto nomem;
+	if (cfg->reservation != NULL) {
+		s->user_rsv = rsv_wrap_user(cfg->reservation);
+		if (s->user_rsv == NULL)
+			goto nomem;
+	}
+	int ret = pthread_rwlock_init(&s->lock, NULL);
+	if (ret != 0) {
+		mem_free(s->user_rsv);
+		mem_free(s);
+		return err_errno(ret, "pmemset_new: cannot create the set lock");
+	}
+	s->cfg = *cfg;
+	s->coalescing = PMEMSET_COALESCING_NONE;
+	index_init(&s->index);
+
+	unsigned hooks = HOOK_EMPTY;
+	if (cfg->callback != NULL)
+		hooks |= HOOK_CALLBACK;
+	if (check_ranges_requested())
+		hooks |= HOOK_CHECK_RANGES;
+	atomic_init(&s->hooks, hooks);
+
+	registry_add(s);
+	log_line(LOG_CALL, "pmemset_new: set %p (id %llu) granularity %s",
+			(void *)s, (unsigned long long)s->id,
+			granularity_name(cfg->granularity));
+	*set = s;
+	return 0;
+
+nomem:
+	if (s != NULL)
+		mem_free(s->user_rsv);
+	mem_free(s);
+	return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
+			"pmemset_new: out of memory");
+}
+
+/*
+ * Takes the lowest part map out of the index (NULL when none is left), so
+ * delete can unmap part map by part map with no lock held during events and
+ * without allocating anything (delete must not fail).
+ */
+static struct pmemset_part_map *
+detach_first_part_map(struct pmemset *set)
+{
+	pthread_rwlock_wrlock(&set->lock);
+	struct pmemset_part_map *pmap = NULL;
+	if (set->index.count > 0) {
+		pmap = set->index.items[0];
+		index_remove(&set->index, pmap);
+		set->nparts -= pmap->nparts;
+		set->mapped_bytes -= pmap->size;
+		if (set->last_part != NULL && set->last_part->pmap == pmap)
+			set->last_part = NULL;
+		set_parts_changed(set);
+	}
+	pthread_rwlock_unlock(&set->lock);
+	return pmap;
+}
+
+int
+pmemset_delete(struct pmemset **set)
+{
+	err_clear();
+	if (set == NULL)
+		return ERR_NULL_ARG("set");
+	struct pmemset *s = *set;
+	if (s == NULL)
+		return 0;
+	if (event_in_callback_of(s))
+		return event_refuse_in_callback("pmemset_delete");
+
+	/* unreachable for observers first, so none reads a dying set */
+	registry_remove(s);
+
+	struct pmemset_part_map *pmap;
+	while ((pmap = detach_first_part_map(s)) != NULL) {
+		remove_detached_parts(s, pmap->parts, pmap->nparts);
+		pmap->nparts = 0;
+		pmap_free(pmap);
+	}
+
+	index_fini(&s->index);
+	mem_free(s->user_rsv);
+	pthread_rwlock_destroy(&s->lock);
+	log_line(LOG_CALL, "pmemset_delete: set %p", (void *)s);
+	mem_free(s);
+	*set = NULL;
+	return 0;
+}
+
+void
+set_parts_changed(struct pmemset *set)
+{
+	if (set->nparts == 0)
+		hooks_set(set, HOOK_EMPTY);
+	else
+		hooks_clear(set, HOOK_EMPTY);
+	atomic_fetch_add(&set->changes, 1);
+	registry_bump();
+}
+
+int
+pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
+{
+	err_clear();
+	if (set == NULL)
+		return ERR_NULL_ARG("set");
+	if (g == NULL)
+		return ERR_NULL_ARG("g");
+	pthread_rwlock_rdlock(&set->lock);
+	bool fixed = set->granularity_fixed;
+	enum pmem2_granularity value = set->granularity;
+	pthread_rwlock_unlock(&set->lock);
+	if (!fixed)
+		return err_set(PMEMSET_E_NO_PART_MAPPED,
+			"pmemset_get_store_granularity: no part has been mapped "
+			"yet, so the set has no effective granularity");
+	*g = value;
+	return 0;
+}
+
+int
+pmemset_set_contiguous_part_coalescing(struct pmemset *set,
+		enum pmemset_coalescing value)
+{
+	err_clear();
+	if (set == NULL)
+		return ERR_NULL_ARG("set");
+	switch (value) {
+	case PMEMSET_COALESCING_NONE:
+	case PMEMSET_COALESCING_OPPORTUNISTIC:
+	case PMEMSET_COALESCING_FULL:
+		break;
+	default:
+		return err_set(PMEMSET_E_INVALID_COALESCING_VALUE,
+			"pmemset_set_contiguous_part_coalescing: invalid "
+			"value %d", (int)value);
+	}
+	pthread_rwlock_wrlock(&set->lock);
+	set->coalescing = value;
+	pthread_rwlock_unlock(&set->lock);
+	atomic_fetch_add(&set->changes, 1);
+	registry_bump();
+	return 0;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * set.h -- struct pmemset. The first fields are all the data path reads:
+ * the hook word and the libpmem2 functions chosen for the set's granularity.
+ */
+#ifndef PMEMSET_SET_H
+#define PMEMSET_SET_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "libpmemset.h"
+#include "config.h"
+#include "part_index.h"
+
+/* bits of the hook word; the data path goes straight through when it is 0 */
+#define HOOK_EMPTY		(1u << 0) /* no part mapped */
+#define HOOK_CALLBACK		(1u << 1) /* an event callback is set */
+#define HOOK_CHECK_RANGES	(1u << 2) /* PMEMSET_CHECK_RANGES=1 */
+#define HOOK_COUNTERS		(1u << 3) /* an observer counts calls */
+
+struct data_counters {
+	_Atomic uint64_t persist_calls, persist_bytes;
+	_Atomic uint64_t flush_calls, flush_bytes;
+	_Atomic uint64_t drain_calls;
+	_Atomic uint64_t copy_calls, copy_bytes;
+	_Atomic uint64_t move_calls, move_bytes;
+	_Atomic uint64_t set_calls, set_bytes;
+};
+
+struct rsv;
+struct pmemset_part;
+
+struct pmemset {
+	/* hot: read by every data-path call */
+	_Atomic unsigned hooks;
+	pmem2_persist_fn persist_fn;
+	pmem2_flush_fn flush_fn;
+	pmem2_drain_fn drain_fn;
+	pmem2_memcpy_fn memcpy_fn;
+	pmem2_memmove_fn memmove_fn;
+	pmem2_memset_fn memset_fn;
+
+	/* everything below is guarded by lock unless atomic */
+	pthread_rwlock_t lock;
+	struct pmemset_config cfg;
+	bool granularity_fixed;
+	enum pmem2_granularity granularity;
+	enum pmemset_coalescing coalescing;
+	struct part_index index;
+	struct pmemset_part *last_part; /* coalescing appends after its part map */
+	struct rsv *user_rsv;		/* wraps cfg.reservation, if any */
+	size_t nparts;
+	size_t mapped_bytes;
+
+	/* for the observer (core_view.h) */
+	uint64_t id;
+	_Atomic uint64_t changes;
+	_Atomic int observers;
+	struct data_counters counters;
+	struct pmemset *reg_prev, *reg_next;
+};
+
+/* called with lock held for writing after nparts changed */
+void set_parts_changed(struct pmemset *set);
+
+static inline void
+hooks_set(struct pmemset *set, unsigned bits)
+{
+	atomic_fetch_or_explicit(&set->hooks, bits, memory_order_release);
+}
+
+static inline void
+hooks_clear(struct pmemset *set, unsigned bits)
+{
+	atomic_fetch_and_explicit(&set->hooks, ~bits, memory_order_release);
+}
+
+#endif

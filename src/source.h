@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * source.h -- struct pmemset_source: a file, a temporary file or a caller's
+ * pmem2 source, plus what the library keeps per source (SDS copy, bad-block
+ * detection, how many parts are mapped from it).
+ */
+#ifndef PMEMSET_SOURCE_H
+#define PMEMSET_SOURCE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include "libpmemset.h"
+
+enum source_kind { SOURCE_FILE, SOURCE_TEMPORARY, SOURCE_PMEM2 };
+
+struct pmemset_source {
+	enum source_kind kind;
+	struct pmem2_source *pmem2_src;
+	int fd;		/* -1 for an anonymous pmem2 source */
+	bool owns_fd;	/* file and temporary sources: closed at delete */
+	char *path;	/* file sources only */
+	uint64_t flags;	/* PMEMSET_SOURCE_FILE_* given at creation */
+	_Atomic size_t nparts; /* parts mapped from it, in every set */
+
+	pthread_mutex_t lock;	/* guards the SDS copy */
+	bool has_sds;
+	struct pmemset_sds sds;	/* the library's copy */
+	enum pmemset_part_state *state_ptr;
+	enum pmemset_part_state last_state; /* 0 until a map computed one */
+
+	_Atomic bool badblock_detection;
+	_Atomic size_t badblocks_found; /* at the last scan */
+};
+
+const char *source_kind_name(enum source_kind kind);
+
+/* current size of the source in bytes */
+int source_size(struct pmemset_source *src, size_t *size);
+
+#endif
