@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# tests of the core: config, sources, map, part maps, removal, errors
+pmemset_add_test(config_test SOURCES config_test.c)
+pmemset_add_test(source_test SOURCES source_test.c)
+pmemset_add_test(map_test SOURCES map_test.c)

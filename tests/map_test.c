@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * map_test.c -- pmemset_map: offset and length rules, growing the file,
+ * rollback of failed maps, granularity, placement in user reservations and
+ * coalescing.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+/* kept across calls: deleting it would clear the message of a failed map */
+static struct pmemset_map_config *Map_cfg;
+
+struct fixture {
+	char *path;
+	struct pmemset_source *src;
+	struct pmemset *set;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	f->path = test_file("map", 1 * MiB);
+	assert_ok(pmemset_source_from_file(&f->src, f->path));
+	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	assert_ok(pmemset_delete(&f->set));
+	assert_ok(pmemset_source_delete(&f->src));
+	test_file_remove(f->path);
+	unsetenv("PMEM2_FORCE_GRANULARITY");
+	pmemset_map_config_delete(&Map_cfg);
+	free(f);
+	return 0;
+}
+
+static int
+map_at(struct pmemset *set, struct pmemset_source *src, size_t off,
+		size_t len, struct pmemset_part_descriptor *d)
+{
+	if (Map_cfg == NULL)
+		assert_ok(pmemset_map_config_new(&Map_cfg));
+	assert_ok(pmemset_map_config_set_offset(Map_cfg, off));
+	pmemset_map_config_set_length(Map_cfg, len);
+	return pmemset_map(set, src, Map_cfg, d);
+}
+
+static void
+pmdk_program_three_overlapping_parts(void **state)
+{
+	/* PMDK 1.12.1's own example: 128 KiB parts at 0, 64 KiB, 128 KiB */
+	struct fixture *f = *state;
+	void *addr[3];
+	for (int i = 0; i < 3; i++) {
+		struct pmemset_part_descriptor d;
+		assert_ok(map_at(f->set, f->src, (size_t)i * 64 * KiB,
+				128 * KiB, &d));
+		assert_int_equal(d.size, 128 * KiB);
+		addr[i] = d.addr;
+		memset(d.addr, 'a' + i, 128 * KiB);
+		assert_ok(pmemset_persist(f->set, d.addr, d.size));
+	}
+	assert_int_equal(test_count_part_maps(f->set), 3);
+	/* the three views share file bytes: the last write wins in each */
+	assert_int_equal(((char *)addr[0])[0], 'a');
+	assert_int_equal(((char *)addr[1])[0], 'b');
+	assert_int_equal(((char *)addr[1])[64 * KiB], 'c');
+	assert_int_equal(((char *)addr[0])[64 * KiB], 'b');
+}
+
+static void
+null_map_config_maps_the_whole_file(void **state)
+{
+	struct fixture *f = *state;
+	struct pmemset_part_descriptor d;
+	assert_ok(pmemset_map(f->set, f->src, NULL, &d));
+	assert_int_equal(d.size, 1 * MiB);
+	assert_ok(pmemset_map(f->set, f->src, NULL, NULL)); /* desc optional */
+}
+
+static void
+length_zero_maps_to_the_end_of_the_file(void **state)
+{
+	struct fixture *f = *state;
+	struct pmemset_part_descriptor d;
+	assert_ok(map_at(f->set, f->src, 256 * KiB, 0, &d));
+	assert_int_equal(d.size, 1 * MiB - 256 * KiB);
+	assert_int_equal(test_file_size(f->path), 1 * MiB);
+	assert_err(map_at(f->set, f->src, 1 * MiB, 0, &d),
+			PMEMSET_E_MAP_LENGTH_UNSET);
+	assert_err(map_at(f->set, f->src, 2 * MiB, 0, &d),
+			PMEMSET_E_MAP_LENGTH_UNSET);
+}
+
+static void
+unaligned_offset_and_length(void **state)
+{
+	struct fixture *f = *state;
+	assert_err(map_at(f->set, f->src, 100, 4 * KiB, NULL),
+			PMEMSET_E_INVALID_OFFSET_VALUE);
+	assert_msg_has("100");
+	assert_err(map_at(f->set, f->src, 0, 4 * KiB + 1, NULL),
+			PMEMSET_E_LENGTH_UNALIGNED);
+	assert_msg_has("4097");
+	assert_err(map_at(f->set, f->src, 0, SIZE_MAX & ~(4 * KiB - 1),
+			NULL), PMEMSET_E_LENGTH_OUT_OF_RANGE);
+	assert_int_equal(test_count_part_maps(f->set), 0);
+	assert_int_equal(test_file_size(f->path), 1 * MiB);
+}
+
+static void
+null_arguments(void **state)
+{
+	struct fixture *f = *state;
+	assert_err(pmemset_map(NULL, f->src, NULL, NULL), -EINVAL);
+	assert_msg_has("set");
+	assert_err(pmemset_map(f->set, NULL, NULL, NULL), -EINVAL);
+	assert_msg_has("src");
+}
+
+static void
+map_grows_the_file(void **state)
+{
+	struct fixture *f = *state;
+	struct pmemset_part_descriptor d;
+	assert_ok(map_at(f->set, f->src, 1 * MiB, 512 * KiB, &d));
+	assert_int_equal(test_file_size(f->path), 1 * MiB + 512 * KiB);
+	memset(d.addr, 0x5a, d.size); /* the blocks exist: no SIGBUS */
+	assert_ok(pmemset_persist(f->set, d.addr, d.size));
+}
+
+static void
+do_not_grow_refuses_and_leaves_the_file(void **state)
+{
+	struct fixture *f = *state;
+	struct pmemset_source *src;
+	assert_ok(pmemset_xsource_from_file(&src, f->path,
+			PMEMSET_SOURCE_FILE_DO_NOT_GROW));
+	assert_err(map_at(f->set, src, 768 * KiB, 512 * KiB, NULL),
+			PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL);
+	assert_msg_has("DO_NOT_GROW");
+	assert_int_equal(test_file_size(f->path), 1 * MiB);
+	assert_ok(map_at(f->set, src, 768 * KiB, 256 * KiB, NULL));
+	assert_ok(pmemset_delete(&f->set));
+	assert_ok(pmemset_source_delete(&src));
+	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+}
+
+/* a file size limit makes fallocate fail as a full file system would */
+static void
+full_file_system_fails_the_map_cleanly(void **state)
+{
+	struct fixture *f = *state;
+	struct rlimit old, lim;
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = 2 * MiB;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_err(map_at(f->set, f->src, 0, 4 * MiB, NULL),
+			PMEMSET_E_CANNOT_GROW_SOURCE_FILE);
+	assert_msg_has("grow");
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(test_file_size(f->path), 1 * MiB);
+	assert_int_equal(test_count_part_maps(f->set), 0);
+}
+
+static void
+failed_map_cuts_a_grown_file_back(void **state)
+{
+	struct fixture *f = *state;
+	/* the set wants BYTE; a /dev/shm file is PAGE: the map fails late */
+	struct pmemset *byte_set = test_set_new(PMEM2_GRANULARITY_BYTE, NULL,
+			NULL);
+	assert_err(map_at(byte_set, f->src, 1 * MiB, 1 * MiB, NULL),
+			PMEMSET_E_GRANULARITY_NOT_SUPPORTED);
+	assert_int_equal(test_file_size(f->path), 1 * MiB);
+	assert_int_equal(test_count_part_maps(byte_set), 0);
+	/* and the source is still usable */
+	assert_ok(map_at(f->set, f->src, 0, 64 * KiB, NULL));
+	assert_ok(pmemset_delete(&byte_set));
+}
+
+static void
+forced_granularity_fixes_the_set(void **state)
+{
+	struct fixture *f = *state;
+	setenv("PMEM2_FORCE_GRANULARITY", "BYTE", 1);
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, NULL,
+			NULL);
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, NULL));
+	enum pmem2_granularity g;
+	assert_ok(pmemset_get_store_granularity(set, &g));
+	assert_int_equal(g, PMEM2_GRANULARITY_BYTE);
+
+	/* a later part with another effective granularity is refused */
+	setenv("PMEM2_FORCE_GRANULARITY", "CACHE_LINE", 1);
+	assert_err(map_at(set, f->src, 64 * KiB, 64 * KiB, NULL),
+			PMEMSET_E_GRANULARITY_MISMATCH);
+	assert_msg_has("CACHE_LINE");
+	assert_int_equal(test_count_part_maps(set), 1);
+
+	/* coarser than required */
+	setenv("PMEM2_FORCE_GRANULARITY", "PAGE", 1);
+	struct pmemset *cl = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, NULL,
+			NULL);
+	assert_err(map_at(cl, f->src, 0, 64 * KiB, NULL),
+			PMEMSET_E_GRANULARITY_NOT_SUPPORTED);
+	unsetenv("PMEM2_FORCE_GRANULARITY");
+	assert_ok(pmemset_delete(&cl));
+	assert_ok(pmemset_delete(&set));
+}
+
+static void
+user_reservation_first_fit(void **state)
+{
+	struct fixture *f = *state;
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 256 * KiB), 0);
+	char *base = pmem2_vm_reservation_get_address(rsv);
+	struct pmemset_config *cfg;
+	struct pmemset *set;
+	assert_ok(pmemset_config_new(&cfg));
+	assert_ok(pmemset_config_set_required_store_granularity(cfg,
+			PMEM2_GRANULARITY_PAGE));
+	pmemset_config_set_reservation(cfg, rsv);
+	assert_ok(pmemset_new(&set, cfg));
+	pmemset_config_delete(&cfg);
+
+	struct pmemset_part_descriptor a, b, c;
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &a));
+	assert_ptr_equal(a.addr, base);
+	assert_ok(map_at(set, f->src, 0, 128 * KiB, &b));
+	assert_ptr_equal(b.addr, base + 64 * KiB);
+	/* 64 KiB left: 128 KiB does not fit */
+	assert_err(map_at(set, f->src, 0, 128 * KiB, &c),
+			PMEMSET_E_CANNOT_FIT_PART_MAP);
+	/* free the first hole; first fit reuses it */
+	assert_ok(pmemset_remove_range(set, a.addr, 4 * KiB));
+	assert_ok(map_at(set, f->src, 0, 32 * KiB, &c));
+	assert_ptr_equal(c.addr, base);
+	assert_ok(pmemset_delete(&set));
+	/* never resized or deleted by us */
+	assert_ptr_equal(pmem2_vm_reservation_get_address(rsv), base);
+	assert_int_equal(pmem2_vm_reservation_get_size(rsv), 256 * KiB);
+	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
+}
+
+static struct pmemset *
+set_in_reservation(struct pmem2_vm_reservation *rsv, enum pmemset_coalescing c)
+{
+	struct pmemset_config *cfg;
+	struct pmemset *set;
+	assert_ok(pmemset_config_new(&cfg));
+	assert_ok(pmemset_config_set_required_store_granularity(cfg,
+			PMEM2_GRANULARITY_PAGE));
+	pmemset_config_set_reservation(cfg, rsv);
+	assert_ok(pmemset_new(&set, cfg));
+	pmemset_config_delete(&cfg);
+	assert_ok(pmemset_set_contiguous_part_coalescing(set, c));
+	return set;
+}
+
+static void
+coalescing_none_keeps_part_maps_apart(void **state)
+{
+	struct fixture *f = *state;
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
+	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_NONE);
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, NULL));
+	assert_ok(map_at(set, f->src, 64 * KiB, 64 * KiB, NULL));
+	/* adjacent by first fit, but two part maps */
+	assert_int_equal(test_count_part_maps(set), 2);
+	assert_ok(pmemset_delete(&set));
+	pmem2_vm_reservation_delete(&rsv);
+}
+
+static void
+coalescing_full_appends_and_desc_covers_the_part_map(void **state)
+{
+	struct fixture *f = *state;
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
+	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_FULL);
+	struct pmemset_part_descriptor d;
+	/* FULL with nothing to append to */
+	assert_err(map_at(set, f->src, 0, 64 * KiB, &d),
+			PMEMSET_E_CANNOT_COALESCE_PARTS);
+	assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_NONE));
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &d));
+	assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_FULL));
+	void *start = d.addr;
+	for (int i = 1; i < 4; i++) {
+		assert_ok(map_at(set, f->src, (size_t)i * 64 * KiB, 64 * KiB,
+				&d));
+		assert_ptr_equal(d.addr, start);
+		assert_int_equal(d.size, (size_t)(i + 1) * 64 * KiB);
+	}
+	assert_int_equal(test_count_part_maps(set), 1);
+	/* file offsets 0..256 KiB now appear contiguously */
+	memset(start, 7, 256 * KiB);
+	assert_ok(pmemset_persist(set, start, 256 * KiB));
+	assert_ok(pmemset_delete(&set));
+	pmem2_vm_reservation_delete(&rsv);
+}
+
+static void
+coalescing_when_the_neighbour_is_taken(void **state)
+{
+	struct fixture *f = *state;
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
+	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_NONE);
+	struct pmemset *other = set_in_reservation(rsv,
+			PMEMSET_COALESCING_NONE);
+	struct pmemset_part_descriptor d, n;
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &d));
+	/* another set takes the range right after it */
+	assert_ok(map_at(other, f->src, 0, 64 * KiB, &n));
+	assert_ptr_equal(n.addr, (char *)d.addr + 64 * KiB);
+
+	assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_FULL));
+	assert_err(map_at(set, f->src, 0, 64 * KiB, NULL),
+			PMEMSET_E_CANNOT_COALESCE_PARTS);
+	assert_msg_has("taken");
+	assert_int_equal(test_count_part_maps(set), 1);
+
+	assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_OPPORTUNISTIC));
+	struct pmemset_part_descriptor e;
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &e));
+	assert_int_equal(e.size, 64 * KiB); /* a new part map instead */
+	assert_int_equal(test_count_part_maps(set), 2);
+	assert_ok(pmemset_delete(&other));
+	assert_ok(pmemset_delete(&set));
+	pmem2_vm_reservation_delete(&rsv);
+}
+
+static void
+internal_reservation_coalesces(void **state)
+{
+	/* an internal reservation keeps room after the part for coalescing */
+	struct fixture *f = *state;
+	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
+			PMEMSET_COALESCING_OPPORTUNISTIC));
+	struct pmemset_part_descriptor d;
+	void *start = NULL;
+	for (int i = 0; i < 16; i++) {
+		assert_ok(map_at(f->set, f->src, (size_t)i * 64 * KiB,
+				64 * KiB, &d));
+		if (i == 0)
+			start = d.addr;
+		assert_ptr_equal(d.addr, start);
+	}
+	assert_int_equal(d.size, 1 * MiB);
+	assert_int_equal(test_count_part_maps(f->set), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(pmdk_program_three_overlapping_parts),
+		T(null_map_config_maps_the_whole_file),
+		T(length_zero_maps_to_the_end_of_the_file),
+		T(unaligned_offset_and_length),
+		T(null_arguments),
+		T(map_grows_the_file),
+		T(do_not_grow_refuses_and_leaves_the_file),
+		T(full_file_system_fails_the_map_cleanly),
+		T(failed_map_cuts_a_grown_file_back),
+		T(forced_granularity_fixes_the_set),
+		T(user_reservation_first_fit),
+		T(coalescing_none_keeps_part_maps_apart),
+		T(coalescing_full_appends_and_desc_covers_the_part_map),
+		T(coalescing_when_the_neighbour_is_taken),
+		T(internal_reservation_coalesces),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
