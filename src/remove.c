@@ -283,6 +283,7 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 	struct pmemset_part **parts = pmap->parts;
 	struct pmemset_part_map *target = NULL; /* run being filled */
 	bool first_run_done = false;
+	size_t first_spare = plan->used_spare;
 	pmap->nparts = 0;
 	pmap->size = 0;
 	for (size_t j = 0; j < n; j++) {
@@ -302,12 +303,16 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 				target = pmap;
 			else
 				target = plan->spare[plan->used_spare++];
-			index_insert(&set->index, target);
 		}
 		/* the first run compacts into pmap's own array: never ahead of j */
 		pmap_append(target, p);
 	}
-	if (pmap->nparts == 0)
+	/* index the pieces once their addresses are known */
+	for (size_t i = first_spare; i < plan->used_spare; i++)
+		index_insert(&set->index, plan->spare[i]);
+	if (pmap->nparts > 0)
+		index_insert(&set->index, pmap);
+	else
 		pmap_free(pmap);
 }
 

@@ -3,3 +3,5 @@
 pmemset_add_test(config_test SOURCES config_test.c)
 pmemset_add_test(source_test SOURCES source_test.c)
 pmemset_add_test(map_test SOURCES map_test.c)
+pmemset_add_test(part_map_test SOURCES part_map_test.c)
+pmemset_add_test(remove_test SOURCES remove_test.c)
