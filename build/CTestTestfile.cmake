@@ -7,3 +7,4 @@
 subdirs("src")
 subdirs("tests")
 subdirs("examples")
+subdirs("doc")

@@ -44,11 +44,17 @@ set(CMAKE_MAKEFILE_DEPENDS
   "CMakeFiles/3.25.1/CMakeCCompiler.cmake"
   "CMakeFiles/3.25.1/CMakeCXXCompiler.cmake"
   "CMakeFiles/3.25.1/CMakeSystem.cmake"
+  "CMakeFiles/VerifyGlobs.cmake"
+  "CMakeFiles/cmake.verify_globs"
   "/work/main/cmake/libpmemset.pc.in"
   "/work/main/cmake/pmemsetConfig.cmake.in"
+  "/work/main/doc/CMakeLists.txt"
   "/work/main/examples/CMakeLists.txt"
+  "/work/main/examples/core.cmake"
   "/work/main/src/CMakeLists.txt"
   "/work/main/tests/CMakeLists.txt"
+  "/work/main/tests/core.cmake"
+  "/work/main/tests/doc.cmake"
   )
 
 # The corresponding makefile is:
@@ -67,6 +73,7 @@ set(CMAKE_MAKEFILE_PRODUCTS
   "src/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/CMakeFiles/CMakeDirectoryInformation.cmake"
   "examples/CMakeFiles/CMakeDirectoryInformation.cmake"
+  "doc/CMakeFiles/CMakeDirectoryInformation.cmake"
   )
 
 # Dependency information for all targets:
@@ -103,4 +110,13 @@ set(CMAKE_DEPEND_INFO_FILES
   "src/CMakeFiles/pmemset.dir/DependInfo.cmake"
   "src/CMakeFiles/pmemset_static.dir/DependInfo.cmake"
   "tests/CMakeFiles/pmemset_test_util.dir/DependInfo.cmake"
+  "tests/CMakeFiles/config_test.dir/DependInfo.cmake"
+  "tests/CMakeFiles/source_test.dir/DependInfo.cmake"
+  "tests/CMakeFiles/map_test.dir/DependInfo.cmake"
+  "tests/CMakeFiles/part_map_test.dir/DependInfo.cmake"
+  "tests/CMakeFiles/remove_test.dir/DependInfo.cmake"
+  "tests/CMakeFiles/scale_test.dir/DependInfo.cmake"
+  "tests/CMakeFiles/threads_test.dir/DependInfo.cmake"
+  "examples/CMakeFiles/basic.dir/DependInfo.cmake"
+  "doc/CMakeFiles/pmemset_man.dir/DependInfo.cmake"
   )

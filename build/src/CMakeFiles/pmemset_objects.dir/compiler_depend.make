@@ -1268,10 +1268,35 @@ src/CMakeFiles/pmemset_objects.dir/sds.c.o: /work/main/src/sds.c \
   /usr/include/x86_64-linux-gnu/bits/types/struct_statx.h \
   /usr/include/libpmem2.h \
   /usr/include/libpmem2/base.h \
-  /work/main/src/error.h \
+  /usr/include/errno.h \
+  /usr/include/x86_64-linux-gnu/bits/errno.h \
+  /usr/include/linux/errno.h \
+  /usr/include/x86_64-linux-gnu/asm/errno.h \
+  /usr/include/asm-generic/errno.h \
+  /usr/include/asm-generic/errno-base.h \
+  /usr/include/x86_64-linux-gnu/bits/types/error_t.h \
+  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdatomic.h \
+  /usr/include/stdio.h \
   /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h \
+  /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio_lim.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn.h \
+  /usr/include/x86_64-linux-gnu/bits/floatn-common.h \
+  /usr/include/x86_64-linux-gnu/bits/stdio.h \
+  /usr/include/string.h \
+  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
+  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
+  /usr/include/strings.h \
+  /work/main/src/device.h \
+  /work/main/src/error.h \
   /work/main/src/sds.h \
-  /work/main/src/source.h \
+  /work/main/src/set.h \
   /usr/include/pthread.h \
   /usr/include/sched.h \
   /usr/include/x86_64-linux-gnu/bits/sched.h \
@@ -1286,8 +1311,6 @@ src/CMakeFiles/pmemset_objects.dir/sds.c.o: /work/main/src/sds.c \
   /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h \
   /usr/include/x86_64-linux-gnu/bits/types/timer_t.h \
   /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h \
-  /usr/include/x86_64-linux-gnu/bits/types/locale_t.h \
-  /usr/include/x86_64-linux-gnu/bits/types/__locale_t.h \
   /usr/include/x86_64-linux-gnu/bits/pthreadtypes.h \
   /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h \
   /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h \
@@ -1298,7 +1321,9 @@ src/CMakeFiles/pmemset_objects.dir/sds.c.o: /work/main/src/sds.c \
   /usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h \
   /usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h \
   /usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h \
-  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdatomic.h
+  /work/main/src/config.h \
+  /work/main/src/part_index.h \
+  /work/main/src/source.h
 
 src/CMakeFiles/pmemset_objects.dir/set.c.o: /work/main/src/set.c \
   /usr/include/stdc-predef.h \
@@ -1593,6 +1618,8 @@ src/CMakeFiles/pmemset_objects.dir/source.c.o: /work/main/src/source.c \
 /usr/include/linux/stat.h:
 
 /usr/include/features-time64.h:
+
+/work/main/src/device.h:
 
 /usr/include/x86_64-linux-gnu/bits/timesize.h:
 
