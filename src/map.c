@@ -360,8 +360,10 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		return ret;
 	bool grown;
 	ret = grow_source(src, &e, &grown);
-	if (ret != 0)
+	if (ret != 0) {
+		sds_cancel(src, &sds);
 		return ret;
+	}
 
 	struct pmemset_part *part = mem_zalloc(sizeof(*part));
 	struct pmemset_part_map *fresh = pmap_new(set, NULL);
@@ -380,6 +382,7 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		mem_free(part);
 		if (grown)
 			(void) ftruncate(src->fd, (off_t)e.file_size);
+		sds_cancel(src, &sds);
 		return ret;
 	}
 

@@ -10,20 +10,26 @@
 #include "libpmemset.h"
 
 struct sds_pending {
-	bool active;		 /* the source has an SDS */
+	bool active;		 /* the source has an SDS; its lock is held */
 	struct pmemset_sds next; /* its value once the map succeeds */
 	enum pmemset_part_state state;
 };
 
 /*
- * Before mapping: compute the state, write *state_ptr, refuse a state
- * outside the acceptable set. Changes nothing in the source.
+ * Before mapping: read the device, compute the state, write *state_ptr,
+ * refuse a state outside the set's acceptable ones. Changes nothing in the
+ * source's SDS. On success with an SDS, the source's lock stays held until
+ * sds_after_map or sds_cancel, so two maps of one source never both see
+ * it "not yet open". On failure nothing is held.
  */
 int sds_before_map(struct pmemset *set, struct pmemset_source *src,
 		struct sds_pending *pending);
 
 /* after a successful map: commit (acquire); true if the SDS changed */
 bool sds_after_map(struct pmemset_source *src, struct sds_pending *pending);
+
+/* after a failed map: drop what sds_before_map prepared */
+void sds_cancel(struct pmemset_source *src, struct sds_pending *pending);
 
 /* after unmapping one part of src (release); true if the SDS changed */
 bool sds_release(struct pmemset_source *src);
