@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * threads_test.c -- 8 threads map, remove, remove ranges, look up, iterate
+ * and persist on one set at once. Run under TSan in CI. At the end no part
+ * is lost or duplicated, and PART_ADD minus PART_REMOVE equals what is
+ * mapped.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+
+#define NTHREADS 8
+#define MAX_LIVE 16
+
+static int Rounds = 300;
+
+struct shared {
+	struct pmemset *set;
+	struct pmemset_source *src;
+	_Atomic long long event_bytes;
+	_Atomic long callbacks;
+};
+
+struct worker {
+	struct shared *sh;
+	unsigned seed;
+	size_t live;
+	char *addr[MAX_LIVE];
+	size_t len[MAX_LIVE];
+	unsigned char tag;
+};
+
+static int
+counting_cb(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
+{
+	(void) set;
+	struct shared *sh = arg;
+	atomic_fetch_add(&sh->callbacks, 1);
+	if (ctx->type == PMEMSET_EVENT_PART_ADD)
+		atomic_fetch_add(&sh->event_bytes,
+				(long long)ctx->data.part_add.len);
+	else if (ctx->type == PMEMSET_EVENT_PART_REMOVE)
+		atomic_fetch_add(&sh->event_bytes,
+				-(long long)ctx->data.part_remove.len);
+	return 0;
+}
+
+static void
+forget(struct worker *w, size_t i)
+{
+	w->addr[i] = w->addr[w->live - 1];
+	w->len[i] = w->len[w->live - 1];
+	w->live--;
+}
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct pmemset *set = w->sh->set;
+	struct pmemset_map_config *mc;
+	if (pmemset_map_config_new(&mc))
+		return "map config";
+	for (int r = 0; r < Rounds; r++) {
+		unsigned op = rand_r(&w->seed) % 6;
+		if ((op <= 1 || w->live == 0) && w->live < MAX_LIVE) {
+			size_t len = (1 + rand_r(&w->seed) % 4) * 4 * KiB;
+			struct pmemset_part_descriptor d;
+			pmemset_map_config_set_length(mc, len);
+			if (pmemset_map_config_set_offset(mc,
+					(rand_r(&w->seed) % 16) * 4 * KiB) ||
+			    pmemset_map(set, w->sh->src, mc, &d))
+				return "map";
+			char *part = (char *)d.addr + d.size - len;
+			w->addr[w->live] = part;
+			w->len[w->live] = len;
+			w->live++;
+			continue;
+		}
+		if (w->live == 0)
+			continue;
+		size_t i = rand_r(&w->seed) % w->live;
+		struct pmemset_part_map *pmap;
+		switch (op) {
+		case 2: /* remove one of our parts by range */
+			if (pmemset_remove_range(set, w->addr[i], 1))
+				return "remove_range";
+			forget(w, i);
+			break;
+		case 3: /* look up our part and write through the set */
+			if (pmemset_part_map_by_address(set, &pmap,
+					w->addr[i] + w->len[i] - 1))
+				return "lookup";
+			pmemset_memset(set, w->addr[i], w->tag, 64, 0);
+			if (pmemset_persist(set, w->addr[i], 64))
+				return "persist";
+			pmemset_part_map_drop(&pmap);
+			break;
+		case 4: { /* iterate the whole set */
+			struct pmemset_part_map *p, *next;
+			pmemset_first_part_map(set, &p);
+			while (p != NULL) {
+				pmemset_next_part_map(set, p, &next);
+				pmemset_part_map_drop(&p);
+				p = next;
+			}
+			break;
+		}
+		default:
+			if (pmemset_drain(set))
+				return "drain";
+			break;
+		}
+	}
+	pmemset_map_config_delete(&mc);
+	return NULL;
+}
+
+static void
+eight_threads_mixed_operations(void **state)
+{
+	(void) state;
+	const char *env = getenv("PMEMSET_STRESS_ROUNDS");
+	if (env != NULL)
+		Rounds = atoi(env);
+	struct shared sh = {0};
+	assert_ok(pmemset_source_from_temporary(&sh.src, test_dir()));
+	sh.set = test_set_new(PMEM2_GRANULARITY_PAGE, counting_cb, &sh);
+	/* parts from different threads never coalesce into one part map */
+	assert_ok(pmemset_set_contiguous_part_coalescing(sh.set,
+			PMEMSET_COALESCING_NONE));
+	struct worker w[NTHREADS];
+	pthread_t t[NTHREADS];
+	for (int i = 0; i < NTHREADS; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].sh = &sh;
+		w[i].seed = (unsigned)i * 7919u + 1;
+		w[i].tag = (unsigned char)(i + 1);
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+	}
+	for (int i = 0; i < NTHREADS; i++) {
+		void *err;
+		pthread_join(t[i], &err);
+		if (err != NULL)
+			fail_msg("thread %d failed in %s: %s", i, (char *)err,
+				pmemset_errormsg());
+	}
+	/* every live part is found exactly once, nothing else is mapped */
+	size_t live_bytes = 0;
+	for (int i = 0; i < NTHREADS; i++) {
+		for (size_t k = 0; k < w[i].live; k++) {
+			live_bytes += w[i].len[k];
+			struct pmemset_part_map *pmap;
+			assert_ok(pmemset_part_map_by_address(sh.set, &pmap,
+					w[i].addr[k]));
+			pmemset_part_map_drop(&pmap);
+		}
+	}
+	size_t mapped = 0;
+	struct pmemset_part_map *p, *next;
+	pmemset_first_part_map(sh.set, &p);
+	while (p != NULL) {
+		mapped += pmemset_descriptor_part_map(p).size;
+		pmemset_next_part_map(sh.set, p, &next);
+		pmemset_part_map_drop(&p);
+		p = next;
+	}
+	assert_int_equal(mapped, live_bytes);
+	assert_int_equal(atomic_load(&sh.event_bytes), (long long)live_bytes);
+	assert_true(atomic_load(&sh.callbacks) > 0);
+	assert_ok(pmemset_delete(&sh.set));
+	assert_int_equal(atomic_load(&sh.event_bytes), 0);
+	assert_ok(pmemset_source_delete(&sh.src));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(eight_threads_mixed_operations),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
