@@ -169,7 +169,7 @@ read_device(struct pmemset_source *src, struct device_now *now)
  */
 static enum pmemset_part_state
 compute_state(const struct pmemset_sds *sds, const struct device_now *now,
-		bool has_parts, struct pmemset_sds *next)
+		size_t own_parts, struct pmemset_sds *next)
 {
 	bool same_device = strcmp(sds->id, now->id) == 0;
 	*next = *sds;
@@ -179,7 +179,7 @@ compute_state(const struct pmemset_sds *sds, const struct device_now *now,
 			st = PMEMSET_PART_STATE_INDETERMINATE;
 		else if (sds->usc != now->usc)
 			st = PMEMSET_PART_STATE_CORRUPTED;
-		else if (has_parts)
+		else if (own_parts > 0)
 			st = PMEMSET_PART_STATE_OK_BUT_ALREADY_OPEN;
 		else
 			st = PMEMSET_PART_STATE_OK_BUT_INTERRUPTED;
@@ -189,13 +189,14 @@ compute_state(const struct pmemset_sds *sds, const struct device_now *now,
 		} else {
 			/*
 			 * A map that accepts a dirty state takes the SDS over:
-			 * the references of the user that never released them
-			 * are gone, and the device is what it is now.
-			 * Otherwise the SDS would stay dirty forever.
+			 * references no part of this source holds belong to a
+			 * user that will never release them, and the device is
+			 * what it is now. Otherwise the SDS would stay dirty
+			 * forever.
 			 */
 			memcpy(next->id, now->id, sizeof(next->id));
 			next->usc = now->usc;
-			next->refcount = 1;
+			next->refcount = (int)own_parts + 1;
 		}
 		return st;
 	}
@@ -226,8 +227,9 @@ sds_before_map(struct pmemset *set, struct pmemset_source *src,
 		pthread_mutex_unlock(&src->lock);
 		return ret;
 	}
-	bool has_parts = atomic_load(&src->nparts) > 0;
-	enum pmemset_part_state st = compute_state(&src->sds, &now, has_parts,
+	/* every part of this source is counted: set_sds comes before maps */
+	size_t own_parts = atomic_load(&src->nparts);
+	enum pmemset_part_state st = compute_state(&src->sds, &now, own_parts,
 			&pending->next);
 	pending->state = st;
 	src->last_state = st;
