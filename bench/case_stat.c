@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * case_stat.c -- the observer module (libpmemset/stat.h): what an update
+ * costs with nothing changed and after k changes, at two set sizes, and
+ * what an open observer adds to the data path.
+ *
+ * Built only when the observer module is part of the library (the build
+ * defines PMEMSET_BENCH_STAT); otherwise the group says so and runs nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpmemset.h>
+
+#include "bench.h"
+
+#ifndef PMEMSET_BENCH_STAT
+
+int
+cases_stat(const struct opts *o)
+{
+	(void) o;
+	if (bench_selected("stat", ""))
+		fprintf(stderr, "pmemset-bench: note: observer cases skipped: "
+			"this build has no observer module "
+			"(libpmemset/stat.h)\n");
+	return 0;
+}
+
+#else
+
+#include <libpmemset/stat.h>
+
+#define PART ((size_t)4096)
+#define MAX_CHANGES 64
+
+static const struct opts *O;
+
+/* a set of n one-part part maps, an observer on it, and k spare parts */
+struct observed {
+	size_t n;
+	struct pmemset_source *src;
+	struct pmemset *set;
+	struct pmemset_stat *h;
+	size_t k;		/* changes per update */
+	bool spares_mapped;
+	char *spare[MAX_CHANGES];
+};
+
+static int
+set_of(struct pmemset **set, struct pmemset_source *src, size_t n,
+		size_t first_offset, enum pmem2_granularity g)
+{
+	struct pmemset_config *cfg;
+	int ret = pmemset_config_new(&cfg);
+	if (ret == 0)
+		ret = pmemset_config_set_required_store_granularity(cfg, g);
+	if (ret == 0)
+		ret = pmemset_new(set, cfg);
+	pmemset_config_delete(&cfg);
+	struct pmemset_map_config *mc = NULL;
+	if (ret == 0)
+		ret = pmemset_map_config_new(&mc);
+	if (ret == 0)
+		pmemset_map_config_set_length(mc, PART);
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		ret = pmemset_map_config_set_offset(mc, first_offset + i * PART);
+		if (ret == 0)
+			ret = pmemset_map(*set, src, mc, NULL);
+	}
+	pmemset_map_config_delete(&mc);
+	if (ret != 0)
+		bench_fail("cannot build an observed set: %s",
+				pmemset_errormsg());
+	return ret;
+}
+
+/* the spare parts go in (map) or out (remove): k changes either way */
+static int
+toggle_spares(struct observed *ob)
+{
+	if (!ob->spares_mapped) {
+		struct pmemset_map_config *mc;
+		if (pmemset_map_config_new(&mc) != 0)
+			return -1;
+		pmemset_map_config_set_length(mc, PART);
+		for (size_t i = 0; i < ob->k; i++) {
+			struct pmemset_part_descriptor d;
+			if (pmemset_map_config_set_offset(mc,
+					(ob->n + i) * PART) != 0 ||
+			    pmemset_map(ob->set, ob->src, mc, &d) != 0) {
+				bench_fail("map a spare part: %s",
+						pmemset_errormsg());
+				pmemset_map_config_delete(&mc);
+				return -1;
+			}
+			ob->spare[i] = d.addr;
+		}
+		pmemset_map_config_delete(&mc);
+	} else {
+		for (size_t i = 0; i < ob->k; i++) {
+			struct pmemset_part_map *pm;
+			if (pmemset_part_map_by_address(ob->set, &pm,
+					ob->spare[i]) != 0 ||
+			    pmemset_remove_part_map(ob->set, &pm) != 0) {
+				bench_fail("remove a spare part: %s",
+						pmemset_errormsg());
+				return -1;
+			}
+		}
+	}
+	ob->spares_mapped = !ob->spares_mapped;
+	return 0;
+}
+
+static int
+update(struct pmemset_stat *h)
+{
+	enum pmemset_stat_status s = pmemset_stat_update(h);
+	if (s == PMEMSET_STAT_S_OK)
+		return 0;
+	bench_fail("pmemset_stat_update: %s: %s", pmemset_stat_status_string(s),
+			pmemset_errormsg());
+	return -1;
+}
+
+static int
+update_side(void *arg, size_t iters, double *ns)
+{
+	struct observed *ob = arg;
+	double total = 0;
+	for (size_t i = 0; i < iters; i++) {
+		if (ob->k > 0 && toggle_spares(ob) != 0)
+			return -1;
+		double t0 = now_ns();
+		enum pmemset_stat_status s = pmemset_stat_update(ob->h);
+		total += now_ns() - t0;
+		if (s != PMEMSET_STAT_S_OK) {
+			bench_fail("pmemset_stat_update: %s: %s",
+					pmemset_stat_status_string(s),
+					pmemset_errormsg());
+			return -1;
+		}
+	}
+	ns[0] = total / (double)iters;
+	return 0;
+}
+
+static void
+observed_fini(struct observed *ob)
+{
+	if (ob->h != NULL)
+		pmemset_stat_close(&ob->h);
+	pmemset_delete(&ob->set);
+	pmemset_source_delete(&ob->src);
+}
+
+static int
+observed_init(struct observed *ob, size_t n)
+{
+	memset(ob, 0, sizeof(*ob));
+	ob->n = n;
+	if (pmemset_source_from_temporary(&ob->src, O->dir) != 0) {
+		bench_fail("pmemset_source_from_temporary: %s",
+				pmemset_errormsg());
+		return -1;
+	}
+	if (set_of(&ob->set, ob->src, n, 0, PMEM2_GRANULARITY_PAGE) != 0)
+		return -1;
+	enum pmemset_stat_status s = pmemset_stat_open(&ob->h, ob->set,
+			NULL, 0);
+	if (s != PMEMSET_STAT_S_OK) {
+		bench_fail("pmemset_stat_open: %s: %s",
+				pmemset_stat_status_string(s),
+				pmemset_errormsg());
+		return -1;
+	}
+	/* the first update replays everything; the cases time later ones */
+	return update(ob->h);
+}
+
+/* the data path on one set, timed with and without an open observer */
+struct dp {
+	struct pmemset *set;
+	char *addr;
+	size_t len;
+	bool observe;
+	char *dram;
+};
+
+static int
+dp_side(void *arg, size_t iters, double *ns)
+{
+	struct dp *d = arg;
+	struct pmemset_stat *h = NULL;
+	if (d->observe) {
+		if (pmemset_stat_open(&h, d->set, NULL, 0) !=
+				PMEMSET_STAT_S_OK || update(h) != 0) {
+			bench_fail("cannot observe the set: %s",
+					pmemset_errormsg());
+			if (h != NULL)
+				pmemset_stat_close(&h);
+			return -1;
+		}
+	}
+	struct pmemset *set = d->set;
+	char *a = d->addr;
+	size_t len = d->len;
+	double t0 = now_ns();
+	if (d->dram == NULL)
+		for (size_t i = 0; i < iters; i++)
+			pmemset_persist(set, a, len);
+	else
+		for (size_t i = 0; i < iters; i++)
+			pmemset_memcpy(set, a, d->dram, len, 0);
+	ns[0] = (now_ns() - t0) / (double)iters;
+	if (h != NULL)
+		pmemset_stat_close(&h);
+	return 0;
+}
+
+static int
+data_path_cases(void)
+{
+	struct pair p[2];
+	memset(p, 0, sizeof(p));
+	struct dp with[2], without[2];
+	static char dram[4096];
+	for (int i = 0; i < 2; i++) {
+		p[i].group = "stat";
+		snprintf(p[i].name[0], BENCH_NAME_LEN,
+				"%s BYTE, observed / not observed",
+				i == 0 ? "persist 64 B" : "memcpy 4 KiB");
+		snprintf(p[i].a_label, BENCH_LABEL_LEN, "pmemset+observer");
+		snprintf(p[i].b_label, BENCH_LABEL_LEN, "pmemset");
+		p[i].a = p[i].b = dp_side;
+		p[i].a_arg = &with[i];
+		p[i].b_arg = &without[i];
+	}
+	if (!pair_selected(&p[0]) && !pair_selected(&p[1]))
+		return 0;
+
+	force_granularity(PMEM2_GRANULARITY_BYTE);
+	struct pmemset_source *src = NULL;
+	struct pmemset *set = NULL;
+	int ret = -1;
+	if (pmemset_source_from_temporary(&src, O->dir) != 0) {
+		bench_fail("pmemset_source_from_temporary: %s",
+				pmemset_errormsg());
+		goto out;
+	}
+	if (set_of(&set, src, 1, 0, PMEM2_GRANULARITY_BYTE) != 0)
+		goto out;
+	struct pmemset_part_map *pm;
+	pmemset_first_part_map(set, &pm);
+	char *addr = pmemset_descriptor_part_map(pm).addr;
+	pmemset_part_map_drop(&pm);
+	for (int i = 0; i < 2; i++) {
+		with[i] = (struct dp){set, addr, i ? 4096 : 64, true,
+				i ? dram : NULL};
+		without[i] = with[i];
+		without[i].observe = false;
+	}
+	ret = 0;
+	for (int i = 0; i < 2; i++)
+		if (bench_run(&p[i]) != 0)
+			ret = -1;
+out:
+	pmemset_delete(&set);
+	pmemset_source_delete(&src);
+	unforce_granularity();
+	return ret;
+}
+
+int
+cases_stat(const struct opts *o)
+{
+	O = o;
+	static const size_t ks[] = {0, 1, 16};
+	struct pair p[3];
+	struct observed ob[2][3];
+	memset(p, 0, sizeof(p));
+	memset(ob, 0, sizeof(ob));
+	for (int i = 0; i < 3; i++) {
+		p[i].group = "stat";
+		if (ks[i] == 0)
+			snprintf(p[i].name[0], BENCH_NAME_LEN,
+				"stat_update, nothing changed, %zu / %zu parts",
+				o->parts_big, o->parts_small);
+		else
+			snprintf(p[i].name[0], BENCH_NAME_LEN,
+				"stat_update after %zu changes, %zu / %zu parts",
+				ks[i], o->parts_big, o->parts_small);
+		snprintf(p[i].a_label, BENCH_LABEL_LEN, "update@%zu",
+				o->parts_big);
+		snprintf(p[i].b_label, BENCH_LABEL_LEN, "update@%zu",
+				o->parts_small);
+		p[i].a = p[i].b = update_side;
+		p[i].a_arg = &ob[0][i];
+		p[i].b_arg = &ob[1][i];
+		/* the changes are made outside the timing, one per update */
+		p[i].fixed_iters = ks[i] == 0 ? 1000 : 32;
+	}
+
+	unforce_granularity();
+	int ret = 0;
+	for (int i = 0; i < 3; i++) {
+		if (!pair_selected(&p[i]))
+			continue;
+		if (observed_init(&ob[0][i], o->parts_big) != 0 ||
+		    observed_init(&ob[1][i], o->parts_small) != 0) {
+			ret = -1;
+		} else {
+			ob[0][i].k = ob[1][i].k = ks[i];
+			if (bench_run(&p[i]) != 0)
+				ret = -1;
+		}
+		observed_fini(&ob[0][i]);
+		observed_fini(&ob[1][i]);
+	}
+	if (data_path_cases() != 0)
+		ret = -1;
+	return ret;
+}
+
+#endif

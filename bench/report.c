@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * report.c -- the results as a readable table, CSV or JSON, and a PNG of
+ * the ratios drawn by gnuplot from data files written next to the results.
+ *
+ * The plot has one panel per granularity and callback setting (ratio
+ * against operation size, one line per operation, IQR error bars) and one
+ * panel of horizontal bars for every other case, on a log scale so 0.5 and
+ * 2 are equally far from 1.
+ */
+#include <errno.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpmemset.h>
+
+#include "bench.h"
+
+extern char **environ;
+
+static void
+cpu_model(char *buf, size_t sz)
+{
+	snprintf(buf, sz, "unknown CPU");
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (f == NULL)
+		return;
+	char line[256];
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *colon = strchr(line, ':');
+		if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+			snprintf(buf, sz, "%s", colon + 2);
+			buf[strcspn(buf, "\n")] = '\0';
+			break;
+		}
+	}
+	fclose(f);
+}
+
+void
+report_header(FILE *f, const struct opts *o)
+{
+	char cpu[128];
+	struct utsname u;
+	cpu_model(cpu, sizeof(cpu));
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof(u.release), "?");
+	fprintf(f, "pmemset-bench: libpmemset %d.%d against libpmem2, files "
+		"on %s, %s, Linux %s\n%u repetitions (map/remove: %u), "
+		"samples of %.0f us, scale cases at %zu and %zu part "
+		"maps%s\n\n", PMEMSET_MAJOR_VERSION, PMEMSET_MINOR_VERSION,
+		o->dir, cpu, u.release, o->reps, o->reps_heavy,
+		o->sample_ns / 1e3, o->parts_small, o->parts_big,
+		o->quick ? " (--quick: not a measurement)" : "");
+}
+
+/* ns with as many digits as matter at that size */
+static void
+fmt_ns(char *buf, size_t sz, double ns)
+{
+	if (ns < 100)
+		snprintf(buf, sz, "%.2f", ns);
+	else if (ns < 10000)
+		snprintf(buf, sz, "%.1f", ns);
+	else
+		snprintf(buf, sz, "%.0f", ns);
+}
+
+static const char *
+verdict(const struct result *r)
+{
+	return r->met < 0 ? "" : r->met ? "met" : "MISSED";
+}
+
+void
+report_table(FILE *f)
+{
+	size_t n = bench_nresults();
+	int namew = 4;
+	for (size_t i = 0; i < n; i++) {
+		int l = (int)strlen(bench_result(i)->name);
+		if (l > namew)
+			namew = l;
+	}
+	fprintf(f, "ns per operation: median [p25-p75] of the repetitions; "
+		"A/B = median(A) / median(B), [p25-p75] of the ratios paired "
+		"by repetition\n");
+	fprintf(f, "%-13s %-*s  %-18s %10s %-21s  %-21s %10s %-21s  %6s "
+		"%-13s  %s\n", "group", namew, "case", "A", "median",
+		"[p25-p75]", "B", "median", "[p25-p75]", "A/B", "[p25-p75]",
+		"target");
+	for (size_t i = 0; i < n; i++) {
+		const struct result *r = bench_result(i);
+		char am[24], a25[24], a75[24], bm[24], b25[24], b75[24];
+		char aiqr[56], biqr[56], riqr[40], tgt[48];
+		fmt_ns(am, sizeof(am), r->a.median);
+		fmt_ns(a25, sizeof(a25), r->a.p25);
+		fmt_ns(a75, sizeof(a75), r->a.p75);
+		fmt_ns(bm, sizeof(bm), r->b.median);
+		fmt_ns(b25, sizeof(b25), r->b.p25);
+		fmt_ns(b75, sizeof(b75), r->b.p75);
+		snprintf(aiqr, sizeof(aiqr), "[%s-%s]", a25, a75);
+		snprintf(biqr, sizeof(biqr), "[%s-%s]", b25, b75);
+		snprintf(riqr, sizeof(riqr), "[%.3f-%.3f]", r->ratio.p25,
+				r->ratio.p75);
+		snprintf(tgt, sizeof(tgt), "%s %s",
+				r->target.text ? r->target.text : "",
+				verdict(r));
+		fprintf(f, "%-13s %-*s  %-18s %10s %-21s  %-21s %10s %-21s  "
+			"%6.3f %-13s  %s\n", r->group, namew, r->name,
+			r->a_label, am, aiqr, r->b_label, bm, biqr,
+			r->ratio_med, riqr, tgt[0] == ' ' ? "" : tgt);
+	}
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct result *r = bench_result(i);
+		for (unsigned j = 0; j < BENCH_MAX_AUX; j++) {
+			if (r->aux_name[j][0] == '\0')
+				continue;
+			if (first)
+				fputs("\nfacts (largest over the samples):\n", f);
+			first = false;
+			fprintf(f, "  %s / %s: %s: %s %.0f, %s %.0f\n",
+				r->group, r->name, r->aux_name[j], r->a_label,
+				r->a_aux[j], r->b_label, r->b_aux[j]);
+		}
+	}
+}
+
+void
+report_csv(FILE *f)
+{
+	fprintf(f, "group,case,a,a_median_ns,a_p25_ns,a_p75_ns,a_min_ns,"
+		"a_max_ns,b,b_median_ns,b_p25_ns,b_p75_ns,b_min_ns,b_max_ns,"
+		"ratio,ratio_p25,ratio_p75,ratio_min,ratio_max,reps,"
+		"ops_per_sample,target,target_met\n");
+	for (size_t i = 0; i < bench_nresults(); i++) {
+		const struct result *r = bench_result(i);
+		fprintf(f, "%s,\"%s\",%s,%.3f,%.3f,%.3f,%.3f,%.3f,"
+			"%s,%.3f,%.3f,%.3f,%.3f,%.3f,"
+			"%.4f,%.4f,%.4f,%.4f,%.4f,%u,%zu,\"%s\",%s\n",
+			r->group, r->name, r->a_label, r->a.median, r->a.p25,
+			r->a.p75, r->a.min, r->a.max, r->b_label, r->b.median,
+			r->b.p25, r->b.p75, r->b.min, r->b.max, r->ratio_med,
+			r->ratio.p25, r->ratio.p75, r->ratio.min, r->ratio.max,
+			r->reps, r->iters,
+			r->target.text ? r->target.text : "",
+			r->met < 0 ? "" : r->met ? "yes" : "no");
+	}
+}
+
+static void
+json_stats(FILE *f, const char *key, const struct stats *s)
+{
+	fprintf(f, "\"%s\": {\"median\": %.4f, \"p25\": %.4f, \"p75\": %.4f, "
+		"\"min\": %.4f, \"max\": %.4f}", key, s->median, s->p25,
+		s->p75, s->min, s->max);
+}
+
+void
+report_json(FILE *f, const struct opts *o)
+{
+	char when[32];
+	time_t now = time(NULL);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	fprintf(f, "{\n  \"tool\": \"pmemset-bench\",\n  \"date\": \"%s\",\n"
+		"  \"unit\": \"ns per operation\",\n"
+		"  \"options\": {\"dir\": \"%s\", \"quick\": %s, \"reps\": %u, "
+		"\"reps_heavy\": %u, \"sample_ns\": %.0f, \"parts_big\": %zu, "
+		"\"parts_small\": %zu},\n  \"results\": [\n", when, o->dir,
+		o->quick ? "true" : "false", o->reps, o->reps_heavy,
+		o->sample_ns, o->parts_big, o->parts_small);
+	size_t n = bench_nresults();
+	for (size_t i = 0; i < n; i++) {
+		const struct result *r = bench_result(i);
+		fprintf(f, "    {\"group\": \"%s\", \"case\": \"%s\", "
+			"\"a\": \"%s\", \"b\": \"%s\", \"reps\": %u, "
+			"\"ops_per_sample\": %zu, ", r->group, r->name,
+			r->a_label, r->b_label, r->reps, r->iters);
+		json_stats(f, "a_ns", &r->a);
+		fputs(", ", f);
+		json_stats(f, "b_ns", &r->b);
+		fprintf(f, ", \"ratio\": %.4f, ", r->ratio_med);
+		json_stats(f, "paired_ratio", &r->ratio);
+		if (r->target.kind != TARGET_NONE)
+			fprintf(f, ", \"target\": \"%s\", \"target_met\": %s",
+				r->target.text, r->met ? "true" : "false");
+		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
+	}
+	fputs("  ]\n}\n", f);
+}
+
+static int
+write_file(const char *dir, const char *name, void (*fn)(FILE *, const void *),
+		const void *arg)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		bench_fail("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fn(f, arg);
+	if (fclose(f) != 0) {
+		bench_fail("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+table_to(FILE *f, const void *arg)
+{
+	report_header(f, arg);
+	report_table(f);
+}
+
+static void
+csv_to(FILE *f, const void *arg)
+{
+	(void) arg;
+	report_csv(f);
+}
+
+static void
+json_to(FILE *f, const void *arg)
+{
+	report_json(f, arg);
+}
+
+/* the distinct panels and lines of the data-path results, in run order */
+struct names {
+	char v[16][48];
+	size_t n;
+};
+
+static size_t
+name_index(struct names *ns, const char *s)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		if (strcmp(ns->v[i], s) == 0)
+			return i;
+	if (ns->n == 16)
+		return (size_t)-1;
+	snprintf(ns->v[ns->n], sizeof(ns->v[0]), "%s", s);
+	return ns->n++;
+}
+
+struct plot_layout {
+	struct names panels, lines;
+	/* gnuplot index of each (panel, line) block with data, -1: none */
+	int index[16][16];
+	size_t nbars;
+};
+
+static void
+data_blocks(FILE *f, const void *arg)
+{
+	const struct plot_layout *L = arg;
+	for (size_t p = 0; p < L->panels.n; p++) {
+		for (size_t l = 0; l < L->lines.n; l++) {
+			if (L->index[p][l] < 0)
+				continue;
+			fprintf(f, "# %s / %s\n", L->panels.v[p], L->lines.v[l]);
+			for (size_t i = 0; i < bench_nresults(); i++) {
+				const struct result *r = bench_result(i);
+				if (strcmp(r->panel, L->panels.v[p]) == 0 &&
+				    strcmp(r->line, L->lines.v[l]) == 0)
+					fprintf(f, "%zu %.4f %.4f %.4f\n",
+						r->size, r->ratio_med,
+						r->ratio.p25, r->ratio.p75);
+			}
+			fputs("\n\n", f);
+		}
+	}
+}
+
+static void
+bar_rows(FILE *f, const void *arg)
+{
+	(void) arg;
+	size_t k = 0;
+	fputs("# index ratio p25 p75 box_lo box_hi target label\n", f);
+	for (size_t i = 0; i < bench_nresults(); i++) {
+		const struct result *r = bench_result(i);
+		if (r->panel[0] != '\0')
+			continue;
+		double lo = r->ratio_med < 1 ? r->ratio_med : 1;
+		double hi = r->ratio_med < 1 ? 1 : r->ratio_med;
+		double tgt = r->target.kind == TARGET_RATIO ?
+				r->target.value : -1;
+		fprintf(f, "%zu %.4f %.4f %.4f %.4f %.4f %.4f \"%s: %s (%s/%s)\"\n",
+			k++, r->ratio_med, r->ratio.p25, r->ratio.p75, lo, hi,
+			tgt, r->group, r->name, r->a_label, r->b_label);
+	}
+}
+
+static void
+plot_script(FILE *f, const void *arg)
+{
+	const struct plot_layout *L = arg;
+	const int panel_h = 360, bar_h = 17, bars_extra = 140;
+	size_t rows = (L->panels.n + 1) / 2;
+	int bars_h = L->nbars ? (int)L->nbars * bar_h + bars_extra : 0;
+	int height = (int)rows * panel_h + bars_h + 40;
+	fprintf(f, "set terminal pngcairo noenhanced size 1500,%d font ',9'\n", height);
+	fputs("set output 'ratios.png'\nset multiplot title "
+		"'pmemset-bench: libpmemset / libpmem2, median of alternating "
+		"repetitions (bars: IQR of paired ratios)'\n", f);
+	fputs("set grid\nset key top left\nset logscale x 2\n"
+		"set xtics ('8' 8, '64' 64, '256' 256, '4K' 4096, '64K' 65536, "
+		"'1M' 1048576, '16M' 16777216)\nset xlabel 'bytes'\n"
+		"set ylabel 'A / B'\nset xrange [5:24000000]\n", f);
+	double ph = (double)panel_h / height, top = 1.0 - 40.0 / height;
+	for (size_t p = 0; p < L->panels.n; p++) {
+		double x = (p % 2) * 0.5, y = top - (double)(p / 2 + 1) * ph;
+		fprintf(f, "set origin %.4f,%.4f\nset size 0.5,%.4f\n"
+			"set title '%s'\nplot 1 notitle dt 2 lc 'black'", x, y,
+			ph, L->panels.v[p]);
+		for (size_t l = 0; l < L->lines.n; l++)
+			if (L->index[p][l] >= 0)
+				fprintf(f, ", 'ratios-data.dat' index %d using "
+					"1:2:3:4 with yerrorlines title '%s'",
+					L->index[p][l], L->lines.v[l]);
+		fputc('\n', f);
+	}
+	if (L->nbars > 0) {
+		fprintf(f, "set origin 0,0\nset size 1,%.4f\n",
+				(double)bars_h / height);
+		fputs("unset xtics\nset xtics\nset logscale x 10\n"
+			"set xrange [*:*]\nset xlabel 'A / B (log scale)'\n"
+			"unset ylabel\nset lmargin 95\nset ytics font ',8'\n"
+			"set title 'other cases: A / B'\n", f);
+		fprintf(f, "set yrange [%zu.5:-0.5]\n", L->nbars - 1);
+		fputs("plot 'ratios-bars.dat' using 2:1:5:6:($1-0.35):($1+0.35)"
+			":ytic(8) with boxxyerror fs solid 0.4 title 'A / B', "
+			"'' using 2:1:3:4 with xerrorbars pt 7 ps 0.5 lc 'black' "
+			"title 'IQR', "
+			"'' using ($7 > 0 ? $7 : 1/0):1 with points pt 2 ps 1.5 "
+			"lc 'red' title 'target'\n", f);
+	}
+	fputs("unset multiplot\n", f);
+}
+
+static int
+run_gnuplot(const char *dir)
+{
+	char *argv[] = {"gnuplot", "ratios.gp", NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	/* gnuplot resolves the data and output names against dir */
+	int ret = posix_spawn_file_actions_addchdir_np(&fa, dir);
+	pid_t pid;
+	if (ret == 0)
+		ret = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (ret != 0) {
+		fprintf(stderr, "pmemset-bench: note: no plot, cannot run "
+				"gnuplot: %s\n", strerror(ret));
+		return 0;
+	}
+	int status;
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
+		bench_fail("gnuplot did not finish");
+		return -1;
+	}
+	if (WEXITSTATUS(status) == 127) {
+		fprintf(stderr, "pmemset-bench: note: no plot, gnuplot is "
+				"not installed\n");
+		return 0;
+	}
+	if (WEXITSTATUS(status) != 0) {
+		bench_fail("gnuplot failed (exit %d) on %s/ratios.gp",
+				WEXITSTATUS(status), dir);
+		return -1;
+	}
+	return 0;
+}
+
+int
+report_files(const char *dir, const struct opts *o)
+{
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		bench_fail("cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	struct plot_layout L;
+	memset(&L, 0, sizeof(L));
+	bool has[16][16];
+	memset(has, 0, sizeof(has));
+	for (size_t i = 0; i < bench_nresults(); i++) {
+		const struct result *r = bench_result(i);
+		if (r->panel[0] == '\0') {
+			L.nbars++;
+			continue;
+		}
+		size_t p = name_index(&L.panels, r->panel);
+		size_t l = name_index(&L.lines, r->line);
+		if (p != (size_t)-1 && l != (size_t)-1)
+			has[p][l] = true;
+	}
+	/* blocks are written in panel-major order, only those with data */
+	int next = 0;
+	for (size_t p = 0; p < 16; p++)
+		for (size_t l = 0; l < 16; l++)
+			L.index[p][l] = has[p][l] ? next++ : -1;
+	if (write_file(dir, "results.txt", table_to, o) != 0 ||
+	    write_file(dir, "results.csv", csv_to, NULL) != 0 ||
+	    write_file(dir, "results.json", json_to, o) != 0 ||
+	    write_file(dir, "ratios-data.dat", data_blocks, &L) != 0 ||
+	    write_file(dir, "ratios-bars.dat", bar_rows, NULL) != 0 ||
+	    write_file(dir, "ratios.gp", plot_script, &L) != 0)
+		return -1;
+	if (L.panels.n == 0 && L.nbars == 0)
+		return 0;
+	return run_gnuplot(dir);
+}
