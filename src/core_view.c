@@ -101,6 +101,29 @@ core_visit(uint64_t set_id, core_set_visitor *set_fn,
 	return visited;
 }
 
+size_t
+core_visit_selected(uint64_t set_id, core_set_selector *set_fn,
+		core_part_visitor *part_fn, void *arg)
+{
+	size_t visited = 0;
+	pthread_mutex_lock(&Registry_lock);
+	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next) {
+		if (set_id != 0 && s->id != set_id)
+			continue;
+		pthread_rwlock_rdlock(&s->lock);
+		struct core_set_info info;
+		fill_set_info(s, &info);
+		if (set_fn(arg, &info) && part_fn != NULL)
+			visit_parts(s, part_fn, arg);
+		pthread_rwlock_unlock(&s->lock);
+		visited++;
+		if (set_id != 0)
+			break;
+	}
+	pthread_mutex_unlock(&Registry_lock);
+	return visited;
+}
+
 bool
 core_observe(uint64_t set_id, bool attach)
 {

@@ -67,6 +67,15 @@ size_t core_visit(uint64_t set_id, core_set_visitor *set_fn,
 		core_part_visitor *part_fn, void *arg);
 
 
+/*
+ * Like core_visit, but set_fn decides, from the set's values, whether that
+ * set's parts are visited too (so an observer walks only the sets whose
+ * change counter moved). set_fn must not call back into the library.
+ */
+typedef bool core_set_selector(void *arg, const struct core_set_info *set);
+size_t core_visit_selected(uint64_t set_id, core_set_selector *set_fn,
+		core_part_visitor *part_fn, void *arg);
+
 /* attach/detach an observer to a live set: while attached, counters move */
 bool core_observe(uint64_t set_id, bool attach);
 

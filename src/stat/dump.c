@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * dump.c -- writes a map and every map below it as text (one block per map:
+ * its URI, then one "name value" line per value, in the manner of kstat2(8))
+ * or as JSON (nested objects: uri, values, maps). Sub-maps are not repeated
+ * among the values: they are the nested blocks.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "error.h"
+#include "stat_internal.h"
+
+struct out {
+	FILE *f;
+	enum pmemset_stat_dump_format format;
+};
+
+/* the length of a valid UTF-8 sequence at s, or 0 */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned min;
+	unsigned cp;
+	if (s[0] < 0x80)
+		return 1;
+	else if ((s[0] & 0xe0) == 0xc0)
+		n = 2, min = 0x80, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, min = 0x800, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, min = 0x10000, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* a JSON string; bytes that are not UTF-8 become U+FFFD */
+static void
+json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	fputc('"', f);
+	while (*s) {
+		unsigned char c = *s;
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc(c, f);
+			s++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+			s++;
+		} else {
+			size_t n = utf8_len(s);
+			if (n == 0) {
+				fputs("\\ufffd", f);
+				s++;
+			} else {
+				fwrite(s, 1, n, f);
+				s += n;
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+/* text: control characters and backslashes escaped, one value per line */
+static void
+text_string(FILE *f, const char *str, bool quoted)
+{
+	if (quoted)
+		fputc('"', f);
+	for (const unsigned char *s = (const unsigned char *)str; *s; s++) {
+		if (*s == '\\' || (quoted && *s == '"'))
+			fprintf(f, "\\%c", *s);
+		else if (*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\x%02x", *s);
+		else
+			fputc(*s, f);
+	}
+	if (quoted)
+		fputc('"', f);
+}
+
+static void
+number(const struct out *o, uint64_t v, enum pmemset_stat_unit unit)
+{
+	/* JSON has no hex: addresses are plain numbers there */
+	if (unit == PMEMSET_STAT_UNIT_ADDRESS &&
+	    o->format == PMEMSET_STAT_DUMP_TEXT)
+		fprintf(o->f, "0x%" PRIx64, v);
+	else
+		fprintf(o->f, "%" PRIu64, v);
+}
+
+static void
+string(const struct out *o, const char *s, bool in_array)
+{
+	if (o->format == PMEMSET_STAT_DUMP_JSON)
+		json_string(o->f, s);
+	else
+		text_string(o->f, s, in_array);
+}
+
+static void
+value(const struct out *o, const struct pmemset_stat_nv *nv)
+{
+	FILE *f = o->f;
+	switch (nv->type) {
+	case PMEMSET_STAT_TYPE_UINT64:
+		number(o, nv->data.uint64, nv->unit);
+		break;
+	case PMEMSET_STAT_TYPE_STRING:
+		string(o, nv->data.string, false);
+		break;
+	case PMEMSET_STAT_TYPE_UINT64_ARRAY:
+		fputc('[', f);
+		for (size_t i = 0; i < nv->data.uint64_array.length; i++) {
+			if (i > 0)
+				fputs(", ", f);
+			number(o, nv->data.uint64_array.array[i], nv->unit);
+		}
+		fputc(']', f);
+		break;
+	case PMEMSET_STAT_TYPE_STRING_ARRAY:
+		fputc('[', f);
+		for (size_t i = 0; i < nv->data.string_array.length; i++) {
+			if (i > 0)
+				fputs(", ", f);
+			string(o, nv->data.string_array.array[i], true);
+		}
+		fputc(']', f);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+indent(FILE *f, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		fputs("  ", f);
+}
+
+static void
+name_value(const struct out *o, const struct pmemset_stat_nv *nv, bool first,
+		int depth)
+{
+	if (o->format == PMEMSET_STAT_DUMP_JSON) {
+		fputs(first ? "\n" : ",\n", o->f);
+		indent(o->f, depth);
+		json_string(o->f, nv->name);
+		fputs(": ", o->f);
+	} else {
+		fprintf(o->f, "\t%-24s ", nv->name);
+	}
+	value(o, nv);
+	if (o->format == PMEMSET_STAT_DUMP_TEXT)
+		fputc('\n', o->f);
+}
+
+static enum pmemset_stat_status
+dump_values(const struct out *o, struct pmemset_stat_map *map, int depth)
+{
+	bool first = true;
+	size_t nsys = values_sys_count(map);
+	for (size_t i = 0; i < nsys; i++) {
+		struct pmemset_stat_nv nv;
+		enum pmemset_stat_status st = values_sys_at(map, i, &nv);
+		if (st != PMEMSET_STAT_S_OK)
+			return st;
+		name_value(o, &nv, first, depth);
+		first = false;
+	}
+	for (size_t i = 0; i < map->nusr; i++) {
+		struct pmemset_stat_nv nv;
+		values_usr_nv(map, i, &nv);
+		name_value(o, &nv, first, depth);
+		first = false;
+	}
+	if (o->format == PMEMSET_STAT_DUMP_JSON && !first) {
+		fputc('\n', o->f);
+		indent(o->f, depth - 1);
+	}
+	return PMEMSET_STAT_S_OK;
+}
+
+static enum pmemset_stat_status
+dump_map(const struct out *o, struct pmemset_stat_map *map, int depth)
+{
+	FILE *f = o->f;
+	enum pmemset_stat_status st;
+	size_t pos = 0;
+	struct pmemset_stat_map *child;
+	if (o->format == PMEMSET_STAT_DUMP_TEXT) {
+		if (depth > 0)
+			fputc('\n', f);
+		text_string(f, map->uri, false);
+		fputc('\n', f);
+		if ((st = dump_values(o, map, 0)) != PMEMSET_STAT_S_OK)
+			return st;
+		while ((child = tree_next_child(map, &pos)) != NULL)
+			if ((st = dump_map(o, child, depth + 1)) !=
+					PMEMSET_STAT_S_OK)
+				return st;
+		return PMEMSET_STAT_S_OK;
+	}
+
+	fputs("{\n", f);
+	indent(f, depth + 1);
+	fputs("\"uri\": ", f);
+	json_string(f, map->uri);
+	fputs(",\n", f);
+	indent(f, depth + 1);
+	fputs("\"values\": {", f);
+	if ((st = dump_values(o, map, depth + 2)) != PMEMSET_STAT_S_OK)
+		return st;
+	fputs("},\n", f);
+	indent(f, depth + 1);
+	fputs("\"maps\": [", f);
+	bool first = true;
+	while ((child = tree_next_child(map, &pos)) != NULL) {
+		fputs(first ? "\n" : ",\n", f);
+		indent(f, depth + 2);
+		if ((st = dump_map(o, child, depth + 2)) != PMEMSET_STAT_S_OK)
+			return st;
+		first = false;
+	}
+	if (!first) {
+		fputc('\n', f);
+		indent(f, depth + 1);
+	}
+	fputs("]\n", f);
+	indent(f, depth);
+	fputc('}', f);
+	return PMEMSET_STAT_S_OK;
+}
+
+enum pmemset_stat_status
+pmemset_stat_dump(struct pmemset_stat_map *map, FILE *stream,
+		enum pmemset_stat_dump_format format)
+{
+	err_clear();
+	if (map == NULL)
+		return STAT_NULL_ARG("map");
+	if (stream == NULL)
+		return STAT_NULL_ARG("stream");
+	if (format != PMEMSET_STAT_DUMP_TEXT &&
+	    format != PMEMSET_STAT_DUMP_JSON)
+		return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
+			"pmemset_stat_dump: invalid format %d", (int)format);
+	/* refuse before writing anything, rather than half way */
+	enum pmemset_stat_status st = values_sys_readable(map, "*");
+	if (st != PMEMSET_STAT_S_OK)
+		return st;
+	struct out o = {stream, format};
+	st = dump_map(&o, map, 0);
+	if (st != PMEMSET_STAT_S_OK)
+		return st;
+	if (format == PMEMSET_STAT_DUMP_JSON)
+		fputc('\n', stream);
+	if (fflush(stream) != 0 || ferror(stream))
+		return stat_fail(PMEMSET_STAT_S_SYS_FAIL,
+			"pmemset_stat_dump: writing failed: %s",
+			strerror(errno));
+	return PMEMSET_STAT_S_OK;
+}

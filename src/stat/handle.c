@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * handle.c -- a view's handle: open, update, close, and the trackers that
+ * remember, per set id, what the view last applied.
+ *
+ * An update compares the core's generation with the one it last applied:
+ * equal means no set was created, deleted, mapped or unmapped, so only the
+ * counters of the observed sets are refreshed (no tree work at all).
+ * Otherwise it copies the sets out (the parts only of sets whose change
+ * counter moved), then, with no core lock held, removes what is gone and
+ * adds what is new, firing the callbacks in order. A failure (out of
+ * memory) leaves every map either fully added or not added; the next
+ * update carries on from there.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "stat_internal.h"
+
+struct stat_tracker *
+tracker_find(struct pmemset_stat *h, uint64_t id)
+{
+	size_t lo = 0, hi = h->ntrackers;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h->trackers[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < h->ntrackers && h->trackers[lo].id == id)
+		return &h->trackers[lo];
+	return NULL;
+}
+
+static struct stat_tracker *
+tracker_insert(struct pmemset_stat *h, uint64_t id)
+{
+	if (h->ntrackers == h->trackers_cap) {
+		size_t cap = h->trackers_cap ? h->trackers_cap * 2 : 4;
+		struct stat_tracker *t = mem_realloc(h->trackers,
+				cap * sizeof(*t));
+		if (t == NULL)
+			return NULL;
+		h->trackers = t;
+		h->trackers_cap = cap;
+	}
+	size_t i = h->ntrackers;
+	while (i > 0 && h->trackers[i - 1].id > id)
+		i--;
+	memmove(&h->trackers[i + 1], &h->trackers[i],
+		(h->ntrackers - i) * sizeof(h->trackers[0]));
+	h->ntrackers++;
+	struct stat_tracker *t = &h->trackers[i];
+	memset(t, 0, sizeof(*t));
+	t->id = id;
+	t->changes = UINT64_MAX; /* nothing applied yet */
+	char uri[STAT_URI_MAX];
+	uri_of(uri, sizeof(uri), STAT_SET, id, 0);
+	t->matched = match_uri(h->matchers, h->nmatchers, uri);
+	return t;
+}
+
+static void
+drop_set_map(struct pmemset_stat *h, struct stat_tracker *t)
+{
+	struct pmemset_stat_map *map = t->map;
+	t->map = NULL;
+	h->observed--;
+	tree_remove(map);
+	(void) core_observe(t->id, false);
+}
+
+static void
+part_snap_from(struct stat_part_snap *to, const struct stat_staged_part *p)
+{
+	to->address = p->address;
+	to->size = p->size;
+	to->offset = p->offset;
+	to->part_map_address = p->part_map_address;
+	to->part_map_size = p->part_map_size;
+	to->badblocks = p->badblocks;
+	to->source = p->source;
+	to->granularity = p->granularity;
+	to->sds_state = p->sds_state;
+}
+
+static int
+cmp_staged_set(const void *a, const void *b)
+{
+	uint64_t x = ((const struct stat_staged_set *)a)->info.id;
+	uint64_t y = ((const struct stat_staged_set *)b)->info.id;
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_staged_part(const void *a, const void *b)
+{
+	uint64_t x = ((const struct stat_staged_part *)a)->id;
+	uint64_t y = ((const struct stat_staged_part *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* marks the parts the view has, and the new ones that pass the matchers */
+static size_t
+mark_parts(struct pmemset_stat *h, struct stat_tracker *t,
+		struct stat_staged_part *parts, size_t n, uint64_t *max_id)
+{
+	size_t candidates = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct stat_staged_part *p = &parts[i];
+		struct pmemset_stat_map *child =
+			t->map ? tree_child(t->map, p->id) : NULL;
+		p->add = false;
+		if (child != NULL) {
+			child->seen = h->epoch;
+			child->staged = p;
+		} else if (p->id > t->max_part_id) {
+			char uri[STAT_URI_MAX];
+			uri_of(uri, sizeof(uri), STAT_PART, t->id, p->id);
+			p->add = match_uri(h->matchers, h->nmatchers, uri);
+			candidates += p->add;
+		}
+		if (p->id > *max_id)
+			*max_id = p->id;
+	}
+	return candidates;
+}
+
+/* removes the parts the core no longer has; refreshes the others */
+static void
+sweep_parts(struct pmemset_stat *h, struct pmemset_stat_map *map)
+{
+	size_t pos = 0;
+	struct pmemset_stat_map *child;
+	while ((child = tree_next_child(map, &pos)) != NULL)
+		if (child->seen != h->epoch)
+			tree_remove(child);
+	tree_compact(map);
+	pos = 0;
+	while ((child = tree_next_child(map, &pos)) != NULL)
+		part_snap_from(&child->snap.part, child->staged);
+}
+
+static enum pmemset_stat_status
+add_set_map(struct pmemset_stat *h, struct stat_tracker *t,
+		const struct core_set_info *info)
+{
+	struct pmemset_stat_map *map = tree_map_new(h, h->root, STAT_SET,
+			t->id);
+	if (map == NULL)
+		return stat_fail(PMEMSET_STAT_S_NO_MEM,
+			"pmemset_stat_update: out of memory adding set %llu",
+			(unsigned long long)t->id);
+	map->snap.set = *info;
+	enum pmemset_stat_status st = tree_add(map);
+	if (st != PMEMSET_STAT_S_OK) {
+		tree_map_free(map);
+		return st;
+	}
+	t->map = map;
+	h->observed++;
+	(void) core_observe(t->id, true);
+	return PMEMSET_STAT_S_OK;
+}
+
+static enum pmemset_stat_status
+add_parts(struct pmemset_stat *h, struct pmemset_stat_map *set_map,
+		struct stat_staged_part *parts, size_t n)
+{
+	/* in creation order; the slice's address order is no longer needed */
+	qsort(parts, n, sizeof(parts[0]), cmp_staged_part);
+	for (size_t i = 0; i < n; i++) {
+		struct stat_staged_part *p = &parts[i];
+		if (!p->add)
+			continue;
+		struct pmemset_stat_map *m = tree_map_new(h, set_map,
+				STAT_PART, p->id);
+		if (m == NULL)
+			return stat_fail(PMEMSET_STAT_S_NO_MEM,
+				"pmemset_stat_update: out of memory adding "
+				"part %llu", (unsigned long long)p->id);
+		part_snap_from(&m->snap.part, p);
+		m->snap.part.source_path = p->source_path;
+		p->source_path = NULL;
+		enum pmemset_stat_status st = tree_add(m);
+		if (st != PMEMSET_STAT_S_OK) {
+			tree_map_free(m);
+			return st;
+		}
+	}
+	return PMEMSET_STAT_S_OK;
+}
+
+static enum pmemset_stat_status
+apply_set(struct pmemset_stat *h, struct stat_staged_set *s)
+{
+	struct stat_tracker *t = tracker_find(h, s->info.id);
+	if (t == NULL) {
+		t = tracker_insert(h, s->info.id);
+		if (t == NULL)
+			return stat_fail(PMEMSET_STAT_S_NO_MEM,
+				"pmemset_stat_update: out of memory tracking "
+				"set %llu", (unsigned long long)s->info.id);
+	}
+	if (t->map != NULL)
+		t->map->snap.set = s->info;
+	if (!s->with_parts)
+		return PMEMSET_STAT_S_OK;
+
+	struct stat_staged_part *parts = &h->staging.parts[s->first];
+	h->epoch++;
+	uint64_t max_id = t->max_part_id;
+	size_t candidates = mark_parts(h, t, parts, s->nparts, &max_id);
+	if (t->map != NULL)
+		sweep_parts(h, t->map);
+
+	bool wanted = t->matched || candidates > 0 ||
+		(t->map != NULL && t->map->children.live > 0);
+	if (t->map != NULL && !wanted)
+		drop_set_map(h, t);
+	if (t->map == NULL && wanted) {
+		enum pmemset_stat_status st = add_set_map(h, t, &s->info);
+		if (st != PMEMSET_STAT_S_OK)
+			return st;
+	}
+	if (candidates > 0) {
+		enum pmemset_stat_status st = add_parts(h, t->map, parts,
+				s->nparts);
+		if (st != PMEMSET_STAT_S_OK)
+			return st;
+	}
+	/* only now: a failure above makes the next update look again */
+	t->changes = s->info.changes;
+	t->max_part_id = max_id;
+	return PMEMSET_STAT_S_OK;
+}
+
+/* the sets the core no longer has leave, with everything below them */
+static void
+remove_gone_sets(struct pmemset_stat *h)
+{
+	struct stat_staging *st = &h->staging;
+	for (size_t i = 0; i < h->ntrackers; i++)
+		h->trackers[i].seen = false;
+	for (size_t i = 0; i < st->nsets; i++) {
+		struct stat_tracker *t = tracker_find(h, st->sets[i].info.id);
+		if (t != NULL)
+			t->seen = true;
+	}
+	size_t out = 0;
+	for (size_t i = 0; i < h->ntrackers; i++) {
+		struct stat_tracker *t = &h->trackers[i];
+		if (!t->seen) {
+			if (t->map != NULL)
+				drop_set_map(h, t);
+			continue;
+		}
+		h->trackers[out++] = *t;
+	}
+	h->ntrackers = out;
+}
+
+static enum pmemset_stat_status
+apply(struct pmemset_stat *h)
+{
+	struct stat_staging *st = &h->staging;
+	qsort(st->sets, st->nsets, sizeof(st->sets[0]), cmp_staged_set);
+	remove_gone_sets(h);
+	enum pmemset_stat_status ret = PMEMSET_STAT_S_OK;
+	for (size_t i = 0; i < st->nsets && ret == PMEMSET_STAT_S_OK; i++)
+		ret = apply_set(h, &st->sets[i]);
+	tree_compact(h->root);
+	return ret;
+}
+
+enum pmemset_stat_status
+pmemset_stat_update(struct pmemset_stat *handle)
+{
+	err_clear();
+	if (handle == NULL)
+		return STAT_NULL_ARG("handle");
+	if (handle->in_callback)
+		return stat_fail(PMEMSET_STAT_S_INVAL_STATE,
+			"pmemset_stat_update: called from inside a callback "
+			"of the same handle");
+	uint64_t gen = core_generation();
+	if (gen == handle->generation) {
+		snapshot_refresh_counters(handle);
+		return PMEMSET_STAT_S_OK;
+	}
+	enum pmemset_stat_status st = snapshot_collect(handle);
+	if (st != PMEMSET_STAT_S_OK)
+		return st;
+	st = apply(handle);
+	staging_reset(&handle->staging);
+	if (st == PMEMSET_STAT_S_OK)
+		handle->generation = gen;
+	return st;
+}
+
+enum pmemset_stat_status
+pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
+		const struct pmemset_stat_matcher *matchers, size_t nmatchers)
+{
+	err_clear();
+	if (handle == NULL)
+		return STAT_NULL_ARG("handle");
+	uint64_t set_id = 0;
+	if (set != NULL) {
+		set_id = core_set_id(set);
+		if (core_visit(set_id, NULL, NULL, NULL) == 0)
+			return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
+				"pmemset_stat_open: set %p is not a live set",
+				(void *)set);
+	}
+	struct stat_matcher *m;
+	enum pmemset_stat_status st = match_compile(matchers, nmatchers, &m);
+	if (st != PMEMSET_STAT_S_OK)
+		return st;
+	struct pmemset_stat *h = mem_zalloc(sizeof(*h));
+	if (h == NULL)
+		goto nomem;
+	h->set_id = set_id;
+	h->matchers = m;
+	h->nmatchers = nmatchers;
+	h->root = tree_map_new(h, NULL, STAT_ROOT, 0);
+	if (h->root == NULL)
+		goto nomem;
+	/* the root exists from the start: its values are readable at once */
+	h->root->has_data = true;
+	*handle = h;
+	return PMEMSET_STAT_S_OK;
+nomem:
+	mem_free(h);
+	match_free(m, nmatchers);
+	return stat_fail(PMEMSET_STAT_S_NO_MEM,
+		"pmemset_stat_open: out of memory");
+}
+
+enum pmemset_stat_status
+pmemset_stat_close(struct pmemset_stat **handle)
+{
+	err_clear();
+	if (handle == NULL)
+		return STAT_NULL_ARG("handle");
+	struct pmemset_stat *h = *handle;
+	if (h == NULL)
+		return PMEMSET_STAT_S_OK;
+	if (h->in_callback)
+		return stat_fail(PMEMSET_STAT_S_INVAL_STATE,
+			"pmemset_stat_close: called from inside a callback "
+			"of the same handle");
+	/* every map leaves in the full order, so destroy callbacks free */
+	tree_remove(h->root);
+	h->root = NULL;
+	for (size_t i = 0; i < h->ntrackers; i++)
+		if (h->trackers[i].map != NULL)
+			(void) core_observe(h->trackers[i].id, false);
+	iter_detach_all(h);
+	match_free(h->matchers, h->nmatchers);
+	staging_free(&h->staging);
+	mem_free(h->trackers);
+	mem_free(h);
+	*handle = NULL;
+	return PMEMSET_STAT_S_OK;
+}
+
+enum pmemset_stat_status
+pmemset_stat_root(struct pmemset_stat *handle, struct pmemset_stat_map **root)
+{
+	err_clear();
+	if (handle == NULL)
+		return STAT_NULL_ARG("handle");
+	if (root == NULL)
+		return STAT_NULL_ARG("root");
+	*root = handle->root;
+	return PMEMSET_STAT_S_OK;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * stat_util.h -- what the observer tests share: status assertions, and a
+ * recorder that installs itself on every map of a view and logs each
+ * callback with the URIs involved and what a SYS read returned there.
+ */
+#ifndef PMEMSET_STAT_UTIL_H
+#define PMEMSET_STAT_UTIL_H
+
+#include "test_util.h"
+#include "libpmemset/stat.h"
+
+#define assert_st(expr) do { \
+	enum pmemset_stat_status st_ = (expr); \
+	if (st_ != PMEMSET_STAT_S_OK) \
+		fail_msg("%s returned %s: %s", #expr, \
+			pmemset_stat_status_string(st_), pmemset_errormsg()); \
+} while (0)
+
+#define assert_st_err(expr, code) do { \
+	enum pmemset_stat_status st_ = (expr); \
+	if (st_ != (code)) \
+		fail_msg("%s returned %s (%d), expected %s: %s", #expr, \
+			pmemset_stat_status_string(st_), (int)st_, #code, \
+			pmemset_errormsg()); \
+	assert_true(pmemset_errormsg()[0] != '\0'); \
+} while (0)
+
+enum rec_kind { REC_TREE = 'T', REC_DATA = 'D', REC_DESTROY = 'X' };
+
+struct rec {
+	enum rec_kind kind;
+	int event;		/* the tree or data event; -1 for destroy */
+	char on[64];		/* the map the callback was set on */
+	char sub[64];		/* the map the event is about */
+	enum pmemset_stat_status sys; /* reading a SYS value of sub */
+	enum pmemset_stat_status usr; /* reading USR value "tag" of sub */
+};
+
+#define REC_MAX 4096
+extern struct rec Recs[REC_MAX];
+extern size_t Nrecs;
+
+void rec_clear(void);
+/* the recorder's callbacks on map; on TREE_ADD they spread to sub-maps */
+void rec_install(struct pmemset_stat_map *map);
+void rec_tree_cb(struct pmemset_stat_map *map,
+		struct pmemset_stat_map *sub, enum pmemset_stat_tree_event ev);
+void rec_data_cb(struct pmemset_stat_map *map,
+		struct pmemset_stat_map *sub, enum pmemset_stat_data_event ev);
+void rec_destroy_cb(struct pmemset_stat_map *map, void *userdata);
+
+/* the index of the first matching record at or after `from`, or -1 */
+long rec_find(size_t from, enum rec_kind kind, int event, const char *on,
+		const char *sub);
+/* fails the test unless the record exists; returns its index */
+size_t rec_expect(enum rec_kind kind, int event, const char *on,
+		const char *sub);
+size_t rec_count(enum rec_kind kind, int event);
+void rec_print(void);
+
+/* a file source on /dev/shm and its path, removed by stat_source_free */
+struct stat_source {
+	char *path;
+	struct pmemset_source *src;
+};
+void stat_source_new(struct stat_source *s, const char *tag, size_t size);
+void stat_source_free(struct stat_source *s);
+
+/* the URI of a map, or "" */
+const char *stat_uri(struct pmemset_stat_map *map);
+/* a set's id, found through a handle of its own; its URI (static buffer) */
+uint64_t set_id_of(struct pmemset *set);
+const char *set_uri(struct pmemset *set);
+/* a URI built like the tree does, in one of 8 rotating static buffers */
+const char *uri_fmt(const char *fmt, ...)
+	__attribute__((__format__(__printf__, 1, 2)));
+struct pmemset_stat_map *stat_lookup(struct pmemset_stat *h, const char *uri);
+uint64_t stat_u64(struct pmemset_stat_map *map, const char *name);
+size_t stat_children(struct pmemset_stat_map *map);
+
+#endif
