@@ -8,3 +8,8 @@ pmemset_add_test(sds_test
 pmemset_add_test(sds_crash_test
 	SOURCES sds_crash_test.c sds_fake_device.c
 	OBJECT_LINKED LABELS sds)
+# machine-check-safe source I/O and alignment (files; IO_FAIL via --wrap)
+pmemset_add_test(source_io_test SOURCES source_io_test.c LABELS source_io)
+pmemset_add_test(source_io_fail_test SOURCES source_io_fail_test.c
+	WRAP pmem2_source_pread_mcsafe pmem2_source_pwrite_mcsafe
+	LABELS source_io)

@@ -74,6 +74,7 @@ fake_bb_new(struct pmem2_badblock_context **ctx,
 	if (c == NULL)
 		return -ENOMEM;
 	c->magic = FAKE_CTX_MAGIC;
+	Fake.bb_open++;
 	*ctx = (struct pmem2_badblock_context *)c;
 	return 0;
 }
@@ -105,6 +106,7 @@ fake_bb_delete(struct pmem2_badblock_context **ctx)
 	Fake.bb_delete_calls++;
 	struct fake_bb_ctx *c = as_fake(*ctx);
 	c->magic = 0;
+	Fake.bb_open--;
 	free(c);
 	*ctx = NULL;
 }

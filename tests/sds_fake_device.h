@@ -40,6 +40,7 @@ struct fake_device {
 	/* what the library did */
 	unsigned usc_calls, id_calls;
 	unsigned bb_new_calls, bb_delete_calls, bb_clear_calls;
+	int bb_open;		/* contexts made and not yet deleted */
 	struct pmem2_badblock cleared[FAKE_MAX_BADBLOCKS];
 	size_t ncleared;
 };
