@@ -52,11 +52,11 @@ have_stat=0
 [ -f "$incdir/libpmemset/stat.h" ] && have_stat=1
 
 # one line; comments and __attribute__s gone, whitespace collapsed, no space
-# inside ( ) or before ;
+# inside ( ) or before ; and ,
 normalize() {
 	tr '\n\t' '  ' |
 	sed -e 's:/\*[^*]*\*\+\([^/*][^*]*\*\+\)*/: :g' \
-	    -e 's/  */ /g' -e 's/( /(/g' -e 's/ )/)/g' -e 's/ ;/;/g' \
+	    -e 's/  */ /g' -e 's/( /(/g' -e 's/ )/)/g' -e 's/ ;/;/g' -e 's/ ,/,/g' \
 	    -e 's/ __attribute__(([^;]*));/;/g' -e 's/^ //' -e 's/ $//'
 }
 
