@@ -60,7 +60,6 @@ void
 rec_tree_cb(struct pmemset_stat_map *map, struct pmemset_stat_map *sub,
 		enum pmemset_stat_tree_event ev)
 {
-	rec_add(REC_TREE, (int)ev, map, sub);
 	struct pmemset_stat_map *parent;
 	/* spread once, from the sub-map's parent, so every map records */
 	if (ev == PMEMSET_STAT_TREE_ADD &&
@@ -69,6 +68,7 @@ rec_tree_cb(struct pmemset_stat_map *map, struct pmemset_stat_map *sub,
 		rec_install(sub);
 		assert_st(pmemset_stat_map_put_string(sub, "tag", "usr"));
 	}
+	rec_add(REC_TREE, (int)ev, map, sub);
 }
 
 void
