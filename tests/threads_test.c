@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@
 #define NTHREADS 8
 #define MAX_LIVE 16
 
-static int Rounds = 300;
+static int Rounds = 1000;
 
 struct shared {
 	struct pmemset *set;
@@ -31,7 +32,17 @@ struct worker {
 	char *addr[MAX_LIVE];
 	size_t len[MAX_LIVE];
 	unsigned char tag;
+	size_t refused;
+	char why[512];
 };
+
+/* the message is thread-local: keep it for the main thread to print */
+static void *
+failed(struct worker *w, const char *what)
+{
+	snprintf(w->why, sizeof(w->why), "%s: %s", what, pmemset_errormsg());
+	return w->why;
+}
 
 static int
 counting_cb(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
@@ -63,7 +74,7 @@ work(void *arg)
 	struct pmemset *set = w->sh->set;
 	struct pmemset_map_config *mc;
 	if (pmemset_map_config_new(&mc))
-		return "map config";
+		return failed(w, "map config");
 	for (int r = 0; r < Rounds; r++) {
 		unsigned op = rand_r(&w->seed) % 6;
 		if ((op <= 1 || w->live == 0) && w->live < MAX_LIVE) {
@@ -73,7 +84,7 @@ work(void *arg)
 			if (pmemset_map_config_set_offset(mc,
 					(rand_r(&w->seed) % 16) * 4 * KiB) ||
 			    pmemset_map(set, w->sh->src, mc, &d))
-				return "map";
+				return failed(w, "map");
 			char *part = (char *)d.addr + d.size - len;
 			w->addr[w->live] = part;
 			w->len[w->live] = len;
@@ -85,18 +96,25 @@ work(void *arg)
 		size_t i = rand_r(&w->seed) % w->live;
 		struct pmemset_part_map *pmap;
 		switch (op) {
-		case 2: /* remove one of our parts by range */
-			if (pmemset_remove_range(set, w->addr[i], 1))
-				return "remove_range";
+		case 2: { /* remove one of our parts by range */
+			int ret = pmemset_remove_range(set, w->addr[i], 1);
+			/* refused while another thread's walk holds a reference */
+			if (ret == PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP) {
+				w->refused++;
+				break;
+			}
+			if (ret != 0)
+				return failed(w, "remove_range");
 			forget(w, i);
 			break;
+		}
 		case 3: /* look up our part and write through the set */
 			if (pmemset_part_map_by_address(set, &pmap,
 					w->addr[i] + w->len[i] - 1))
-				return "lookup";
+				return failed(w, "lookup");
 			pmemset_memset(set, w->addr[i], w->tag, 64, 0);
 			if (pmemset_persist(set, w->addr[i], 64))
-				return "persist";
+				return failed(w, "persist");
 			pmemset_part_map_drop(&pmap);
 			break;
 		case 4: { /* iterate the whole set */
@@ -111,7 +129,7 @@ work(void *arg)
 		}
 		default:
 			if (pmemset_drain(set))
-				return "drain";
+				return failed(w, "drain");
 			break;
 		}
 	}
@@ -145,8 +163,7 @@ eight_threads_mixed_operations(void **state)
 		void *err;
 		pthread_join(t[i], &err);
 		if (err != NULL)
-			fail_msg("thread %d failed in %s: %s", i, (char *)err,
-				pmemset_errormsg());
+			fail_msg("thread %d failed in %s", i, (char *)err);
 	}
 	/* every live part is found exactly once, nothing else is mapped */
 	size_t live_bytes = 0;
