@@ -12,7 +12,9 @@
 #    "groff -t -man -ww -z" and, where man(1) is installed, with
 #    "man --warnings -l" without a single warning, and lexgrog (whatis)
 #    reads its NAME section.
-# For the markdown sources given, every reference to one of our own pages
+# For the markdown sources given, a section 3 page has NAME, SYNOPSIS,
+# DESCRIPTION, RETURN VALUE, ERRORS, EVENTS, THREAD SAFETY, NOTES and SEE ALSO
+# in this order, and every reference to one of our own pages
 # (**pmemset...**(N), **libpmemset...**(N)) must name a page that exists.
 set -u
 
@@ -96,7 +98,21 @@ for f in "${files[@]}"; do
 	[ $ok = 1 ] && echo "ok: $rel"
 done
 
+required3="NAME SYNOPSIS DESCRIPTION RETURN_VALUE ERRORS EVENTS THREAD_SAFETY NOTES SEE_ALSO"
 for md in "$@"; do
+	# a function page has every section, in order (others may come between)
+	case $md in
+	*.3.md)
+		have=$(grep -E '^# ' "$md" | sed 's/^# //; s/ #*$//; s/ /_/g' |
+			tr '\n' ' ')
+		want=" $required3 "
+		got=" $(for s in $have; do
+			case $want in *" $s "*) printf '%s ' "$s" ;; esac
+		done)"
+		[ "$got" = "$want" ] ||
+			fail "$(basename "$md"): sections are [$have], need [$required3] in this order"
+		;;
+	esac
 	while read -r ref; do
 		name=${ref%%(*}
 		sec=${ref#*(}

@@ -4,7 +4,9 @@
 #  doc_synopsis_matches_header   every SYNOPSIS compiles against our headers
 #                                and repeats their declarations word for word
 #  doc_every_export_has_a_page   every exported function has a page or link
-#  doc_pages_render_cleanly      groff/man render every page with no warning
+#  doc_pages_render_cleanly      groff/man render every page with no warning;
+#                                function pages have every section; our own
+#                                cross-references resolve
 # The last two need the generated pages, so they exist only when doc/ is
 # built (PMEMSET_DOC=ON and pandoc found).
 
