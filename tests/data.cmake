@@ -1,3 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # tests of the data path and the event callback
 pmemset_add_test(data_test SOURCES data_test.c)
+pmemset_add_test(events_test SOURCES events_test.c LABELS tsan
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
+pmemset_add_test(event_stop_test SOURCES event_stop_test.c OBJECT_LINKED)
+pmemset_add_test(deep_flush_test SOURCES deep_flush_test.c
+	WRAP pmem2_deep_flush)
