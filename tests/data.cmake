@@ -6,3 +6,6 @@ pmemset_add_test(events_test SOURCES events_test.c LABELS tsan
 pmemset_add_test(event_stop_test SOURCES event_stop_test.c OBJECT_LINKED)
 pmemset_add_test(deep_flush_test SOURCES deep_flush_test.c
 	WRAP pmem2_deep_flush)
+pmemset_add_test(flush_order_test SOURCES flush_order_test.c
+	WRAP pmem2_get_persist_fn pmem2_get_flush_fn pmem2_get_drain_fn
+	     pmem2_get_memcpy_fn pmem2_get_memmove_fn pmem2_get_memset_fn)
