@@ -12,4 +12,5 @@ pmemset_add_test(sds_crash_test
 pmemset_add_test(source_io_test SOURCES source_io_test.c LABELS source_io)
 pmemset_add_test(source_io_fail_test SOURCES source_io_fail_test.c
 	WRAP pmem2_source_pread_mcsafe pmem2_source_pwrite_mcsafe
+		pmem2_source_alignment
 	LABELS source_io)

@@ -450,6 +450,19 @@ default_states_accept_ok_and_already_open(void **state)
 }
 
 static void
+no_acceptable_state_refuses_every_map(void **state)
+{
+	struct fixture *f = *state;
+	assert_ok(pmemset_source_set_sds(f->src, &f->sds, &f->state));
+	f->set = set_accepting(0);
+	assert_err(pmemset_map(f->set, f->src, NULL, NULL),
+			PMEMSET_E_UNDESIRABLE_PART_STATE);
+	assert_msg_has("acceptable states (none)");
+	assert_int_equal(f->state, PMEMSET_PART_STATE_OK);
+	assert_unlocked(f->src);
+}
+
+static void
 every_unmapped_part_releases(void **state)
 {
 	struct fixture *f = *state;
@@ -826,6 +839,9 @@ main(void)
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				default_states_accept_ok_and_already_open,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				no_acceptable_state_refuses_every_map,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(every_unmapped_part_releases,
 				setup, teardown),
