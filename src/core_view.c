@@ -53,6 +53,20 @@ fill_set_info(struct pmemset *set, struct core_set_info *info)
 	info->set_bytes = load(&c->set_bytes);
 }
 
+/*
+ * The SDS state is written under the source's lock by maps into any set
+ * sharing the source, so it is read under that lock too (set lock, then
+ * source lock: nothing takes them the other way round).
+ */
+static int
+sds_state_of(struct pmemset_source *src)
+{
+	pthread_mutex_lock(&src->lock);
+	int state = (int)src->last_state;
+	pthread_mutex_unlock(&src->lock);
+	return state;
+}
+
 static void
 visit_parts(struct pmemset *set, core_part_visitor *part_fn, void *arg)
 {
@@ -70,7 +84,7 @@ visit_parts(struct pmemset *set, core_part_visitor *part_fn, void *arg)
 				.granularity = set->granularity,
 				.part_map_address = pmap->addr,
 				.part_map_size = pmap->size,
-				.sds_state = (int)p->src->last_state,
+				.sds_state = sds_state_of(p->src),
 				.badblocks = atomic_load(&p->src->badblocks_found),
 			};
 			part_fn(arg, &info);

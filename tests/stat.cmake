@@ -16,3 +16,18 @@ pmemset_add_test(stat_match_test SOURCES stat_match_test.c ${STAT_UTIL}
 	LABELS stat)
 pmemset_add_test(stat_uri_test SOURCES stat_uri_test.c ${STAT_UTIL}
 	LABELS stat)
+
+# the JSON dump is checked by jq: CI must install it
+find_program(PMEMSET_JQ jq)
+if(NOT PMEMSET_JQ)
+	message(WARNING "jq not found: stat_dump_test and stat_tool_test "
+		"will fail until it is installed")
+	set(PMEMSET_JQ "")
+endif()
+pmemset_add_test(stat_dump_test SOURCES stat_dump_test.c ${STAT_UTIL}
+	LABELS stat ENV JQ=${PMEMSET_JQ})
+# injects allocation failures through the library's seam: needs our objects
+pmemset_add_test(stat_errors_test SOURCES stat_errors_test.c ${STAT_UTIL}
+	OBJECT_LINKED LABELS stat)
+pmemset_add_test(stat_thread_test SOURCES stat_thread_test.c ${STAT_UTIL}
+	LABELS stat tsan)

@@ -65,7 +65,10 @@ give_userdata(struct pmemset_stat_map *map, struct pmemset_stat_map *sub,
 		enum pmemset_stat_tree_event ev)
 {
 	rec_tree_cb(map, sub, ev);
-	if (ev != PMEMSET_STAT_TREE_ADD)
+	struct pmemset_stat_map *parent;
+	assert_st(pmemset_stat_map_parent(sub, &parent));
+	/* every ancestor hears it: only the parent hands out user data */
+	if (ev != PMEMSET_STAT_TREE_ADD || parent != map)
 		return;
 	assert_st(pmemset_stat_map_set_userdata(sub, malloc(32)));
 	assert_st(pmemset_stat_map_set_destroy_cb(sub, free_userdata));

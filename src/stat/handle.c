@@ -311,7 +311,8 @@ pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
 	uint64_t set_id = 0;
 	if (set != NULL) {
 		set_id = core_set_id(set);
-		if (core_visit(set_id, NULL, NULL, NULL) == 0)
+		/* id 0 would mean "every set": never a live set's id */
+		if (set_id == 0 || core_visit(set_id, NULL, NULL, NULL) == 0)
 			return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
 				"pmemset_stat_open: set %p is not a live set",
 				(void *)set);

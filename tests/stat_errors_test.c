@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * stat_errors_test.c -- failures: every allocation an update, open, put,
+ * iterator or reference makes is made to fail in turn (through the
+ * library's allocation seam, so this test links the library's objects);
+ * each failure returns NO_MEM with a message, leaves every map fully added
+ * or not at all, and the next update ends with exactly the view an
+ * undisturbed handle has, every map added and removed exactly once.
+ * Also: the status strings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "alloc.h"
+#include "stat_util.h"
+
+#define PART (64 * KiB)
+#define MAX_MAPS 16
+
+/* per-URI event counts, kept without allocating through the library */
+struct life {
+	char uri[64];
+	int tree_add, data_add, data_rem, tree_rem, destroy;
+};
+static struct life Lives[MAX_MAPS];
+static size_t Nlives;
+
+static struct life *
+life_of(struct pmemset_stat_map *map)
+{
+	const char *uri = stat_uri(map);
+	for (size_t i = 0; i < Nlives; i++)
+		if (strcmp(Lives[i].uri, uri) == 0)
+			return &Lives[i];
+	assert_true(Nlives < MAX_MAPS);
+	struct life *l = &Lives[Nlives++];
+	memset(l, 0, sizeof(*l));
+	snprintf(l->uri, sizeof(l->uri), "%s", uri);
+	return l;
+}
+
+static void
+count_destroy(struct pmemset_stat_map *map, void *ud)
+{
+	(void) ud;
+	life_of(map)->destroy++;
+}
+
+static void
+count_tree(struct pmemset_stat_map *map, struct pmemset_stat_map *sub,
+		enum pmemset_stat_tree_event ev)
+{
+	(void) map;
+	struct life *l = life_of(sub);
+	if (ev == PMEMSET_STAT_TREE_ADD) {
+		/* a map is heard about once per ancestor: count its nearest */
+		struct pmemset_stat_map *parent;
+		assert_st(pmemset_stat_map_parent(sub, &parent));
+		if (parent != map)
+			return;
+		l->tree_add++;
+		assert_st(pmemset_stat_map_set_destroy_cb(sub, count_destroy));
+	} else {
+		struct pmemset_stat_map *parent;
+		assert_st(pmemset_stat_map_parent(sub, &parent));
+		if (parent == map)
+			l->tree_rem++;
+	}
+	/* every ancestor gets a tree callback, so nearest-parent counting works */
+	assert_st(pmemset_stat_map_set_tree_cb(sub, count_tree));
+}
+
+static void
+count_data(struct pmemset_stat_map *map, struct pmemset_stat_map *sub,
+		enum pmemset_stat_data_event ev)
+{
+	if (map != sub)
+		return;
+	struct life *l = life_of(sub);
+	if (ev == PMEMSET_STAT_DATA_ADD) {
+		assert_int_equal(l->tree_add, l->data_add + 1);
+		l->data_add++;
+	} else {
+		l->data_rem++;
+	}
+}
+
+/* data callbacks on every map, so each hears itself */
+static void
+count_tree_and_data(struct pmemset_stat_map *map,
+		struct pmemset_stat_map *sub, enum pmemset_stat_tree_event ev)
+{
+	count_tree(map, sub, ev);
+	assert_st(pmemset_stat_map_set_tree_cb(sub, count_tree_and_data));
+	assert_st(pmemset_stat_map_set_data_cb(sub, count_data));
+}
+
+static char *
+dump_text(struct pmemset_stat *h)
+{
+	struct pmemset_stat_map *root;
+	assert_st(pmemset_stat_root(h, &root));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_st(pmemset_stat_dump(root, f, PMEMSET_STAT_DUMP_TEXT));
+	fclose(f);
+	return buf;
+}
+
+static void
+every_failed_allocation_in_update_leaves_a_consistent_view(void **state)
+{
+	(void) state;
+	struct stat_source src;
+	stat_source_new(&src, "nomem", 8 * PART);
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	for (int i = 0; i < 3; i++)
+		test_map(set, src.src, (size_t)i * 2 * PART, PART, NULL);
+	struct pmemset_stat *ref;
+	assert_st(pmemset_stat_open(&ref, set, NULL, 0));
+	assert_st(pmemset_stat_update(ref));
+	char *expected = dump_text(ref);
+
+	size_t failures = 0;
+	for (long k = 0;; k++) {
+		Nlives = 0;
+		struct pmemset_stat *h;
+		struct pmemset_stat_map *root;
+		assert_st(pmemset_stat_open(&h, set, NULL, 0));
+		assert_st(pmemset_stat_root(h, &root));
+		assert_st(pmemset_stat_map_set_tree_cb(root,
+				count_tree_and_data));
+		assert_st(pmemset_stat_map_set_data_cb(root, count_data));
+
+		alloc_inject_failure(k);
+		enum pmemset_stat_status st = pmemset_stat_update(h);
+		long made = alloc_inject_failure(-1);
+		bool injected = k < made;
+		if (injected) {
+			assert_int_equal(st, PMEMSET_STAT_S_NO_MEM);
+			assert_true(pmemset_errormsg()[0] != '\0');
+			failures++;
+			/* whatever is in the view was added completely */
+			for (size_t i = 0; i < Nlives; i++) {
+				assert_int_equal(Lives[i].tree_add, 1);
+				assert_int_equal(Lives[i].data_add, 1);
+				assert_int_equal(Lives[i].tree_rem, 0);
+			}
+			assert_st(pmemset_stat_update(h));
+		} else {
+			assert_st(st);
+		}
+		char *got = dump_text(h);
+		assert_string_equal(got, expected);
+		free(got);
+		assert_st(pmemset_stat_close(&h));
+		/* the root (removed only) besides set and 3 parts */
+		assert_int_equal(Nlives, 5);
+		for (size_t i = 0; i < Nlives; i++) {
+			struct life *l = &Lives[i];
+			if (strcmp(l->uri, "/pmemset") == 0) {
+				assert_int_equal(l->data_rem, 1);
+				continue;
+			}
+			assert_int_equal(l->tree_add, 1);
+			assert_int_equal(l->data_add, 1);
+			assert_int_equal(l->data_rem, 1);
+			assert_int_equal(l->tree_rem, 1);
+			assert_int_equal(l->destroy, 1);
+		}
+		if (!injected)
+			break;
+	}
+	/* copying the set, the parts' paths, and adding the maps can fail */
+	assert_true(failures >= 8);
+	free(expected);
+	assert_st(pmemset_stat_close(&ref));
+	assert_ok(pmemset_delete(&set));
+	stat_source_free(&src);
+}
+
+static void
+a_failed_update_between_changes_catches_up_later(void **state)
+{
+	(void) state;
+	struct stat_source src;
+	stat_source_new(&src, "catchup", 8 * PART);
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	test_map(set, src.src, 0, PART, NULL);
+	struct pmemset_stat *h, *ref;
+	assert_st(pmemset_stat_open(&h, set, NULL, 0));
+	assert_st(pmemset_stat_update(h));
+	test_map(set, src.src, 2 * PART, PART, NULL);
+	test_map(set, src.src, 4 * PART, PART, NULL);
+	/* fail the second allocation: the staging is done, one part added */
+	for (long k = 0; k < 6; k++) {
+		alloc_inject_failure(k);
+		enum pmemset_stat_status st = pmemset_stat_update(h);
+		alloc_inject_failure(-1);
+		assert_true(st == PMEMSET_STAT_S_OK ||
+			st == PMEMSET_STAT_S_NO_MEM);
+	}
+	assert_st(pmemset_stat_update(h));
+	assert_st(pmemset_stat_open(&ref, set, NULL, 0));
+	assert_st(pmemset_stat_update(ref));
+	char *a = dump_text(h), *b = dump_text(ref);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	assert_st(pmemset_stat_close(&ref));
+	assert_st(pmemset_stat_close(&h));
+	assert_ok(pmemset_delete(&set));
+	stat_source_free(&src);
+}
+
+static void
+open_put_iterators_and_references_report_no_mem(void **state)
+{
+	(void) state;
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_stat *h = (void *)0x1;
+	struct pmemset_stat_matcher m = {PMEMSET_STAT_MATCH_GLOB, "*"};
+	for (long k = 0; k < 4; k++) {
+		alloc_inject_failure(k);
+		enum pmemset_stat_status st = pmemset_stat_open(&h, set, &m, 1);
+		alloc_inject_failure(-1);
+		if (st == PMEMSET_STAT_S_OK) {
+			assert_st(pmemset_stat_close(&h));
+			h = (void *)0x1;
+			continue;
+		}
+		assert_int_equal(st, PMEMSET_STAT_S_NO_MEM);
+		assert_ptr_equal(h, (void *)0x1);
+	}
+	assert_st(pmemset_stat_open(&h, set, NULL, 0));
+	assert_st(pmemset_stat_update(h));
+	struct pmemset_stat_map *root;
+	assert_st(pmemset_stat_root(h, &root));
+
+	const char *words[] = {"a", "b", "c"};
+	uint64_t nums[] = {1, 2};
+	for (long k = 0; k < 6; k++) {
+		alloc_inject_failure(k);
+		enum pmemset_stat_status s1 =
+			pmemset_stat_map_put_string_array(root, "w", words, 3);
+		alloc_inject_failure(k);
+		enum pmemset_stat_status s2 =
+			pmemset_stat_map_put_uint64_array(root, "n", nums, 2);
+		alloc_inject_failure(k);
+		enum pmemset_stat_status s3 =
+			pmemset_stat_map_put_string(root, "s", "str");
+		alloc_inject_failure(-1);
+		assert_true(s1 == PMEMSET_STAT_S_OK ||
+			s1 == PMEMSET_STAT_S_NO_MEM);
+		assert_true(s2 == PMEMSET_STAT_S_OK ||
+			s2 == PMEMSET_STAT_S_NO_MEM);
+		assert_true(s3 == PMEMSET_STAT_S_OK ||
+			s3 == PMEMSET_STAT_S_NO_MEM);
+		/* a failed put stores nothing */
+		const char *const *w;
+		size_t n;
+		if (s1 != PMEMSET_STAT_S_OK && k == 0)
+			assert_int_equal(pmemset_stat_map_get_string_array(root,
+				"w", &w, &n), PMEMSET_STAT_S_NOT_FOUND);
+	}
+
+	struct pmemset_stat_mapiter *it = (void *)0x1;
+	alloc_inject_failure(0);
+	assert_st_err(pmemset_stat_mapiter_start(root, PMEMSET_STAT_KIND_ALL,
+			&it), PMEMSET_STAT_S_NO_MEM);
+	alloc_inject_failure(-1);
+	assert_ptr_equal(it, (void *)0x1);
+	struct pmemset_stat_mapref *ref = (void *)0x1;
+	alloc_inject_failure(0);
+	assert_st_err(pmemset_stat_mapref_alloc(root, &ref),
+		PMEMSET_STAT_S_NO_MEM);
+	alloc_inject_failure(-1);
+	assert_ptr_equal(ref, (void *)0x1);
+	/* the derived arrays are built on first read, which can fail */
+	const uint64_t *ids;
+	size_t n;
+	alloc_inject_failure(0);
+	assert_st_err(pmemset_stat_map_get_uint64_array(root, "set_ids", &ids,
+			&n), PMEMSET_STAT_S_NO_MEM);
+	alloc_inject_failure(-1);
+	assert_st(pmemset_stat_map_get_uint64_array(root, "set_ids", &ids,
+			&n));
+	assert_int_equal(n, 1);
+
+	assert_st(pmemset_stat_close(&h));
+	assert_ok(pmemset_delete(&set));
+}
+
+static void
+every_status_has_a_string(void **state)
+{
+	(void) state;
+	const char *seen[PMEMSET_STAT_S_SYS_FAIL + 1];
+	for (int s = PMEMSET_STAT_S_OK; s <= PMEMSET_STAT_S_SYS_FAIL; s++) {
+		seen[s] = pmemset_stat_status_string(
+				(enum pmemset_stat_status)s);
+		assert_non_null(seen[s]);
+		assert_true(seen[s][0] != '\0');
+		assert_string_not_equal(seen[s], "unknown status");
+		for (int t = 0; t < s; t++)
+			assert_string_not_equal(seen[s], seen[t]);
+	}
+	assert_string_equal(pmemset_stat_status_string(
+		(enum pmemset_stat_status)(PMEMSET_STAT_S_SYS_FAIL + 1)),
+		"unknown status");
+	assert_string_equal(pmemset_stat_status_string(
+		(enum pmemset_stat_status)-1), "unknown status");
+	/* kstat2's order */
+	assert_int_equal(PMEMSET_STAT_S_NO_PERM, 1);
+	assert_int_equal(PMEMSET_STAT_S_CONC_MOD, 8);
+	assert_int_equal(PMEMSET_STAT_S_SYS_FAIL, 10);
+}
+
+static void
+a_set_that_is_not_live_is_refused_at_open(void **state)
+{
+	(void) state;
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_stat *h = NULL;
+	assert_st(pmemset_stat_open(&h, set, NULL, 0));
+	assert_st(pmemset_stat_close(&h));
+	/* a set object that was never registered (zeroed: id 0 is nobody's) */
+	static char fake[4096] __attribute__((aligned(64)));
+	assert_st_err(pmemset_stat_open(&h, (struct pmemset *)fake, NULL, 0),
+		PMEMSET_STAT_S_INVAL_ARG);
+	assert_msg_has("live");
+	assert_null(h);
+	assert_ok(pmemset_delete(&set));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		every_failed_allocation_in_update_leaves_a_consistent_view),
+		cmocka_unit_test(
+		a_failed_update_between_changes_catches_up_later),
+		cmocka_unit_test(
+		open_put_iterators_and_references_report_no_mem),
+		cmocka_unit_test(every_status_has_a_string),
+		cmocka_unit_test(a_set_that_is_not_live_is_refused_at_open),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
