@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The whole test suite, as CI runs it, with warnings as errors:
+#   plain      every test (unit, examples, packaging, docs, benchmark quick mode)
+#   asan       every test under AddressSanitizer + UndefinedBehaviorSanitizer
+#   valgrind   every test under valgrind memcheck (leaks are errors)
+#   tsan       the thread tests under ThreadSanitizer
+# Usage: scripts/run-tests.sh [plain|asan|valgrind|tsan ...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+configs=("$@")
+[ ${#configs[@]} -gt 0 ] || configs=(plain asan valgrind tsan)
+
+build() {
+	local dir=$1; shift
+	cmake -S . -B "$dir" -DPMEMSET_WERROR=ON "$@" >/dev/null
+	cmake --build "$dir" -j"$jobs"
+}
+
+for config in "${configs[@]}"; do
+	echo "=== $config ==="
+	case $config in
+	plain)
+		build build-ci-plain
+		ctest --test-dir build-ci-plain --output-on-failure -j2
+		;;
+	asan)
+		build build-ci-asan -DPMEMSET_ASAN=ON
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+			ctest --test-dir build-ci-asan --output-on-failure -j2 \
+				-LE "bench|doc"
+		;;
+	valgrind)
+		build build-ci-valgrind "-DPMEMSET_TEST_WRAPPER=valgrind;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite;--track-fds=no;--quiet"
+		ctest --test-dir build-ci-valgrind --output-on-failure -j2 \
+			-LE "no_valgrind|packaging|doc|bench"
+		;;
+	tsan)
+		build build-ci-tsan -DPMEMSET_TSAN=ON -DPMEMSET_EXAMPLES=OFF \
+			-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF
+		ctest --test-dir build-ci-tsan --output-on-failure -L tsan
+		;;
+	*)
+		echo "unknown configuration: $config" >&2
+		exit 2
+		;;
+	esac
+done
+echo "all configurations passed: ${configs[*]}"

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * errors_test.c -- pmemset_errormsg (thread-local, cleared on entry),
+ * pmemset_perror, pmemset_err_to_errno and the libpmem2 translation table.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_util.h"
+#include "error.h"
+
+static void
+err_to_errno_table(void **state)
+{
+	(void) state;
+	assert_int_equal(pmemset_err_to_errno(0), 0);
+	assert_int_equal(pmemset_err_to_errno(-EINVAL), EINVAL);
+	assert_int_equal(pmemset_err_to_errno(-ENOSPC), ENOSPC);
+	assert_int_equal(pmemset_err_to_errno(PMEMSET_E_NOSUPP), ENOTSUP);
+	assert_int_equal(pmemset_err_to_errno(PMEMSET_E_SDS_NOSUPP), ENOTSUP);
+	assert_int_equal(pmemset_err_to_errno(PMEMSET_E_BADBLOCK_NOSUPP),
+			ENOTSUP);
+	assert_int_equal(pmemset_err_to_errno(
+			PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE), ENOMEM);
+	assert_int_equal(pmemset_err_to_errno(PMEMSET_E_IO_FAIL), EIO);
+	for (int e = PMEMSET_E_BADBLOCK_NOSUPP - 2; e <= PMEMSET_E_UNKNOWN; e++) {
+		int r = pmemset_err_to_errno(e);
+		assert_true(r > 0);
+	}
+	assert_int_equal(pmemset_err_to_errno(PMEMSET_E_GRANULARITY_MISMATCH),
+			EINVAL);
+	/* libpmem2 codes with no counterpart of ours, through our own table */
+	assert_int_equal(pmemset_err_to_errno(PMEM2_E_MAPPING_EXISTS), EEXIST);
+	assert_int_equal(pmemset_err_to_errno(PMEM2_E_NOSUPP), ENOTSUP);
+	assert_int_equal(pmemset_err_to_errno(PMEM2_E_INVALID_PROT_FLAG),
+			EINVAL);
+}
+
+static void
+translation_of_libpmem2_codes(void **state)
+{
+	(void) state;
+	struct { int pmem2, ours; } t[] = {
+		{PMEM2_E_GRANULARITY_NOT_SUPPORTED,
+			PMEMSET_E_GRANULARITY_NOT_SUPPORTED},
+		{PMEM2_E_OFFSET_UNALIGNED, PMEMSET_E_INVALID_OFFSET_VALUE},
+		{PMEM2_E_LENGTH_UNALIGNED, PMEMSET_E_LENGTH_UNALIGNED},
+		{PMEM2_E_INVALID_FILE_TYPE, PMEMSET_E_INVALID_SOURCE_TYPE},
+		{PMEM2_E_DAX_REGION_NOT_FOUND, PMEMSET_E_DAX_REGION_NOT_FOUND},
+		{PMEM2_E_CANNOT_READ_BOUNDS, PMEMSET_E_CANNOT_READ_BOUNDS},
+		{PMEM2_E_LENGTH_OUT_OF_RANGE, PMEMSET_E_LENGTH_OUT_OF_RANGE},
+		{PMEM2_E_IO_FAIL, PMEMSET_E_IO_FAIL},
+		{PMEM2_E_NOSUPP, PMEMSET_E_NOSUPP},
+		{PMEM2_E_DEEP_FLUSH_RANGE, PMEMSET_E_DEEP_FLUSH_FAIL},
+		/* no counterpart: returned as is */
+		{PMEM2_E_MAPPING_EXISTS, PMEM2_E_MAPPING_EXISTS},
+		{PMEM2_E_INVALID_PROT_FLAG, PMEM2_E_INVALID_PROT_FLAG},
+		/* -errno passes through */
+		{-ENOMEM, -ENOMEM},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_int_equal(err_translate_pmem2(t[i].pmem2), t[i].ours);
+	/* err_pmem2 translates and names the errno */
+	assert_int_equal(err_pmem2(-ENOSPC, "growing"), -ENOSPC);
+	assert_msg_has("growing");
+	assert_msg_has(strerror(ENOSPC));
+}
+
+static void *
+other_thread(void *arg)
+{
+	(void) arg;
+	/* a fresh thread has no message, whatever another thread did */
+	return (void *)(uintptr_t)(pmemset_errormsg()[0] == '\0');
+}
+
+static void
+message_is_thread_local(void **state)
+{
+	(void) state;
+	assert_err(pmemset_config_new(NULL), -EINVAL);
+	pthread_t t;
+	void *empty;
+	pthread_create(&t, NULL, other_thread, NULL);
+	pthread_join(t, &empty);
+	assert_true(empty != NULL);
+	assert_msg_has("cfg");
+}
+
+static void
+long_messages_are_cut_not_overflowed(void **state)
+{
+	(void) state;
+	char path[4000];
+	memset(path, 'z', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	struct pmemset_source *src;
+	assert_true(pmemset_source_from_file(&src, path) < 0);
+	size_t len = strlen(pmemset_errormsg());
+	assert_true(len > 0 && len < 1024);
+}
+
+static void
+perror_prints_prefix_and_message(void **state)
+{
+	(void) state;
+	char *path = test_file("perror", 0);
+	FILE *out = fopen(path, "w+");
+	int saved = dup(STDERR_FILENO);
+	fflush(stderr);
+	dup2(fileno(out), STDERR_FILENO);
+	assert_err(pmemset_config_new(NULL), -EINVAL);
+	pmemset_perror("step %d", 3);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	char line[1100] = "";
+	rewind(out);
+	assert_non_null(fgets(line, sizeof(line), out));
+	fclose(out);
+	assert_non_null(strstr(line, "step 3: "));
+	assert_non_null(strstr(line, "cfg is NULL"));
+	test_file_remove(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(err_to_errno_table),
+		cmocka_unit_test(translation_of_libpmem2_codes),
+		cmocka_unit_test(message_is_thread_local),
+		cmocka_unit_test(long_messages_are_cut_not_overflowed),
+		cmocka_unit_test(perror_prints_prefix_and_message),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
