@@ -339,88 +339,96 @@ row_needs_fake(const struct row *r)
 	return r->change != DEV_NONE;
 }
 
+typedef void row_check(struct fixture *f, const struct row *r);
+
+/* runs check on every row that can run here, each on a fresh source */
 static void
-every_rule_of_the_state_machine(void **state)
+for_each_row(void **state, row_check *check)
 {
-	struct fixture *f = *state;
+	bool fresh = true;
 	for (size_t i = 0; i < sizeof(Rows) / sizeof(Rows[0]); i++) {
 		const struct row *r = &Rows[i];
 		if (row_needs_fake(r) && fake_real_pmem())
 			continue;
 		print_message("row: %s\n", r->name);
-		if (i > 0) {
-			/* a fresh source and device for every row */
+		if (!fresh) {
 			teardown(state);
 			setup(state);
-			f = *state;
 		}
-		struct pmemset *first;
-		row_prepare(f, r, &first);
-		f->set = set_accepting(ALL_STATES);
-		assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
-		if (f->state != r->want)
-			fail_msg("%s: state %d, expected %d", r->name,
-				(int)f->state, (int)r->want);
-		assert_int_equal(f->src->last_state, r->want);
-
-		/* every successful map leaves the SDS describing the device now */
-		struct now n;
-		read_now(f->src, &n);
-		struct pmemset_sds want = PMEMSET_SDS_INITIALIZE();
-		strcpy(want.id, n.id);
-		want.usc = n.usc;
-		want.refcount = r->want_refcount;
-		struct pmemset_sds lib = sds_copy(f->src);
-		assert_sds_equal(&lib, &want);
-		assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 1);
-		assert_sds_equal(&last_sds_update()->sds, &want);
-		assert_unlocked(f->src);
-		assert_ok(pmemset_delete(&f->set));
-		assert_ok(pmemset_delete(&first));
-		/* released down to clean */
-		assert_int_equal(sds_copy(f->src).refcount, 0);
+		fresh = false;
+		check(*state, r);
 	}
+}
+
+static void
+check_row_accepted(struct fixture *f, const struct row *r)
+{
+	struct pmemset *first;
+	row_prepare(f, r, &first);
+	f->set = set_accepting(ALL_STATES);
+	assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
+	if (f->state != r->want)
+		fail_msg("%s: state %d, expected %d", r->name, (int)f->state,
+			(int)r->want);
+	assert_int_equal(f->src->last_state, r->want);
+
+	/* every successful map leaves the SDS describing the device now */
+	struct now n;
+	read_now(f->src, &n);
+	struct pmemset_sds want = PMEMSET_SDS_INITIALIZE();
+	strcpy(want.id, n.id);
+	want.usc = n.usc;
+	want.refcount = r->want_refcount;
+	struct pmemset_sds lib = sds_copy(f->src);
+	assert_sds_equal(&lib, &want);
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 1);
+	assert_sds_equal(&last_sds_update()->sds, &want);
+	assert_unlocked(f->src);
+	assert_ok(pmemset_delete(&f->set));
+	assert_ok(pmemset_delete(&first));
+	/* released down to clean */
+	assert_int_equal(sds_copy(f->src).refcount, 0);
+}
+
+static void
+every_rule_of_the_state_machine(void **state)
+{
+	for_each_row(state, check_row_accepted);
+}
+
+static void
+check_row_refused(struct fixture *f, const struct row *r)
+{
+	struct pmemset *first;
+	struct pmemset_sds before = row_prepare(f, r, &first);
+	size_t size_before = test_file_size(f->path);
+
+	f->set = set_accepting(ALL_STATES & ~(uint64_t)r->want);
+	assert_err(pmemset_map(f->set, f->src, NULL, NULL),
+			PMEMSET_E_UNDESIRABLE_PART_STATE);
+	assert_msg_has("acceptable");
+	/* the state is reported even though the map is refused */
+	assert_int_equal(f->state, r->want);
+	assert_int_equal(f->src->last_state, r->want);
+	assert_int_equal(Log.count, 0);
+	assert_int_equal(test_count_part_maps(f->set), 0);
+	assert_int_equal(test_file_size(f->path), size_before);
+	struct pmemset_sds after = sds_copy(f->src);
+	assert_sds_equal(&after, &before);
+	assert_unlocked(f->src);
+	assert_ok(pmemset_delete(&f->set));
+
+	/* the same state is fine for a set that accepts it */
+	f->set = set_accepting((uint64_t)r->want);
+	assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
+	assert_int_equal(f->state, r->want);
+	assert_ok(pmemset_delete(&first));
 }
 
 static void
 refused_states_map_nothing(void **state)
 {
-	struct fixture *f = *state;
-	for (size_t i = 0; i < sizeof(Rows) / sizeof(Rows[0]); i++) {
-		const struct row *r = &Rows[i];
-		if (row_needs_fake(r) && fake_real_pmem())
-			continue;
-		print_message("row: %s\n", r->name);
-		if (i > 0) {
-			teardown(state);
-			setup(state);
-			f = *state;
-		}
-		struct pmemset *first;
-		struct pmemset_sds before = row_prepare(f, r, &first);
-		size_t size_before = test_file_size(f->path);
-
-		f->set = set_accepting(ALL_STATES & ~(uint64_t)r->want);
-		assert_err(pmemset_map(f->set, f->src, NULL, NULL),
-				PMEMSET_E_UNDESIRABLE_PART_STATE);
-		assert_msg_has("acceptable");
-		/* the state is reported even though the map is refused */
-		assert_int_equal(f->state, r->want);
-		assert_int_equal(f->src->last_state, r->want);
-		assert_int_equal(Log.count, 0);
-		assert_int_equal(test_count_part_maps(f->set), 0);
-		assert_int_equal(test_file_size(f->path), size_before);
-		struct pmemset_sds after = sds_copy(f->src);
-		assert_sds_equal(&after, &before);
-		assert_unlocked(f->src);
-		assert_ok(pmemset_delete(&f->set));
-
-		/* the same state is fine for a set that accepts it */
-		f->set = set_accepting((uint64_t)r->want);
-		assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
-		assert_int_equal(f->state, r->want);
-		assert_ok(pmemset_delete(&first));
-	}
+	for_each_row(state, check_row_refused);
 }
 
 static void
