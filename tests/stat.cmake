@@ -31,3 +31,15 @@ pmemset_add_test(stat_errors_test SOURCES stat_errors_test.c ${STAT_UTIL}
 	OBJECT_LINKED LABELS stat)
 pmemset_add_test(stat_thread_test SOURCES stat_thread_test.c ${STAT_UTIL}
 	LABELS stat tsan)
+
+# pmemset-stat on real files (the tool is built in tools/)
+if(TARGET pmemset-stat OR EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
+	string(REPLACE ";" "@@" stat_wrapper "${PMEMSET_TEST_WRAPPER}")
+	add_test(NAME stat_tool_test
+		COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:pmemset-stat>
+			"-DWRAPPER=${stat_wrapper}" -DJQ=${PMEMSET_JQ}
+			-DDIR=${PMEMSET_TEST_DIR}
+			-P ${PROJECT_SOURCE_DIR}/tools/test_pmemset_stat.cmake)
+	set_tests_properties(stat_tool_test PROPERTIES LABELS "stat;tool"
+		TIMEOUT 300)
+endif()

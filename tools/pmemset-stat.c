@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * pmemset-stat.c -- maps the files named on the command line as the parts
+ * of one set, never storing to them, and prints the observer tree of that
+ * set with all its values, as text or JSON, optionally only the maps whose
+ * URI matches the given patterns. Modelled on kstat2(8).
+ *
+ * usage: pmemset-stat [-j|--json] [-m|--match pattern]... file...
+ * exit: 0 success, 1 a file cannot be mapped or the tree printed, 2 usage
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libpmemset.h>
+#include <libpmemset/stat.h>
+
+static const char *Prog = "pmemset-stat";
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: %s [-j|--json] [-m|--match pattern]... file...\n"
+		"Maps each file (never writing to it) as a part of one set "
+		"and prints\nits observer tree: /pmemset, /pmemset/set/<n>, "
+		"/pmemset/set/<n>/part/<k>.\n"
+		"  -j, --json           print JSON instead of text\n"
+		"  -m, --match pattern  only maps whose URI matches the "
+		"fnmatch(3)\n"
+		"                       pattern ('*' matches '/' too); "
+		"repeatable\n"
+		"  -h, --help           print this help\n", Prog);
+}
+
+static int
+fail(const char *what, const char *file)
+{
+	if (file != NULL)
+		fprintf(stderr, "%s: %s: %s: %s\n", Prog, file, what,
+			pmemset_errormsg());
+	else
+		fprintf(stderr, "%s: %s: %s\n", Prog, what,
+			pmemset_errormsg());
+	return 1;
+}
+
+/* maps the whole file, or its largest aligned prefix */
+static int
+map_file(struct pmemset *set, const char *path, struct pmemset_source **src)
+{
+	/* DO_NOT_GROW: the file keeps its size; nothing is ever stored */
+	if (pmemset_xsource_from_file(src, path,
+			PMEMSET_SOURCE_FILE_DO_NOT_GROW) != 0)
+		return fail("cannot open", path);
+	size_t align;
+	if (pmemset_source_alignment(*src, &align) != 0)
+		return fail("cannot read the alignment", path);
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		fprintf(stderr, "%s: %s: cannot stat: %s\n", Prog, path,
+			strerror(errno));
+		return 1;
+	}
+	size_t size = (size_t)st.st_size;
+	size_t length = size - size % align;
+	if (length == 0) {
+		fprintf(stderr, "%s: %s: %zu bytes, smaller than the %zu-byte "
+			"alignment it must be mapped with\n", Prog, path, size,
+			align);
+		return 1;
+	}
+	if (length != size)
+		fprintf(stderr, "%s: %s: mapping the first %zu of %zu bytes "
+			"(a multiple of the %zu-byte alignment)\n", Prog, path,
+			length, size, align);
+	struct pmemset_map_config *mc;
+	if (pmemset_map_config_new(&mc) != 0)
+		return fail("cannot map", path);
+	pmemset_map_config_set_length(mc, length);
+	int ret = pmemset_map(set, *src, mc, NULL);
+	pmemset_map_config_delete(&mc);
+	if (ret != 0)
+		return fail("cannot map", path);
+	return 0;
+}
+
+static int
+print_tree(struct pmemset *set, struct pmemset_stat_matcher *m, size_t nm,
+		enum pmemset_stat_dump_format format)
+{
+	struct pmemset_stat *h;
+	struct pmemset_stat_map *root;
+	enum pmemset_stat_status st = pmemset_stat_open(&h, set, m, nm);
+	if (st != PMEMSET_STAT_S_OK)
+		return fail("cannot open the observer", NULL);
+	st = pmemset_stat_update(h);
+	if (st == PMEMSET_STAT_S_OK)
+		st = pmemset_stat_root(h, &root);
+	if (st == PMEMSET_STAT_S_OK)
+		st = pmemset_stat_dump(root, stdout, format);
+	int ret = st == PMEMSET_STAT_S_OK ? 0 :
+		fail("cannot print the tree", NULL);
+	pmemset_stat_close(&h);
+	return ret;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"match", required_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	enum pmemset_stat_dump_format format = PMEMSET_STAT_DUMP_TEXT;
+	struct pmemset_stat_matcher *m = calloc((size_t)argc,
+			sizeof(*m));
+	size_t nm = 0;
+	if (m == NULL) {
+		fprintf(stderr, "%s: out of memory\n", Prog);
+		return 1;
+	}
+	int c;
+	while ((c = getopt_long(argc, argv, "jm:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			format = PMEMSET_STAT_DUMP_JSON;
+			break;
+		case 'm':
+			m[nm].type = PMEMSET_STAT_MATCH_GLOB;
+			m[nm].pattern = optarg;
+			nm++;
+			break;
+		case 'h':
+			usage(stdout);
+			free(m);
+			return 0;
+		default:
+			usage(stderr);
+			free(m);
+			return 2;
+		}
+	}
+	int nfiles = argc - optind;
+	if (nfiles == 0) {
+		fprintf(stderr, "%s: no file given\n", Prog);
+		usage(stderr);
+		free(m);
+		return 2;
+	}
+
+	struct pmemset_source **srcs = calloc((size_t)nfiles, sizeof(*srcs));
+	struct pmemset_config *cfg = NULL;
+	struct pmemset *set = NULL;
+	int ret = 1;
+	if (srcs == NULL) {
+		fprintf(stderr, "%s: out of memory\n", Prog);
+		goto out;
+	}
+	/* PAGE is the coarsest: every file that maps at all is accepted */
+	if (pmemset_config_new(&cfg) != 0 ||
+	    pmemset_config_set_required_store_granularity(cfg,
+			PMEM2_GRANULARITY_PAGE) != 0 ||
+	    pmemset_new(&set, cfg) != 0) {
+		ret = fail("cannot create a set", NULL);
+		goto out;
+	}
+	for (int i = 0; i < nfiles; i++)
+		if (map_file(set, argv[optind + i], &srcs[i]) != 0)
+			goto out;
+	ret = print_tree(set, m, nm, format);
+out:
+	pmemset_delete(&set);
+	for (int i = 0; srcs != NULL && i < nfiles; i++)
+		pmemset_source_delete(&srcs[i]);
+	pmemset_config_delete(&cfg);
+	free(srcs);
+	free(m);
+	return ret;
+}
