@@ -9,3 +9,8 @@ pmemset_add_test(deep_flush_test SOURCES deep_flush_test.c
 pmemset_add_test(flush_order_test SOURCES flush_order_test.c
 	WRAP pmem2_get_persist_fn pmem2_get_flush_fn pmem2_get_drain_fn
 	     pmem2_get_memcpy_fn pmem2_get_memmove_fn pmem2_get_memset_fn)
+# libpmem2's tuning variables keep working through the set
+add_test(NAME data_test_tuned COMMAND ${PMEMSET_TEST_WRAPPER} $<TARGET_FILE:data_test>)
+set_tests_properties(data_test_tuned PROPERTIES
+	ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR};PMEM_NO_MOVNT=1;PMEM_NO_GENERIC_MEMCPY=1;PMEM_MOVNT_THRESHOLD=0;PMEM_AVX512F=0"
+	TIMEOUT 600)
