@@ -205,9 +205,6 @@ main(int argc, char *argv[])
 		return 1;
 	struct pmemset_stat_map *set_map;
 	uint64_t calls, bytes, parts;
-	if (pmemset_stat_map_get_map(root, "set/", &set_map) !=
-			PMEMSET_STAT_S_NOT_FOUND)
-		return 1;
 	const uint64_t *ids;
 	size_t nids;
 	char name[32];
