@@ -43,3 +43,11 @@ if(TARGET pmemset-stat OR EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
 	set_tests_properties(stat_tool_test PROPERTIES LABELS "stat;tool"
 		TIMEOUT 300)
 endif()
+
+# the public header on its own, as strict C99 and as C++
+pmemset_add_test(stat_header_test
+	SOURCES stat_header_cxx.cpp stat_header_c99.c LABELS stat)
+set_source_files_properties(stat_header_c99.c PROPERTIES
+	COMPILE_OPTIONS "-std=c99;-pedantic-errors")
+set_source_files_properties(stat_header_cxx.cpp PROPERTIES
+	COMPILE_OPTIONS "-std=c++11;-pedantic-errors")
