@@ -18,8 +18,10 @@
 
 #include "test_util.h"
 #include "alloc.h"
+#include "core_view.h"
 #include "device.h"
 #include "sds.h"
+#include "set.h"
 #include "source.h"
 #include "sds_fake_device.h"
 
@@ -106,12 +108,13 @@ sds_copy(struct pmemset_source *src)
 	return s;
 }
 
-/* no map left the source's lock held */
+/* no map left the source's locks held */
 static void
 assert_unlocked(struct pmemset_source *src)
 {
 	assert_int_equal(pthread_mutex_trylock(&src->lock), 0);
 	pthread_mutex_unlock(&src->lock);
+	assert_false(sds_map_lock_held(src));
 }
 
 static void
@@ -796,6 +799,15 @@ check_and_commit_are_one_step(void **state)
 	struct sds_pending pending;
 	assert_ok(sds_before_map(f->set, f->src, &pending));
 	assert_int_equal(pending.state, PMEMSET_PART_STATE_OK);
+	assert_true(sds_map_lock_held(f->src));
+	/*
+	 * src->lock is free meanwhile: the observer takes it under a set
+	 * lock, and pmemset_map is about to take that set lock.
+	 */
+	pthread_rwlock_rdlock(&f->set->lock);
+	assert_int_equal(pthread_mutex_trylock(&f->src->lock), 0);
+	pthread_mutex_unlock(&f->src->lock);
+	pthread_rwlock_unlock(&f->set->lock);
 
 	struct waiter w = {.set = set_accepting(ALL_STATES), .src = f->src};
 	atomic_init(&w.done, false);
@@ -823,6 +835,59 @@ check_and_commit_are_one_step(void **state)
 	sds_cancel(f->src, &pending);
 	assert_unlocked(f->src);
 	assert_int_equal(sds_copy(f->src).refcount, 0);
+}
+
+/*
+ * The observer reads a part's SDS state under the source's lock while it
+ * holds the set's lock; maps of that source must never wait for the set's
+ * lock while holding the source's. A deadlock here hangs the test.
+ */
+struct observer {
+	atomic_bool stop;
+	unsigned long visits;
+	int states_seen;
+};
+
+static void
+observe_part(void *arg, const struct core_part_info *part)
+{
+	struct observer *o = arg;
+	o->states_seen |= part->sds_state;
+}
+
+static void *
+observer_main(void *arg)
+{
+	struct observer *o = arg;
+	while (!atomic_load(&o->stop)) {
+		core_visit(0, NULL, observe_part, o);
+		o->visits++;
+	}
+	return NULL;
+}
+
+static void
+maps_and_the_observer_never_deadlock(void **state)
+{
+	struct fixture *f = *state;
+	assert_ok(pmemset_source_set_sds(f->src, &f->sds, &f->state));
+	f->set = set_accepting(ALL_STATES);
+	struct observer o = {.visits = 0};
+	atomic_init(&o.stop, false);
+	pthread_t t;
+	pthread_create(&t, NULL, observer_main, &o);
+	for (int i = 0; i < 1000; i++) {
+		struct pmemset_part_descriptor d[2];
+		test_map(f->set, f->src, 0, 16 * KiB, &d[0]);
+		test_map(f->set, f->src, 16 * KiB, 16 * KiB, &d[1]);
+		assert_ok(pmemset_remove_range(f->set, d[0].addr, d[0].size));
+		assert_ok(pmemset_remove_range(f->set, d[1].addr, d[1].size));
+	}
+	atomic_store(&o.stop, true);
+	pthread_join(t, NULL);
+	assert_true(o.visits > 0);
+	assert_int_equal(sds_copy(f->src).refcount, 0);
+	assert_unlocked(f->src);
 }
 
 int
@@ -869,6 +934,9 @@ main(void)
 				concurrent_maps_never_both_first,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(check_and_commit_are_one_step,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				maps_and_the_observer_never_deadlock,
 				setup, teardown),
 	};
 	return cmocka_run_group_tests_name("sds", tests, NULL, NULL);
