@@ -135,9 +135,9 @@ badblock_scan_before_map(struct pmemset *set, struct pmemset_source *src)
 	atomic_store(&src->badblocks_found, left.count);
 	if (left.count > 0) {
 		ret = err_set(PMEMSET_E_IO_FAIL,
-			"pmemset_map: %zu of the %zu bad block(s) of the source "
-			"are still there after the BADBLOCK events (the first "
-			"at offset %zu, %zu bytes)%s; nothing was mapped",
+			"pmemset_map: %zu of the %zu bad block(s) of the "
+			"source are still there after the BADBLOCK events (the "
+			"first at offset %zu, %zu bytes)%s; nothing was mapped",
 			left.count, found.count, left.items[0].offset,
 			left.items[0].length, set->cfg.callback == NULL ?
 			"; no event callback is set to clear them" : "");

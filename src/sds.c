@@ -103,11 +103,12 @@ states_string(uint64_t states, char *buf, size_t size)
 	buf[0] = '\0';
 	size_t used = 0;
 	for (unsigned bit = 0; bit < 5; bit++) {
-		enum pmemset_part_state s = (enum pmemset_part_state)(1u << bit);
+		unsigned s = 1u << bit;
 		if (!(states & s))
 			continue;
 		int n = snprintf(buf + used, size - used, "%s%s",
-				used ? "|" : "", state_name(s));
+				used ? "|" : "",
+				state_name((enum pmemset_part_state)s));
 		if (n < 0 || (size_t)n >= size - used)
 			return;
 		used += (size_t)n;
@@ -127,7 +128,7 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 		return ERR_NULL_ARG("sds");
 	if (state_ptr == NULL)
 		return ERR_NULL_ARG("state_ptr");
-	/* an SDS read back from storage may be garbage: check before trusting */
+	/* an SDS read back from storage may be garbage: check it first */
 	if (memchr(sds->id, '\0', sizeof(sds->id)) == NULL)
 		return err_set(-EINVAL, "pmemset_source_set_sds: sds->id is "
 			"not NUL-terminated within its %zu bytes",
@@ -166,8 +167,8 @@ read_device(struct pmemset_source *src, struct device_now *now)
 	if (ret == PMEM2_E_NOSUPP)
 		return err_set(PMEMSET_E_SDS_NOSUPP,
 			"pmemset_map: the source has an SDS, but its device "
-			"cannot report an unsafe shutdown count (not persistent "
-			"memory?); map it without an SDS");
+			"cannot report an unsafe shutdown count (not "
+			"persistent memory?); map it without an SDS");
 	if (ret != 0)
 		return err_pmem2(ret, "pmemset_map: cannot read the unsafe "
 				"shutdown count of the source's device");

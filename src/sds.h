@@ -10,7 +10,7 @@
 #include "libpmemset.h"
 
 struct sds_pending {
-	bool active;		 /* the source has an SDS; its map lock is held */
+	bool active;		 /* an SDS: the source's map lock is held */
 	struct pmemset_sds next; /* its value once the map succeeds */
 	enum pmemset_part_state state;
 };

@@ -31,7 +31,7 @@ struct fake_device {
 	int id_len_ret;		/* the length query, id == NULL */
 	int id_ret;		/* the copy into the caller's buffer */
 	int bb_new_ret;
-	int bb_new_fail_call;	/* only the N-th context_new fails (1-based; 0: every one) */
+	int bb_new_fail_call;	/* only the N-th new fails (from 1; 0: all) */
 	int bb_next_ret;
 	size_t bb_next_fail_at;	/* ...after this many blocks were returned */
 	int bb_clear_ret;
