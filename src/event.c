@@ -92,7 +92,15 @@ event_sds_update(struct pmemset *set, struct pmemset_source *src)
 	struct pmemset_event_context ctx;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.type = PMEMSET_EVENT_SDS_UPDATE;
-	ctx.data.sds_update.sds = &src->sds;
+	/*
+	 * A snapshot, not the live copy: another thread mapping or unmapping
+	 * the same source may change the live one while the callback reads.
+	 */
+	struct pmemset_sds snapshot;
+	pthread_mutex_lock(&src->lock);
+	snapshot = src->sds;
+	pthread_mutex_unlock(&src->lock);
+	ctx.data.sds_update.sds = &snapshot;
 	ctx.data.sds_update.src = src;
 	(void) event_fire(set, &ctx);
 }

@@ -218,7 +218,9 @@ part_add_after_map_with_new_part_and_source(void **state)
 	char *path = test_file("add", 1 * MiB);
 	struct pmemset_source *src;
 	assert_ok(pmemset_source_from_file(&src, path));
-	struct add_check c = {0};
+	/* the event log is big: keep it off the stack */
+	static struct add_check c;
+	memset(&c, 0, sizeof(c));
 	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, add_cb, &c);
 	assert_ok(pmemset_set_contiguous_part_coalescing(set,
 			PMEMSET_COALESCING_OPPORTUNISTIC));
@@ -278,7 +280,8 @@ part_remove_while_bytes_are_readable(void **state)
 	char *path = test_file("rm", 1 * MiB);
 	struct pmemset_source *src;
 	assert_ok(pmemset_source_from_file(&src, path));
-	struct remove_check c = {0};
+	static struct remove_check c;
+	memset(&c, 0, sizeof(c));
 	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, remove_cb,
 			&c);
 	struct pmemset_part_descriptor d[3];

@@ -43,7 +43,7 @@ struct recorded_event {
 	struct pmemset_sds sds; /* copy of the SDS for SDS_UPDATE */
 };
 
-#define EVENT_LOG_MAX 4096
+#define EVENT_LOG_MAX 1024
 struct event_log {
 	size_t count;
 	struct recorded_event events[EVENT_LOG_MAX];
