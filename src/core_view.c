@@ -56,11 +56,14 @@ fill_set_info(struct pmemset *set, struct core_set_info *info)
 /*
  * The SDS state is written under the source's lock by maps into any set
  * sharing the source, so it is read under that lock too (set lock, then
- * source lock: nothing takes them the other way round).
+ * source lock: nothing takes them the other way round). has_sds needs no
+ * lock: it is set before the source's first part is mapped, never after.
  */
 static int
 sds_state_of(struct pmemset_source *src)
 {
+	if (!src->has_sds)
+		return 0;
 	pthread_mutex_lock(&src->lock);
 	int state = (int)src->last_state;
 	pthread_mutex_unlock(&src->lock);

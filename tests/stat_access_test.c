@@ -144,16 +144,52 @@ read_root_in_tree_cb(struct pmemset_stat_map *map,
 	assert_msg_has("TREE_ADD");
 }
 
+/* the root's own SYS value, read from every data event and destroy */
+static enum pmemset_stat_status Root_in_data[2], Root_in_destroy;
+
+static void
+read_root_in_data_cb(struct pmemset_stat_map *map,
+		struct pmemset_stat_map *sub, enum pmemset_stat_data_event ev)
+{
+	(void) sub;
+	uint64_t v;
+	Root_in_data[ev] = pmemset_stat_map_get_uint64(map, "sets", &v);
+}
+
+static void
+read_root_in_destroy_cb(struct pmemset_stat_map *map, void *ud)
+{
+	(void) ud;
+	struct pmemset_stat_map *root;
+	uint64_t v;
+	assert_st(pmemset_stat_map_parent(map, &root));
+	Root_in_destroy = pmemset_stat_map_get_uint64(root, "sets", &v);
+}
+
 static void
 the_rule_covers_every_map_not_just_the_sub_map(void **state)
 {
 	struct fixture *f = *state;
 	assert_st(pmemset_stat_map_set_tree_cb(f->root, read_root_in_tree_cb));
+	assert_st(pmemset_stat_map_set_data_cb(f->root, read_root_in_data_cb));
 	Root_read = PMEMSET_STAT_S_OK;
+	Root_in_data[0] = Root_in_data[1] = PMEMSET_STAT_S_NOT_FOUND;
 	assert_st(pmemset_stat_update(f->h));
 	assert_int_equal(Root_read, PMEMSET_STAT_S_INVAL_STATE);
+	assert_int_equal(Root_in_data[PMEMSET_STAT_DATA_ADD],
+		PMEMSET_STAT_S_OK);
 	/* and outside callbacks everything is readable again */
 	assert_int_equal(stat_u64(f->root, "sets"), 1);
+
+	assert_st(pmemset_stat_map_set_destroy_cb(stat_lookup(f->h,
+			f->set_uri), read_root_in_destroy_cb));
+	Root_in_destroy = PMEMSET_STAT_S_OK;
+	assert_ok(pmemset_delete(&f->set));
+	assert_st(pmemset_stat_update(f->h));
+	assert_int_equal(Root_in_data[PMEMSET_STAT_DATA_REM],
+		PMEMSET_STAT_S_INVAL_STATE);
+	assert_int_equal(Root_in_destroy, PMEMSET_STAT_S_INVAL_STATE);
+	assert_int_equal(stat_u64(f->root, "sets"), 0);
 }
 
 /* the other readers obey the rule too: get, iterator, dump */

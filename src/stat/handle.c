@@ -98,8 +98,8 @@ cmp_staged_set(const void *a, const void *b)
 static int
 cmp_staged_part(const void *a, const void *b)
 {
-	uint64_t x = ((const struct stat_staged_part *)a)->id;
-	uint64_t y = ((const struct stat_staged_part *)b)->id;
+	uint64_t x = (*(const struct stat_staged_part *const *)a)->id;
+	uint64_t y = (*(const struct stat_staged_part *const *)b)->id;
 	return x < y ? -1 : x > y;
 }
 
@@ -109,14 +109,16 @@ mark_parts(struct pmemset_stat *h, struct stat_tracker *t,
 		struct stat_staged_part *parts, size_t n, uint64_t *max_id)
 {
 	size_t candidates = 0;
+	size_t hint = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat_staged_part *p = &parts[i];
-		struct pmemset_stat_map *child =
-			t->map ? tree_child(t->map, p->id) : NULL;
+		struct stat_child *child =
+			t->map ? tree_child_near(t->map, p->id, &hint) : NULL;
 		p->add = false;
 		if (child != NULL) {
+			/* still there: its values are refreshed right away */
 			child->seen = h->epoch;
-			child->staged = p;
+			part_snap_from(&child->map->snap.part, p);
 		} else if (p->id > t->max_part_id) {
 			char uri[STAT_URI_MAX];
 			uri_of(uri, sizeof(uri), STAT_PART, t->id, p->id);
@@ -129,19 +131,16 @@ mark_parts(struct pmemset_stat *h, struct stat_tracker *t,
 	return candidates;
 }
 
-/* removes the parts the core no longer has; refreshes the others */
+/* removes the parts the core no longer has */
 static void
 sweep_parts(struct pmemset_stat *h, struct pmemset_stat_map *map)
 {
-	size_t pos = 0;
-	struct pmemset_stat_map *child;
-	while ((child = tree_next_child(map, &pos)) != NULL)
-		if (child->seen != h->epoch)
-			tree_remove(child);
+	struct stat_children *c = &map->children;
+	/* a removal only leaves a tombstone: the array stays where it is */
+	for (size_t i = 0; i < c->count; i++)
+		if (c->items[i].map != NULL && c->items[i].seen != h->epoch)
+			tree_remove(c->items[i].map);
 	tree_compact(map);
-	pos = 0;
-	while ((child = tree_next_child(map, &pos)) != NULL)
-		part_snap_from(&child->snap.part, child->staged);
 }
 
 static enum pmemset_stat_status
@@ -168,14 +167,26 @@ add_set_map(struct pmemset_stat *h, struct stat_tracker *t,
 
 static enum pmemset_stat_status
 add_parts(struct pmemset_stat *h, struct pmemset_stat_map *set_map,
-		struct stat_staged_part *parts, size_t n)
+		struct stat_staged_part *parts, size_t n, size_t candidates)
 {
-	/* in creation order; the slice's address order is no longer needed */
-	qsort(parts, n, sizeof(parts[0]), cmp_staged_part);
-	for (size_t i = 0; i < n; i++) {
-		struct stat_staged_part *p = &parts[i];
-		if (!p->add)
-			continue;
+	/* the k new parts, in creation order: sort k, not the whole set */
+	if (candidates > h->order_cap) {
+		struct stat_staged_part **o = mem_realloc(h->order,
+				candidates * sizeof(*o));
+		if (o == NULL)
+			return stat_fail(PMEMSET_STAT_S_NO_MEM,
+				"pmemset_stat_update: out of memory ordering "
+				"%zu new parts", candidates);
+		h->order = o;
+		h->order_cap = candidates;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (parts[i].add)
+			h->order[k++] = &parts[i];
+	qsort(h->order, k, sizeof(h->order[0]), cmp_staged_part);
+	for (size_t i = 0; i < k; i++) {
+		struct stat_staged_part *p = h->order[i];
 		struct pmemset_stat_map *m = tree_map_new(h, set_map,
 				STAT_PART, p->id);
 		if (m == NULL)
@@ -228,7 +239,7 @@ apply_set(struct pmemset_stat *h, struct stat_staged_set *s)
 	}
 	if (candidates > 0) {
 		enum pmemset_stat_status st = add_parts(h, t->map, parts,
-				s->nparts);
+				s->nparts, candidates);
 		if (st != PMEMSET_STAT_S_OK)
 			return st;
 	}
@@ -267,7 +278,9 @@ static enum pmemset_stat_status
 apply(struct pmemset_stat *h)
 {
 	struct stat_staging *st = &h->staging;
-	qsort(st->sets, st->nsets, sizeof(st->sets[0]), cmp_staged_set);
+	if (st->nsets > 1)
+		qsort(st->sets, st->nsets, sizeof(st->sets[0]),
+			cmp_staged_set);
 	remove_gone_sets(h);
 	enum pmemset_stat_status ret = PMEMSET_STAT_S_OK;
 	for (size_t i = 0; i < st->nsets && ret == PMEMSET_STAT_S_OK; i++)
@@ -363,6 +376,7 @@ pmemset_stat_close(struct pmemset_stat **handle)
 	iter_detach_all(h);
 	match_free(h->matchers, h->nmatchers);
 	staging_free(&h->staging);
+	mem_free(h->order);
 	mem_free(h->trackers);
 	mem_free(h);
 	*handle = NULL;

@@ -30,15 +30,30 @@ staging_free(struct stat_staging *st)
 	memset(st, 0, sizeof(*st));
 }
 
+struct collect {
+	struct pmemset_stat *h;
+	struct stat_staging *st;
+	uint64_t max_known;	/* parts at or below it need no path copied */
+	const char *last_kind;	/* the core's name last looked at */
+	const char *last_name;	/* and ours */
+};
+
 /* our own copy of the name, so nothing points into the core */
 static const char *
-kind_name(const char *core_name)
+kind_name(struct collect *c, const char *core_name)
 {
 	static const char *const known[] = {"file", "temporary", "pmem2"};
+	/* the core hands out a few static names: compare each one once */
+	if (core_name == c->last_kind)
+		return c->last_name;
+	c->last_kind = core_name;
+	c->last_name = "unknown";
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(core_name, known[i]) == 0)
-			return known[i];
-	return "unknown";
+		if (strcmp(core_name, known[i]) == 0) {
+			c->last_name = known[i];
+			break;
+		}
+	return c->last_name;
 }
 
 static bool
@@ -56,12 +71,6 @@ grow(void **array, size_t *cap, size_t need, size_t elem)
 	*cap = cap2;
 	return true;
 }
-
-struct collect {
-	struct pmemset_stat *h;
-	struct stat_staging *st;
-	uint64_t max_known;	/* parts at or below it need no path copied */
-};
 
 static bool
 stage_set(void *arg, const struct core_set_info *info)
@@ -113,7 +122,7 @@ stage_part(void *arg, const struct core_part_info *p)
 	s->part_map_address = (uint64_t)(uintptr_t)p->part_map_address;
 	s->part_map_size = p->part_map_size;
 	s->badblocks = p->badblocks;
-	s->source = kind_name(p->source_kind);
+	s->source = kind_name(c, p->source_kind);
 	s->source_path = path;
 	s->granularity = p->granularity;
 	s->sds_state = p->sds_state;
@@ -123,7 +132,7 @@ stage_part(void *arg, const struct core_part_info *p)
 enum pmemset_stat_status
 snapshot_collect(struct pmemset_stat *h)
 {
-	struct collect c = {h, &h->staging, 0};
+	struct collect c = {h, &h->staging, 0, NULL, NULL};
 	staging_reset(&h->staging);
 	(void) core_visit_selected(h->set_id, stage_set, stage_part, &c);
 	if (h->staging.nomem) {

@@ -49,6 +49,7 @@ struct stat_usr {
 struct stat_child {
 	uint64_t id;
 	struct pmemset_stat_map *map;
+	uint64_t seen;	/* the update epoch in which the core still had it */
 };
 
 struct stat_children {
@@ -105,10 +106,6 @@ struct pmemset_stat_map {
 	const char **paths;
 	size_t npaths;
 	bool paths_valid;
-
-	/* update bookkeeping: the epoch in which the core still had it */
-	uint64_t seen;
-	const struct stat_staged_part *staged;
 };
 
 /* what the handle remembers about each set the core showed it */
@@ -173,6 +170,8 @@ struct pmemset_stat {
 	size_t trackers_cap;
 	size_t observed;		/* trackers with a map */
 	struct stat_staging staging;
+	struct stat_staged_part **order; /* new parts, sorted by id */
+	size_t order_cap;
 	struct pmemset_stat_mapiter *iters; /* live iterators */
 };
 
@@ -209,6 +208,9 @@ enum pmemset_stat_status tree_add(struct pmemset_stat_map *map);
 void tree_remove(struct pmemset_stat_map *map);
 struct pmemset_stat_map *tree_child(const struct pmemset_stat_map *map,
 		uint64_t id);
+/* the child's entry, trying next to *hint (the last position found) first */
+struct stat_child *tree_child_near(struct pmemset_stat_map *map, uint64_t id,
+		size_t *hint);
 /* drops the tombstones left by removals */
 void tree_compact(struct pmemset_stat_map *map);
 /* the next live child at or after position *pos, or NULL */

@@ -79,6 +79,30 @@ tree_child(const struct pmemset_stat_map *map, uint64_t id)
 	return NULL;
 }
 
+struct stat_child *
+tree_child_near(struct pmemset_stat_map *map, uint64_t id, size_t *hint)
+{
+	struct stat_children *c = &map->children;
+	/*
+	 * Walking a set in address order meets ids in runs, rising or (as
+	 * mmap places mappings downwards) falling: try both neighbours of
+	 * the last one found before searching.
+	 */
+	size_t last = *hint, i;
+	if (last + 1 < c->count && c->items[last + 1].id == id)
+		i = last + 1;
+	else if (last > 0 && last - 1 < c->count &&
+			c->items[last - 1].id == id)
+		i = last - 1;
+	else
+		i = child_pos(c, id);
+	if (i < c->count && c->items[i].id == id && c->items[i].map) {
+		*hint = i;
+		return &c->items[i];
+	}
+	return NULL;
+}
+
 struct pmemset_stat_map *
 tree_next_child(const struct pmemset_stat_map *map, size_t *pos)
 {
@@ -116,6 +140,7 @@ link_child(struct pmemset_stat_map *parent, struct pmemset_stat_map *map)
 		(c->count - i) * sizeof(c->items[0]));
 	c->items[i].id = map->id;
 	c->items[i].map = map;
+	c->items[i].seen = 0;
 	c->count++;
 	c->live++;
 	return PMEMSET_STAT_S_OK;
