@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libpmemset_test_util.a"
-)
