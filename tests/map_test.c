@@ -224,13 +224,9 @@ forced_granularity_fixes_the_set(void **state)
 	assert_ok(pmemset_delete(&set));
 }
 
-static void
-user_reservation_first_fit(void **state)
+static struct pmemset *
+set_in_reservation(struct pmem2_vm_reservation *rsv, enum pmemset_coalescing c)
 {
-	struct fixture *f = *state;
-	struct pmem2_vm_reservation *rsv;
-	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 256 * KiB), 0);
-	char *base = pmem2_vm_reservation_get_address(rsv);
 	struct pmemset_config *cfg;
 	struct pmemset *set;
 	assert_ok(pmemset_config_new(&cfg));
@@ -239,6 +235,18 @@ user_reservation_first_fit(void **state)
 	pmemset_config_set_reservation(cfg, rsv);
 	assert_ok(pmemset_new(&set, cfg));
 	pmemset_config_delete(&cfg);
+	assert_ok(pmemset_set_contiguous_part_coalescing(set, c));
+	return set;
+}
+
+static void
+user_reservation_first_fit(void **state)
+{
+	struct fixture *f = *state;
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 256 * KiB), 0);
+	char *base = pmem2_vm_reservation_get_address(rsv);
+	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_NONE);
 
 	struct pmemset_part_descriptor a, b, c;
 	assert_ok(map_at(set, f->src, 0, 64 * KiB, &a));
@@ -257,21 +265,6 @@ user_reservation_first_fit(void **state)
 	assert_ptr_equal(pmem2_vm_reservation_get_address(rsv), base);
 	assert_int_equal(pmem2_vm_reservation_get_size(rsv), 256 * KiB);
 	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
-}
-
-static struct pmemset *
-set_in_reservation(struct pmem2_vm_reservation *rsv, enum pmemset_coalescing c)
-{
-	struct pmemset_config *cfg;
-	struct pmemset *set;
-	assert_ok(pmemset_config_new(&cfg));
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
-	pmemset_config_set_reservation(cfg, rsv);
-	assert_ok(pmemset_new(&set, cfg));
-	pmemset_config_delete(&cfg);
-	assert_ok(pmemset_set_contiguous_part_coalescing(set, c));
-	return set;
 }
 
 static void
