@@ -7,7 +7,9 @@
 #  doc_pages_render_cleanly      groff/man render every page with no warning;
 #                                function pages have every section; our own
 #                                cross-references resolve
-# The last two need the generated pages, so they exist only when doc/ is
+#  doc_tool_options_match_page   pmemset-stat(1) and pmemset-stat --help list
+#                                the same options
+# The last three need the generated pages, so they exist only when doc/ is
 # built (PMEMSET_DOC=ON and pandoc found).
 
 if(NOT EXISTS ${PROJECT_SOURCE_DIR}/doc/CMakeLists.txt)
@@ -56,3 +58,20 @@ add_test(NAME doc_pages_render_cleanly
 		${doc_man_dir} ${PMEMSET_DOC_MD})
 set_tests_properties(doc_pages_render_cleanly PROPERTIES
 	LABELS doc TIMEOUT 600)
+
+# pmemset-stat(1) documents exactly the options the tool has. The tool is
+# defined in tools/, after this file is read, so look for it there.
+set(doc_tools_cmake ${PROJECT_SOURCE_DIR}/tools/CMakeLists.txt)
+if(EXISTS ${doc_tools_cmake})
+	file(STRINGS ${doc_tools_cmake} doc_has_tool
+		REGEX "add_executable\\(pmemset-stat ")
+	if(doc_has_tool)
+		add_test(NAME doc_tool_options_match_page
+			COMMAND ${BASH_EXECUTABLE}
+				${PROJECT_SOURCE_DIR}/scripts/check-man-options.sh
+				$<TARGET_FILE:pmemset-stat>
+				${doc_man_dir}/man1/pmemset-stat.1)
+		set_tests_properties(doc_tool_options_match_page PROPERTIES
+			LABELS doc TIMEOUT 120)
+	endif()
+endif()
