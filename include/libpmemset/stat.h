@@ -147,6 +147,11 @@ enum pmemset_stat_status pmemset_stat_open(struct pmemset_stat **handle,
 		struct pmemset *set /* NULL: every live set */,
 		const struct pmemset_stat_matcher *matchers,
 		size_t nmatchers /* 0: everything */);
+/*
+ * Brings the view up to date, calling the callbacks. With nothing created,
+ * deleted, mapped or unmapped since the last update it only refreshes the
+ * counters of the observed sets; otherwise it copies the sets that changed.
+ */
 enum pmemset_stat_status pmemset_stat_update(struct pmemset_stat *handle);
 enum pmemset_stat_status pmemset_stat_close(struct pmemset_stat **handle);
 enum pmemset_stat_status pmemset_stat_root(struct pmemset_stat *handle,
@@ -234,7 +239,10 @@ enum pmemset_stat_status pmemset_stat_uri_encode(const char *str, char *buf,
 enum pmemset_stat_status pmemset_stat_uri_decode(const char *str, char *buf,
 		size_t buflen);
 
-/* the map and every map below it, as text or JSON */
+/*
+ * The map and every map below it, as text or JSON. JSON numbers are written
+ * exactly; a parser that reads them as doubles loses precision above 2^53.
+ */
 enum pmemset_stat_status pmemset_stat_dump(struct pmemset_stat_map *map,
 		FILE *stream, enum pmemset_stat_dump_format format);
 
