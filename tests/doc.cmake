@@ -43,7 +43,7 @@ if(NOT PMEMSET_DOC OR NOT PANDOC_EXECUTABLE)
 	return()
 endif()
 # where doc/CMakeLists.txt puts the generated pages
-set(doc_man_dir ${PROJECT_BINARY_DIR}/doc/man)
+set(doc_man_dir ${PROJECT_BINARY_DIR}/doc)
 
 add_test(NAME doc_every_export_has_a_page
 	COMMAND ${BASH_EXECUTABLE}
