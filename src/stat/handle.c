@@ -38,15 +38,9 @@ tracker_find(struct pmemset_stat *h, uint64_t id)
 static struct stat_tracker *
 tracker_insert(struct pmemset_stat *h, uint64_t id)
 {
-	if (h->ntrackers == h->trackers_cap) {
-		size_t cap = h->trackers_cap ? h->trackers_cap * 2 : 4;
-		struct stat_tracker *t = mem_realloc(h->trackers,
-				cap * sizeof(*t));
-		if (t == NULL)
-			return NULL;
-		h->trackers = t;
-		h->trackers_cap = cap;
-	}
+	if (!stat_grow((void **)&h->trackers, &h->trackers_cap,
+			h->ntrackers + 1, sizeof(h->trackers[0])))
+		return NULL;
 	size_t i = h->ntrackers;
 	while (i > 0 && h->trackers[i - 1].id > id)
 		i--;
@@ -170,16 +164,11 @@ add_parts(struct pmemset_stat *h, struct pmemset_stat_map *set_map,
 		struct stat_staged_part *parts, size_t n, size_t candidates)
 {
 	/* the k new parts, in creation order: sort k, not the whole set */
-	if (candidates > h->order_cap) {
-		struct stat_staged_part **o = mem_realloc(h->order,
-				candidates * sizeof(*o));
-		if (o == NULL)
-			return stat_fail(PMEMSET_STAT_S_NO_MEM,
-				"pmemset_stat_update: out of memory ordering "
-				"%zu new parts", candidates);
-		h->order = o;
-		h->order_cap = candidates;
-	}
+	if (!stat_grow((void **)&h->order, &h->order_cap, candidates,
+			sizeof(h->order[0])))
+		return stat_fail(PMEMSET_STAT_S_NO_MEM,
+			"pmemset_stat_update: out of memory ordering %zu new "
+			"parts", candidates);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (parts[i].add)

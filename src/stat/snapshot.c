@@ -57,29 +57,13 @@ kind_name(struct collect *c, const char *core_name)
 }
 
 static bool
-grow(void **array, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return true;
-	size_t cap2 = *cap ? *cap * 2 : 16;
-	while (cap2 < need)
-		cap2 *= 2;
-	void *a = mem_realloc(*array, cap2 * elem);
-	if (a == NULL)
-		return false;
-	*array = a;
-	*cap = cap2;
-	return true;
-}
-
-static bool
 stage_set(void *arg, const struct core_set_info *info)
 {
 	struct collect *c = arg;
 	struct stat_staging *st = c->st;
 	if (st->nomem)
 		return false;
-	if (!grow((void **)&st->sets, &st->sets_cap, st->nsets + 1,
+	if (!stat_grow((void **)&st->sets, &st->sets_cap, st->nsets + 1,
 			sizeof(st->sets[0]))) {
 		st->nomem = true;
 		return false;
@@ -101,7 +85,7 @@ stage_part(void *arg, const struct core_part_info *p)
 	struct stat_staging *st = c->st;
 	if (st->nomem)
 		return;
-	if (!grow((void **)&st->parts, &st->parts_cap, st->nparts + 1,
+	if (!stat_grow((void **)&st->parts, &st->parts_cap, st->nparts + 1,
 			sizeof(st->parts[0]))) {
 		st->nomem = true;
 		return;

@@ -190,6 +190,12 @@ struct pmemset_stat_mapref {
 	struct pmemset_stat_mapref *prev, *next;
 };
 
+/*
+ * tree.c: makes room for `need` elements of `elem` bytes in *array (of
+ * capacity *cap), doubling; false when out of memory (the array is intact)
+ */
+bool stat_grow(void **array, size_t *cap, size_t need, size_t elem);
+
 /* status.c: set pmemset_errormsg() and return the status */
 enum pmemset_stat_status stat_fail(enum pmemset_stat_status status,
 		const char *fmt, ...)

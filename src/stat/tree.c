@@ -51,6 +51,24 @@ tree_map_free(struct pmemset_stat_map *map)
 	mem_free(map);
 }
 
+bool
+stat_grow(void **array, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return true;
+	size_t n = *cap ? *cap : 4;
+	while (n < need)
+		n *= 2;
+	if (n > SIZE_MAX / elem)
+		return false;
+	void *a = mem_realloc(*array, n * elem);
+	if (a == NULL)
+		return false;
+	*array = a;
+	*cap = n;
+	return true;
+}
+
 /* position of id, or where it would go */
 static size_t
 child_pos(const struct stat_children *c, uint64_t id)
@@ -125,17 +143,11 @@ link_child(struct pmemset_stat_map *parent, struct pmemset_stat_map *map)
 		return stat_fail(PMEMSET_STAT_S_INVAL_STATE,
 			"%s is already in the view", map->uri);
 	}
-	if (c->count == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 4;
-		struct stat_child *items = mem_realloc(c->items,
-				cap * sizeof(*items));
-		if (items == NULL)
-			return stat_fail(PMEMSET_STAT_S_NO_MEM,
-				"pmemset_stat_update: out of memory adding %s",
-				map->uri);
-		c->items = items;
-		c->cap = cap;
-	}
+	if (!stat_grow((void **)&c->items, &c->cap, c->count + 1,
+			sizeof(c->items[0])))
+		return stat_fail(PMEMSET_STAT_S_NO_MEM,
+			"pmemset_stat_update: out of memory adding %s",
+			map->uri);
 	memmove(&c->items[i + 1], &c->items[i],
 		(c->count - i) * sizeof(c->items[0]));
 	c->items[i].id = map->id;

@@ -652,17 +652,11 @@ usr_store(struct pmemset_stat_map *map, struct stat_usr *u, const char *func)
 		usr_clear(&map->usr[i]);
 		map->usr[i] = *u;
 	} else {
-		if (map->nusr == map->usr_cap) {
-			size_t cap = map->usr_cap ? map->usr_cap * 2 : 4;
-			struct stat_usr *a = mem_realloc(map->usr,
-					cap * sizeof(*a));
-			if (a == NULL) {
-				usr_clear(u);
-				return stat_fail(PMEMSET_STAT_S_NO_MEM,
-					"%s: out of memory", func);
-			}
-			map->usr = a;
-			map->usr_cap = cap;
+		if (!stat_grow((void **)&map->usr, &map->usr_cap,
+				map->nusr + 1, sizeof(map->usr[0]))) {
+			usr_clear(u);
+			return stat_fail(PMEMSET_STAT_S_NO_MEM,
+				"%s: out of memory", func);
 		}
 		map->usr[map->nusr++] = *u;
 	}
