@@ -23,9 +23,6 @@
 #   5. each block compiles on its own (-fsyntax-only -Wall -Wextra -Werror).
 # any other section (quoted types: structs, enums)
 #   6. each block appears in a header word for word, as a whole.
-#
-# Pages that include <libpmemset/stat.h> are skipped, saying so, while that
-# header does not exist.
 set -u
 
 CC=${CC:-cc}
@@ -48,9 +45,6 @@ shift $((OPTIND - 1))
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-have_stat=0
-[ -f "$incdir/libpmemset/stat.h" ] && have_stat=1
-
 # one line; comments and __attribute__s gone, whitespace collapsed, no space
 # inside ( ) or before ; and ,
 normalize() {
@@ -65,8 +59,7 @@ no_cpp() {
 	sed -e '/^[[:space:]]*#/{:c' -e '/\\$/{N;bc' -e '}' -e 'd' -e '}' "$@"
 }
 
-headers=("$incdir/libpmemset.h")
-[ $have_stat = 1 ] && headers+=("$incdir/libpmemset/stat.h")
+headers=("$incdir/libpmemset.h" "$incdir/libpmemset/stat.h")
 no_cpp "${headers[@]}" | normalize > "$tmp/headers.txt"
 
 # splits a page's ```c blocks into <dir>/<kind>.<n>.c, kind being
@@ -121,10 +114,6 @@ for md in "$@"; do
 	split_blocks "$md" "$dir"
 	blocks=("$dir"/*.c)
 	[ -e "${blocks[0]}" ] || continue
-	if [ $have_stat = 0 ] && grep -q 'libpmemset/stat.h' "$md"; then
-		echo "SKIP: $page: include/libpmemset/stat.h does not exist yet"
-		continue
-	fi
 	checked=$((checked + 1))
 	ok=1
 
@@ -142,7 +131,7 @@ for md in "$@"; do
 		# 2 + 3: the headers, proof that each name exists, the page
 		{
 			echo '#include <libpmemset.h>'
-			[ $have_stat = 1 ] && echo '#include <libpmemset/stat.h>'
+			echo '#include <libpmemset/stat.h>'
 			if [ ${#fns[@]} -gt 0 ]; then
 				echo 'void (*const pmemset_doc_names_[])(void) = {'
 				printf '\t(void (*)(void))%s,\n' "${fns[@]}"
