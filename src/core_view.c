@@ -96,29 +96,6 @@ visit_parts(struct pmemset *set, core_part_visitor *part_fn, void *arg)
 }
 
 size_t
-core_visit(uint64_t set_id, core_set_visitor *set_fn,
-		core_part_visitor *part_fn, void *arg)
-{
-	size_t visited = 0;
-	pthread_mutex_lock(&Registry_lock);
-	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next) {
-		if (set_id != 0 && s->id != set_id)
-			continue;
-		pthread_rwlock_rdlock(&s->lock);
-		struct core_set_info info;
-		fill_set_info(s, &info);
-		if (set_fn != NULL)
-			set_fn(arg, &info);
-		if (part_fn != NULL)
-			visit_parts(s, part_fn, arg);
-		pthread_rwlock_unlock(&s->lock);
-		visited++;
-	}
-	pthread_mutex_unlock(&Registry_lock);
-	return visited;
-}
-
-size_t
 core_visit_selected(uint64_t set_id, core_set_selector *set_fn,
 		core_part_visitor *part_fn, void *arg)
 {
@@ -139,6 +116,37 @@ core_visit_selected(uint64_t set_id, core_set_selector *set_fn,
 	}
 	pthread_mutex_unlock(&Registry_lock);
 	return visited;
+}
+
+/* core_visit is core_visit_selected with a selector that always says yes */
+struct plain_visit {
+	core_set_visitor *set_fn;
+	core_part_visitor *part_fn;
+	void *arg;
+};
+
+static bool
+plain_set(void *arg, const struct core_set_info *set)
+{
+	struct plain_visit *v = arg;
+	if (v->set_fn != NULL)
+		v->set_fn(v->arg, set);
+	return v->part_fn != NULL;
+}
+
+static void
+plain_part(void *arg, const struct core_part_info *part)
+{
+	struct plain_visit *v = arg;
+	v->part_fn(v->arg, part);
+}
+
+size_t
+core_visit(uint64_t set_id, core_set_visitor *set_fn,
+		core_part_visitor *part_fn, void *arg)
+{
+	struct plain_visit v = {set_fn, part_fn, arg};
+	return core_visit_selected(set_id, plain_set, plain_part, &v);
 }
 
 bool
