@@ -128,7 +128,9 @@ void report_header(FILE *f, const struct opts *o);
 void report_table(FILE *f);
 void report_csv(FILE *f);
 void report_json(FILE *f, const struct opts *o);
-/* writes results.{txt,csv,json} and ratios.png into dir; 0 or -1 */
+/* targets, the data path as a grid, the other cases: for README.md */
+void report_markdown(FILE *f, const struct opts *o);
+/* writes results.{txt,csv,json}, summary.md and ratios.png; 0 or -1 */
 int report_files(const char *dir, const struct opts *o);
 
 /* raw.c: the libpmem2 side, used the way an application would */

@@ -195,6 +195,113 @@ report_json(FILE *f, const struct opts *o)
 	fputs("  ]\n}\n", f);
 }
 
+/* a ratio with its paired IQR, as the markdown tables show it */
+static void
+fmt_ratio(char *buf, size_t sz, const struct result *r)
+{
+	snprintf(buf, sz, "%.3f (%.3f-%.3f)", r->ratio_med, r->ratio.p25,
+			r->ratio.p75);
+}
+
+static const struct result *
+find_cell(const char *panel, const char *line, size_t size)
+{
+	for (size_t i = 0; i < bench_nresults(); i++) {
+		const struct result *r = bench_result(i);
+		if (r->size == size && strcmp(r->panel, panel) == 0 &&
+		    strcmp(r->line, line) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+void
+report_markdown(FILE *f, const struct opts *o)
+{
+	size_t n = bench_nresults();
+	char buf[64];
+	fputs("```\n", f);
+	report_header(f, o);
+	fputs("```\n\n### Targets\n\n| case | A | B | A/B (IQR) | "
+		"median A ns | target | |\n|---|---|---|---|---|---|---|\n",
+		f);
+	for (size_t i = 0; i < n; i++) {
+		const struct result *r = bench_result(i);
+		if (r->target.kind == TARGET_NONE)
+			continue;
+		fmt_ratio(buf, sizeof(buf), r);
+		fprintf(f, "| %s: %s | %s | %s | %s | %.2f | %s | %s |\n",
+			r->group, r->name, r->a_label, r->b_label, buf,
+			r->a.median, r->target.text, r->met ? "met" : "**missed**");
+	}
+
+	/* the data path as a grid: operation and size by granularity */
+	const char *panels[16];
+	size_t np = 0;
+	for (size_t i = 0; i < n && np < 16; i++) {
+		const struct result *r = bench_result(i);
+		bool seen = r->panel[0] == '\0';
+		for (size_t p = 0; p < np && !seen; p++)
+			seen = strcmp(panels[p], r->panel) == 0;
+		if (!seen)
+			panels[np++] = r->panel;
+	}
+	if (np > 0) {
+		fputs("\n### Data path: libpmemset / libpmem2, median (IQR of "
+			"paired ratios)\n\n| operation |", f);
+		for (size_t p = 0; p < np; p++)
+			fprintf(f, " %s |", panels[p]);
+		fputs("\n|---|", f);
+		for (size_t p = 0; p < np; p++)
+			fputs("---|", f);
+		fputc('\n', f);
+		for (size_t i = 0; i < n; i++) {
+			const struct result *r = bench_result(i);
+			/* one row per operation and size, at its first panel */
+			if (r->panel[0] == '\0' || strcmp(r->panel, panels[0]))
+				continue;
+			fprintf(f, "| %s |", r->name);
+			for (size_t p = 0; p < np; p++) {
+				const struct result *c = find_cell(panels[p],
+						r->line, r->size);
+				if (c != NULL)
+					fmt_ratio(buf, sizeof(buf), c);
+				fprintf(f, " %s |", c ? buf : "");
+			}
+			fputc('\n', f);
+		}
+	}
+
+	fputs("\n### Other cases (ns per operation, median)\n\n"
+		"| group | case | A | A ns | B | B ns | A/B (IQR) |\n"
+		"|---|---|---|---|---|---|---|\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct result *r = bench_result(i);
+		if (r->panel[0] != '\0')
+			continue;
+		fmt_ratio(buf, sizeof(buf), r);
+		fprintf(f, "| %s | %s | %s | %.1f | %s | %.1f | %s |\n",
+			r->group, r->name, r->a_label, r->a.median, r->b_label,
+			r->b.median, buf);
+	}
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct result *r = bench_result(i);
+		for (unsigned j = 0; j < BENCH_MAX_AUX; j++) {
+			if (r->aux_name[j][0] == '\0')
+				continue;
+			if (first)
+				fputs("\n### Facts (largest over the samples)\n\n"
+					"| case | fact | A | B |\n"
+					"|---|---|---|---|\n", f);
+			first = false;
+			fprintf(f, "| %s: %s | %s | %s %.0f | %s %.0f |\n",
+				r->group, r->name, r->aux_name[j], r->a_label,
+				r->a_aux[j], r->b_label, r->b_aux[j]);
+		}
+	}
+}
+
 static int
 write_file(const char *dir, const char *name, void (*fn)(FILE *, const void *),
 		const void *arg)
@@ -219,6 +326,12 @@ table_to(FILE *f, const void *arg)
 {
 	report_header(f, arg);
 	report_table(f);
+}
+
+static void
+markdown_to(FILE *f, const void *arg)
+{
+	report_markdown(f, arg);
 }
 
 static void
@@ -413,6 +526,7 @@ report_files(const char *dir, const struct opts *o)
 	if (write_file(dir, "results.txt", table_to, o) != 0 ||
 	    write_file(dir, "results.csv", csv_to, NULL) != 0 ||
 	    write_file(dir, "results.json", json_to, o) != 0 ||
+	    write_file(dir, "summary.md", markdown_to, o) != 0 ||
 	    write_file(dir, "ratios-data.dat", data_blocks, &L) != 0 ||
 	    write_file(dir, "ratios-bars.dat", bar_rows, NULL) != 0 ||
 	    write_file(dir, "ratios.gp", plot_script, &L) != 0)
