@@ -334,6 +334,44 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	return 0;
 }
 
+/*
+ * With the source's grow lock held: the size read, the growth, the map and
+ * a failed map's cut-back happen with no other map of the source between.
+ */
+static int
+map_source_locked(struct pmemset *set, struct pmemset_source *src,
+		const struct pmemset_map_config *map_cfg,
+		struct pmemset_part *part, struct pmemset_part_map *fresh,
+		struct pmemset_part_descriptor *d, bool *sds_changed)
+{
+	struct sds_pending pending;
+	struct sds_pending *sds = &pending;
+	struct extent e;
+	int ret = resolve_extent(src, map_cfg, &e);
+	if (ret != 0)
+		return ret;
+	ret = sds_before_map(set, src, sds);
+	if (ret != 0)
+		return ret;
+	bool grown;
+	ret = grow_source(src, &e, &grown);
+	if (ret != 0) {
+		sds_cancel(src, sds);
+		return ret;
+	}
+	pthread_rwlock_wrlock(&set->lock);
+	ret = map_locked(set, src, &e, part, fresh, d);
+	pthread_rwlock_unlock(&set->lock);
+	if (ret != 0) {
+		if (grown)
+			(void) ftruncate(src->fd, (off_t)e.file_size);
+		sds_cancel(src, sds);
+		return ret;
+	}
+	*sds_changed = sds_after_map(src, sds);
+	return 0;
+}
+
 int
 pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		struct pmemset_map_config *map_cfg,
@@ -347,6 +385,7 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 	if (event_in_callback_of(set))
 		return event_refuse_in_callback("pmemset_map");
 
+	/* cheap argument errors first, before any scan or callback */
 	struct extent e;
 	int ret = resolve_extent(src, map_cfg, &e);
 	if (ret != 0)
@@ -354,35 +393,25 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 	ret = badblock_scan_before_map(set, src);
 	if (ret != 0)
 		return ret;
-	struct sds_pending sds;
-	ret = sds_before_map(set, src, &sds);
-	if (ret != 0)
-		return ret;
-	bool grown;
-	ret = grow_source(src, &e, &grown);
-	if (ret != 0) {
-		sds_cancel(src, &sds);
-		return ret;
-	}
 
 	struct pmemset_part *part = mem_zalloc(sizeof(*part));
 	struct pmemset_part_map *fresh = pmap_new(set, NULL);
-	struct pmemset_part_descriptor d;
 	if (part == NULL || fresh == NULL) {
-		ret = err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
+		mem_free(part);
+		pmap_free(fresh);
+		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
 				"pmemset_map: out of memory");
-	} else {
-		pthread_rwlock_wrlock(&set->lock);
-		ret = map_locked(set, src, &e, part, fresh, &d);
-		pthread_rwlock_unlock(&set->lock);
 	}
+	struct pmemset_part_descriptor d;
+	bool sds_changed = false;
+	pthread_mutex_lock(&src->grow_lock);
+	ret = map_source_locked(set, src, map_cfg, part, fresh, &d,
+			&sds_changed);
+	pthread_mutex_unlock(&src->grow_lock);
 	if (ret != 0 || part->pmap != fresh)
 		pmap_free(fresh);
 	if (ret != 0) {
 		mem_free(part);
-		if (grown)
-			(void) ftruncate(src->fd, (off_t)e.file_size);
-		sds_cancel(src, &sds);
 		return ret;
 	}
 
@@ -390,7 +419,6 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 			(void *)set, (void *)part->addr, part->size, part->offset);
 	if (desc != NULL)
 		*desc = d;
-	bool sds_changed = sds_after_map(src, &sds);
 	event_part_add(set, part->addr, part->size, src->pmem2_src);
 	if (sds_changed)
 		event_sds_update(set, src);

@@ -39,6 +39,11 @@ source_alloc(enum source_kind kind)
 		mem_free(src);
 		return NULL;
 	}
+	if (pthread_mutex_init(&src->grow_lock, NULL) != 0) {
+		pthread_mutex_destroy(&src->lock);
+		mem_free(src);
+		return NULL;
+	}
 	src->kind = kind;
 	src->fd = -1;
 	return src;
@@ -51,6 +56,7 @@ source_free(struct pmemset_source *src)
 		close(src->fd);
 	mem_free(src->path);
 	pthread_mutex_destroy(&src->lock);
+	pthread_mutex_destroy(&src->grow_lock);
 	mem_free(src);
 }
 

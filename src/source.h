@@ -23,6 +23,13 @@ struct pmemset_source {
 	uint64_t flags;	/* PMEMSET_SOURCE_FILE_* given at creation */
 	_Atomic size_t nparts; /* parts mapped from it, in every set */
 
+	/*
+	 * Serialises maps of this source: a map reads the file size, may grow
+	 * the file and cuts it back if it fails; another map in between could
+	 * lose its bytes to that cut.
+	 */
+	pthread_mutex_t grow_lock;
+
 	pthread_mutex_t lock;	/* guards the SDS copy */
 	bool has_sds;
 	struct pmemset_sds sds;	/* the library's copy */

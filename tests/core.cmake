@@ -9,3 +9,6 @@ pmemset_add_test(scale_test SOURCES scale_test.c LABELS scale)
 pmemset_add_test(threads_test SOURCES threads_test.c LABELS tsan
 	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
 pmemset_add_test(errors_test SOURCES errors_test.c OBJECT_LINKED)
+pmemset_add_test(map_race_test SOURCES map_race_test.c WRAP pmem2_map_new
+	LABELS tsan
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
