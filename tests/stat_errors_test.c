@@ -334,6 +334,76 @@ a_set_that_is_not_live_is_refused_at_open(void **state)
 	assert_ok(pmemset_delete(&set));
 }
 
+/* every pointer argument, NULL in turn: INVAL_ARG with a message */
+static void
+null_arguments_are_inval_arg_everywhere(void **state)
+{
+	(void) state;
+	struct pmemset_stat *h;
+	struct pmemset_stat_map *root, *m;
+	struct pmemset_stat_mapiter *it;
+	struct pmemset_stat_nv nv;
+	assert_st(pmemset_stat_open(&h, NULL, NULL, 0));
+	assert_st(pmemset_stat_root(h, &root));
+	assert_st(pmemset_stat_mapiter_start(root, PMEMSET_STAT_KIND_ALL, &it));
+	const char *s;
+	void *ud;
+	size_t n;
+	const uint64_t *u64s;
+	const char *const *strs;
+	char buf[8];
+	bool b;
+#define NULL_ARG(call) do { \
+	assert_st_err(call, PMEMSET_STAT_S_INVAL_ARG); \
+	assert_msg_has("NULL"); \
+} while (0)
+	NULL_ARG(pmemset_stat_root(h, NULL));
+	NULL_ARG(pmemset_stat_map_uri(NULL, &s));
+	NULL_ARG(pmemset_stat_map_uri(root, NULL));
+	NULL_ARG(pmemset_stat_map_name(NULL, &s));
+	NULL_ARG(pmemset_stat_map_name(root, NULL));
+	NULL_ARG(pmemset_stat_map_parent(NULL, &m));
+	NULL_ARG(pmemset_stat_map_parent(root, NULL));
+	NULL_ARG(pmemset_stat_map_size(NULL, &n));
+	NULL_ARG(pmemset_stat_map_size(root, NULL));
+	NULL_ARG(pmemset_stat_map_set_userdata(NULL, &n));
+	NULL_ARG(pmemset_stat_map_get_userdata(NULL, &ud));
+	NULL_ARG(pmemset_stat_map_get_userdata(root, NULL));
+	NULL_ARG(pmemset_stat_map_get(NULL, "sets", &nv));
+	NULL_ARG(pmemset_stat_map_get(root, NULL, &nv));
+	NULL_ARG(pmemset_stat_map_get(root, "sets", NULL));
+	NULL_ARG(pmemset_stat_map_get_uint64(root, "sets", NULL));
+	NULL_ARG(pmemset_stat_map_get_string(root, "version", NULL));
+	NULL_ARG(pmemset_stat_map_get_uint64_array(root, "set_ids", NULL, &n));
+	NULL_ARG(pmemset_stat_map_get_uint64_array(root, "set_ids", &u64s,
+		NULL));
+	NULL_ARG(pmemset_stat_map_get_string_array(root, "x", NULL, &n));
+	NULL_ARG(pmemset_stat_map_get_string_array(root, "x", &strs, NULL));
+	NULL_ARG(pmemset_stat_map_get_map(root, "set/1", NULL));
+	NULL_ARG(pmemset_stat_map_put_uint64(NULL, "x", 1));
+	NULL_ARG(pmemset_stat_map_put_uint64(root, NULL, 1));
+	NULL_ARG(pmemset_stat_map_put_string(root, "x", NULL));
+	NULL_ARG(pmemset_stat_map_remove(NULL, "x"));
+	NULL_ARG(pmemset_stat_map_remove(root, NULL));
+	NULL_ARG(pmemset_stat_mapiter_start(root, 1, NULL));
+	NULL_ARG(pmemset_stat_mapiter_hasnext(NULL, &b));
+	NULL_ARG(pmemset_stat_mapiter_hasnext(it, NULL));
+	NULL_ARG(pmemset_stat_mapiter_next(NULL, &nv));
+	NULL_ARG(pmemset_stat_mapiter_next(it, NULL));
+	NULL_ARG(pmemset_stat_mapref_alloc(root, NULL));
+	NULL_ARG(pmemset_stat_mapref_deref((struct pmemset_stat_mapref *)
+		&buf, NULL));
+	NULL_ARG(pmemset_stat_uri_encode("x", NULL, 8));
+	NULL_ARG(pmemset_stat_uri_decode("x", NULL, 8));
+	NULL_ARG(pmemset_stat_dump(root, NULL, PMEMSET_STAT_DUMP_TEXT));
+#undef NULL_ARG
+	/* nothing was stored or changed by the failed calls */
+	assert_st(pmemset_stat_map_size(root, &n));
+	assert_int_equal(n, 3);
+	assert_st(pmemset_stat_mapiter_end(&it));
+	assert_st(pmemset_stat_close(&h));
+}
+
 int
 main(void)
 {
@@ -345,6 +415,7 @@ main(void)
 		cmocka_unit_test(
 		open_put_iterators_and_references_report_no_mem),
 		cmocka_unit_test(every_status_has_a_string),
+		cmocka_unit_test(null_arguments_are_inval_arg_everywhere),
 		cmocka_unit_test(a_set_that_is_not_live_is_refused_at_open),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
