@@ -32,7 +32,7 @@ struct opts {
 	bool quick;
 	unsigned reps;		/* repetitions of light cases */
 	unsigned reps_heavy;	/* repetitions of map/remove cases */
-	double sample_ns;	/* how long one timed sample of a light case runs */
+	double sample_ns;	/* length of one timed sample of a light case */
 	size_t parts_big;	/* part maps in the scale cases */
 	size_t parts_small;
 	size_t max_size;	/* largest data-path size */

@@ -161,7 +161,8 @@ check_side(const struct side *s, const char *what)
 		}
 		break;
 	case OP_MEMCPY:
-		ret = s->set ? pmemset_memcpy(s->set, s->dest, s->src, s->len, 0)
+		ret = s->set ? pmemset_memcpy(s->set, s->dest, s->src, s->len,
+					0)
 			: s->raw->memcpy(s->dest, s->src, s->len, 0);
 		if (ret == s->dest && memcmp(s->dest, s->src, n) != 0)
 			err = -1;
@@ -184,7 +185,8 @@ check_side(const struct side *s, const char *what)
 	if (err == 0 && ret == s->dest)
 		return 0;
 	bench_fail("%s %s of %zu bytes failed (%d): %s", what, Op_name[s->op],
-			s->len, err, s->set ? pmemset_errormsg() : "wrong result");
+			s->len, err,
+			s->set ? pmemset_errormsg() : "wrong result");
 	return -1;
 }
 
@@ -282,7 +284,8 @@ gran_env_init(struct gran_env *e, const struct opts *o, size_t region)
 		return -1;
 	}
 	if (pmem2_map_get_store_granularity(e->map) != e->g) {
-		bench_fail("the pmem2 map has granularity %s, not the forced %s",
+		bench_fail("the pmem2 map has granularity %s, not the "
+			"forced %s",
 			gran_name(pmem2_map_get_store_granularity(e->map)),
 			gran_name(e->g));
 		return -1;

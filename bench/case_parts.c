@@ -247,12 +247,14 @@ lookup_check(const struct many *m)
 {
 	for (size_t i = 0; i < NADDR; i++) {
 		struct pmemset_part_map *pm;
-		if (pmemset_part_map_by_address(m->set, &pm, m->addrs[i]) != 0) {
-			bench_fail("part_map_by_address(%p): %s",
-					(void *)m->addrs[i], pmemset_errormsg());
+		char *a = m->addrs[i];
+		if (pmemset_part_map_by_address(m->set, &pm, a) != 0) {
+			bench_fail("part_map_by_address(%p): %s", (void *)a,
+					pmemset_errormsg());
 			return -1;
 		}
-		struct pmemset_part_descriptor d = pmemset_descriptor_part_map(pm);
+		struct pmemset_part_descriptor d;
+		d = pmemset_descriptor_part_map(pm);
 		pmemset_part_map_drop(&pm);
 		if (m->addrs[i] < (char *)d.addr ||
 		    m->addrs[i] >= (char *)d.addr + d.size) {
@@ -311,7 +313,8 @@ iterate_raw_side(void *arg, size_t iters, double *ns)
 		int ret = pmem2_vm_reservation_map_find_first(rsv, &map);
 		left--;
 		while (ret == 0 && left > 0) {
-			ret = pmem2_vm_reservation_map_find_next(rsv, map, &map);
+			ret = pmem2_vm_reservation_map_find_next(rsv, map,
+					&map);
 			left--;
 		}
 	}
@@ -629,7 +632,8 @@ heavy_case(enum heavy_mode mode, enum pmemset_coalescing coal, bool presized)
 		snprintf(p.name[0], BENCH_NAME_LEN,
 				"map %zu x 4 KiB parts, %s", n, how);
 		snprintf(p.name[1], BENCH_NAME_LEN,
-				"delete set of %zu x 4 KiB parts, %s (per part)",
+				"delete set of %zu x 4 KiB parts, %s "
+				"(per part)",
 				n, how);
 		/* the goal is set for the temporary source */
 		if (!presized)
@@ -645,8 +649,8 @@ heavy_case(enum heavy_mode mode, enum pmemset_coalescing coal, bool presized)
 	case HEAVY_RANGE:
 		p.group = "remove";
 		snprintf(p.name[0], BENCH_NAME_LEN,
-				"remove_range splitting a part map of %zu parts, "
-				"every other part", n);
+				"remove_range splitting a part map of %zu "
+				"parts, every other part", n);
 		break;
 	}
 	if (!pair_selected(&p))

@@ -65,7 +65,8 @@ set_of(struct pmemset **set, struct pmemset_source *src, size_t n,
 	if (ret == 0)
 		pmemset_map_config_set_length(mc, PART);
 	for (size_t i = 0; i < n && ret == 0; i++) {
-		ret = pmemset_map_config_set_offset(mc, first_offset + i * PART);
+		ret = pmemset_map_config_set_offset(mc,
+				first_offset + i * PART);
 		if (ret == 0)
 			ret = pmemset_map(*set, src, mc, NULL);
 	}
@@ -290,7 +291,8 @@ cases_stat(const struct opts *o)
 				o->parts_big, o->parts_small);
 		else
 			snprintf(p[i].name[0], BENCH_NAME_LEN,
-				"stat_update after %zu changes, %zu / %zu parts",
+				"stat_update after %zu changes, %zu / %zu "
+				"parts",
 				ks[i], o->parts_big, o->parts_small);
 		snprintf(p[i].a_label, BENCH_LABEL_LEN, "update@%zu",
 				o->parts_big);

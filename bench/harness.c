@@ -159,8 +159,7 @@ struct child_head {
  * count and `extra` bytes from `out` (filled by fn). Returns fn's status.
  */
 static int
-in_child(int (*fn)(void *), void *arg, void *out, size_t extra,
-		size_t *nresults_out)
+in_child(int (*fn)(void *), void *arg, void *out, size_t extra)
 {
 	int fds[2];
 	if (pipe(fds) != 0) {
@@ -210,8 +209,6 @@ in_child(int (*fn)(void *), void *arg, void *out, size_t extra,
 		return -1;
 	}
 	Failures += h.failures;
-	if (nresults_out != NULL)
-		*nresults_out = h.nresults;
 	return h.ret;
 }
 
@@ -238,8 +235,7 @@ run_side(const struct pair *p, side_fn *fn, void *arg, size_t iters,
 	if (!p->isolate)
 		return fn(arg, iters, slots);
 	struct side_call c = {fn, arg, iters, slots};
-	return in_child(call_side, &c, slots, BENCH_SLOTS * sizeof(double),
-			NULL);
+	return in_child(call_side, &c, slots, BENCH_SLOTS * sizeof(double));
 }
 
 struct group_call {
@@ -258,7 +254,7 @@ int
 bench_isolated(int (*group)(const struct opts *), const struct opts *o)
 {
 	struct group_call c = {group, o};
-	return in_child(call_group, &c, NULL, 0, NULL);
+	return in_child(call_group, &c, NULL, 0);
 }
 
 /* iterations for one sample of about O.sample_ns, measured on side A */
@@ -382,7 +378,7 @@ bench_run(const struct pair *p)
 		else
 			ret = run_side(p, p->b, p->b_arg, iters, nb) ?:
 				run_side(p, p->a, p->a_arg, iters, na);
-		/* stored metric-major so each metric's samples are contiguous */
+		/* metric-major, so each metric's samples are contiguous */
 		for (unsigned m = 0; m < nm; m++) {
 			a[m * reps + r] = na[m];
 			b[m * reps + r] = nb[m];

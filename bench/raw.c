@@ -167,7 +167,8 @@ vm_usage(struct vm_usage *u)
 	u->prot_none_kib = 0;
 	for (size_t i = 0; i < n; i++)
 		if (v[i].prot_none && v[i].inode == 0)
-			u->prot_none_kib += (long)((v[i].end - v[i].start) >> 10);
+			u->prot_none_kib +=
+				(long)((v[i].end - v[i].start) >> 10);
 	free(v);
 	return 0;
 }

@@ -123,7 +123,8 @@ report_table(FILE *f)
 			if (r->aux_name[j][0] == '\0')
 				continue;
 			if (first)
-				fputs("\nfacts (largest over the samples):\n", f);
+				fputs("\nfacts (largest over the "
+					"samples):\n", f);
 			first = false;
 			fprintf(f, "  %s / %s: %s: %s %.0f, %s %.0f\n",
 				r->group, r->name, r->aux_name[j], r->a_label,
@@ -232,7 +233,8 @@ report_markdown(FILE *f, const struct opts *o)
 		fmt_ratio(buf, sizeof(buf), r);
 		fprintf(f, "| %s: %s | %s | %s | %s | %.2f | %s | %s |\n",
 			r->group, r->name, r->a_label, r->b_label, buf,
-			r->a.median, r->target.text, r->met ? "met" : "**missed**");
+			r->a.median, r->target.text,
+			r->met ? "met" : "**missed**");
 	}
 
 	/* the data path as a grid: operation and size by granularity */
@@ -291,7 +293,8 @@ report_markdown(FILE *f, const struct opts *o)
 			if (r->aux_name[j][0] == '\0')
 				continue;
 			if (first)
-				fputs("\n### Facts (largest over the samples)\n\n"
+				fputs("\n### Facts (largest over the "
+					"samples)\n\n"
 					"| case | fact | A | B |\n"
 					"|---|---|---|---|\n", f);
 			first = false;
@@ -380,7 +383,8 @@ data_blocks(FILE *f, const void *arg)
 		for (size_t l = 0; l < L->lines.n; l++) {
 			if (L->index[p][l] < 0)
 				continue;
-			fprintf(f, "# %s / %s\n", L->panels.v[p], L->lines.v[l]);
+			fprintf(f, "# %s / %s\n", L->panels.v[p],
+					L->lines.v[l]);
 			for (size_t i = 0; i < bench_nresults(); i++) {
 				const struct result *r = bench_result(i);
 				if (strcmp(r->panel, L->panels.v[p]) == 0 &&
@@ -408,7 +412,8 @@ bar_rows(FILE *f, const void *arg)
 		double hi = r->ratio_med < 1 ? 1 : r->ratio_med;
 		double tgt = r->target.kind == TARGET_RATIO ?
 				r->target.value : -1;
-		fprintf(f, "%zu %.4f %.4f %.4f %.4f %.4f %.4f \"%s: %s (%s/%s)\"\n",
+		fprintf(f, "%zu %.4f %.4f %.4f %.4f %.4f %.4f "
+			"\"%s: %s (%s/%s)\"\n",
 			k++, r->ratio_med, r->ratio.p25, r->ratio.p75, lo, hi,
 			tgt, r->group, r->name, r->a_label, r->b_label);
 	}
@@ -422,7 +427,8 @@ plot_script(FILE *f, const void *arg)
 	size_t rows = (L->panels.n + 1) / 2;
 	int bars_h = L->nbars ? (int)L->nbars * bar_h + bars_extra : 0;
 	int height = (int)rows * panel_h + bars_h + 40;
-	fprintf(f, "set terminal pngcairo noenhanced size 1500,%d font ',9'\n", height);
+	fprintf(f, "set terminal pngcairo noenhanced size 1500,%d "
+		"font ',9'\n", height);
 	fputs("set output 'ratios.png'\nset multiplot title "
 		"'pmemset-bench: libpmemset / libpmem2, median of alternating "
 		"repetitions (bars: IQR of paired ratios)'\n", f);
@@ -453,10 +459,10 @@ plot_script(FILE *f, const void *arg)
 		fprintf(f, "set yrange [%zu.5:-0.5]\n", L->nbars - 1);
 		fputs("plot 'ratios-bars.dat' using 2:1:5:6:($1-0.35):($1+0.35)"
 			":ytic(8) with boxxyerror fs solid 0.4 title 'A / B', "
-			"'' using 2:1:3:4 with xerrorbars pt 7 ps 0.5 lc 'black' "
-			"title 'IQR', "
-			"'' using ($7 > 0 ? $7 : 1/0):1 with points pt 2 ps 1.5 "
-			"lc 'red' title 'target'\n", f);
+			"'' using 2:1:3:4 with xerrorbars pt 7 ps 0.5 "
+			"lc 'black' title 'IQR', "
+			"'' using ($7 > 0 ? $7 : 1/0):1 with points pt 2 "
+			"ps 1.5 lc 'red' title 'target'\n", f);
 	}
 	fputs("unset multiplot\n", f);
 }
