@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The reliability suite: bad input to every public function, allocation
+# and system-call failures, fuzzed call sequences, threads with the
+# observer, and a child killed at random moments.
+pmemset_add_test(bad_input_test SOURCES bad_input_test.c
+	LABELS reliability)
