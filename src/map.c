@@ -138,8 +138,8 @@ map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
 			set->cfg.granularity)) != 0 ||
 	    (ret = pmem2_config_set_offset(cfg, e->offset)) != 0 ||
 	    (ret = pmem2_config_set_length(cfg, e->length)) != 0 ||
-	    (ret = pmem2_config_set_vm_reservation(cfg, r->pmem2_rsv,
-			rsv_offset)) != 0 ||
+	    (r != NULL && (ret = pmem2_config_set_vm_reservation(cfg,
+			r->pmem2_rsv, rsv_offset)) != 0) ||
 	    (ret = pmem2_config_set_vdm(cfg,
 			(struct vdm *)&Placeholder_vdm)) != 0)
 		goto out;
@@ -164,6 +164,8 @@ place_coalesced(struct pmemset *set, struct pmemset_source *src,
 		return PLACE_NOT_POSSIBLE;
 	struct pmemset_part_map *target = set->last_part->pmap;
 	struct rsv *r = target->rsv;
+	if (r == NULL) /* mapped without coalescing: no room kept after it */
+		return PLACE_NOT_POSSIBLE;
 	size_t off = (size_t)(pmap_end(target) - rsv_base(r));
 	if (off % e->alignment != 0)
 		return PLACE_NOT_POSSIBLE;
@@ -216,8 +218,21 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 		return 0;
 	}
 
-	size_t slack = set->coalescing == PMEMSET_COALESCING_NONE ?
-			0 : COALESCE_SLACK;
+	/*
+	 * Without coalescing no reservation is needed: libpmem2 places the
+	 * map itself. That also avoids libpmem2 1.12.1's leak of one kernel
+	 * mapping (and up to 4 MiB of address space) per deleted reservation.
+	 */
+	if (set->coalescing == PMEMSET_COALESCING_NONE) {
+		ret = map_into(set, src, NULL, 0, e, &part->map);
+		if (ret != 0)
+			return err_pmem2(ret, "pmemset_map: cannot map %zu "
+				"bytes at offset %zu", e->length, e->offset);
+		part->rsv = NULL;
+		return 0;
+	}
+
+	size_t slack = COALESCE_SLACK;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t extra = e->alignment > page ? e->alignment - page : 0;
 	struct rsv *r;
@@ -254,7 +269,9 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 				"pmemset_map: FULL coalescing needs a previous "
 				"part map to append to, and there is none" :
 				"pmemset_map: FULL coalescing: the address "
-				"range after the last part map is taken");
+				"range after the last part map is taken (or it "
+				"was mapped with coalescing off and keeps no "
+				"room after it)");
 	}
 	return place_new(set, src, e, part);
 }
@@ -264,7 +281,8 @@ static void
 unplace(struct pmemset_part *part)
 {
 	(void) pmem2_map_delete(&part->map);
-	if (part->rsv->owned && part->rsv->nparts == 0 && part->pmap == NULL)
+	if (part->rsv != NULL && part->rsv->owned && part->rsv->nparts == 0 &&
+	    part->pmap == NULL)
 		rsv_release_if_empty(&part->rsv);
 }
 
@@ -314,7 +332,8 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	part->src = src;
 	part->offset = e->offset;
 	part->id = part_next_id();
-	part->rsv->nparts++;
+	if (part->rsv != NULL)
+		part->rsv->nparts++;
 	struct pmemset_part_map *pmap = part->pmap;
 	if (pmap != NULL) {
 		pmap_append(pmap, part);

@@ -32,6 +32,8 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 	for (size_t i = 0; i < nparts; i++) {
 		struct pmemset_part *p = parts[i];
 		(void) pmem2_map_delete(&p->map);
+		if (p->rsv == NULL) /* placed by libpmem2 itself */
+			continue;
 		p->rsv->nparts--;
 		if (p->rsv->nparts == 0) {
 			rsv_release_if_empty(&p->rsv);

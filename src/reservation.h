@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * reservation.h -- address space for part maps: our own generous
- * reservations (one per part map, shrunk as parts go) or the user's, which
- * we never resize or delete.
+ * reservations (one per part map when coalescing is on, shrunk as parts
+ * go), or the user's, which we never resize or delete. Without coalescing
+ * and without a user reservation, libpmem2 places each part itself and the
+ * part has no struct rsv.
  */
 #ifndef PMEMSET_RESERVATION_H
 #define PMEMSET_RESERVATION_H

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -366,6 +367,38 @@ internal_reservation_coalesces(void **state)
 	assert_int_equal(test_count_part_maps(f->set), 1);
 }
 
+static int
+kernel_mappings(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	int n = 0, c;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+static void
+map_and_remove_leave_no_kernel_mapping_behind(void **state)
+{
+	/*
+	 * libpmem2 1.12.1 leaves a mapping behind for every deleted vm
+	 * reservation; without coalescing we use none, so a long-running
+	 * program can map and remove parts forever.
+	 */
+	struct fixture *f = *state;
+	struct pmemset_part_descriptor d;
+	assert_ok(map_at(f->set, f->src, 0, 4 * KiB, &d)); /* warm up */
+	assert_ok(pmemset_remove_range(f->set, d.addr, 1));
+	int before = kernel_mappings();
+	for (int i = 0; i < 300; i++) {
+		assert_ok(map_at(f->set, f->src, (size_t)(i % 16) * 4 * KiB,
+				4 * KiB, &d));
+		assert_ok(pmemset_remove_range(f->set, d.addr, 1));
+	}
+	assert_int_equal(kernel_mappings(), before);
+}
+
 int
 main(void)
 {
@@ -386,6 +419,7 @@ main(void)
 		T(coalescing_full_appends_and_desc_covers_the_part_map),
 		T(coalescing_when_the_neighbour_is_taken),
 		T(internal_reservation_coalesces),
+		T(map_and_remove_leave_no_kernel_mapping_behind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
