@@ -14,3 +14,6 @@ add_test(NAME data_test_tuned COMMAND ${PMEMSET_TEST_WRAPPER} $<TARGET_FILE:data
 set_tests_properties(data_test_tuned PROPERTIES
 	ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR};PMEM_NO_MOVNT=1;PMEM_NO_GENERIC_MEMCPY=1;PMEM_MOVNT_THRESHOLD=0;PMEM_AVX512F=0"
 	TIMEOUT 600)
+pmemset_add_test(data_path_cost_test SOURCES data_path_cost_test.c
+	WRAP malloc calloc realloc pthread_mutex_lock
+	     pthread_rwlock_rdlock pthread_rwlock_wrlock)
