@@ -9,6 +9,7 @@
  * 2 are equally far from 1.
  */
 #include <errno.h>
+#include <float.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -372,6 +373,7 @@ struct plot_layout {
 	struct names panels, lines;
 	/* gnuplot index of each (panel, line) block with data, -1: none */
 	int index[16][16];
+	double lo[16], hi[16];	/* y range of each panel, from the medians */
 	size_t nbars;
 };
 
@@ -439,9 +441,13 @@ plot_script(FILE *f, const void *arg)
 	double ph = (double)panel_h / height, top = 1.0 - 40.0 / height;
 	for (size_t p = 0; p < L->panels.n; p++) {
 		double x = (p % 2) * 0.5, y = top - (double)(p / 2 + 1) * ph;
+		/* the medians decide the scale; a wild IQR is cut off */
+		double lo = L->lo[p] < 0.9 ? L->lo[p] * 0.95 : 0.85;
+		double hi = L->hi[p] > 1.1 ? L->hi[p] * 1.1 : 1.15;
 		fprintf(f, "set origin %.4f,%.4f\nset size 0.5,%.4f\n"
-			"set title '%s'\nplot 1 notitle dt 2 lc 'black'", x, y,
-			ph, L->panels.v[p]);
+			"set yrange [%.3f:%.3f]\nset title '%s'\n"
+			"plot 1 notitle dt 2 lc 'black'", x, y, ph, lo, hi,
+			L->panels.v[p]);
 		for (size_t l = 0; l < L->lines.n; l++)
 			if (L->index[p][l] >= 0)
 				fprintf(f, ", 'ratios-data.dat' index %d using "
@@ -513,6 +519,10 @@ report_files(const char *dir, const struct opts *o)
 	memset(&L, 0, sizeof(L));
 	bool has[16][16];
 	memset(has, 0, sizeof(has));
+	for (size_t p = 0; p < 16; p++) {
+		L.lo[p] = DBL_MAX;
+		L.hi[p] = 0;
+	}
 	for (size_t i = 0; i < bench_nresults(); i++) {
 		const struct result *r = bench_result(i);
 		if (r->panel[0] == '\0') {
@@ -521,8 +531,13 @@ report_files(const char *dir, const struct opts *o)
 		}
 		size_t p = name_index(&L.panels, r->panel);
 		size_t l = name_index(&L.lines, r->line);
-		if (p != (size_t)-1 && l != (size_t)-1)
-			has[p][l] = true;
+		if (p == (size_t)-1 || l == (size_t)-1)
+			continue;
+		has[p][l] = true;
+		if (r->ratio_med < L.lo[p])
+			L.lo[p] = r->ratio_med;
+		if (r->ratio_med > L.hi[p])
+			L.hi[p] = r->ratio_med;
 	}
 	/* blocks are written in panel-major order, only those with data */
 	int next = 0;
