@@ -10,3 +10,11 @@ pmemset_add_test(bad_input_test SOURCES bad_input_test.c
 pmemset_add_test(alloc_failure_test
 	SOURCES alloc_failure_test.c sds_fake_device.c
 	OBJECT_LINKED LABELS reliability)
+# failures of the system and libpmem2 calls at our seam (--wrap)
+pmemset_add_test(seam_failure_test SOURCES seam_failure_test.c
+	LABELS reliability
+	WRAP open posix_fallocate ftruncate pthread_rwlock_init
+	     pthread_mutex_init pmem2_source_from_fd pmem2_source_size
+	     pmem2_source_alignment pmem2_config_new pmem2_config_set_offset
+	     pmem2_map_new pmem2_map_delete pmem2_vm_reservation_new
+	     pmem2_vm_reservation_delete pmem2_vm_reservation_extend)
