@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include <libpmem2.h>
+#include <libpmemset.h>
 
 #define BENCH_MAX_METRICS 2
 /* untimed facts a side reports, e.g. VMAs left behind (max over samples) */
@@ -151,6 +152,19 @@ int vm_usage(struct vm_usage *u);
 /* how many of the addresses still lie in a file mapping; -1 on error */
 long still_file_mapped(char *const *addr, size_t n);
 uint64_t rnd(uint64_t *seed);
+
+/* setup.c: the parts of the scale cases are this big */
+#define PART_SIZE ((size_t)4096)
+/* a set needing granularity g; cb and coalescing optional; 0 or error */
+int bench_set_new(struct pmemset **set, enum pmem2_granularity g,
+		pmemset_event_callback *cb, enum pmemset_coalescing coal);
+/*
+ * Maps n parts of PART_SIZE from src at first_offset, first_offset +
+ * PART_SIZE, ... (one pmemset_map each) and stores where each landed when
+ * part_addr is not NULL. Returns the elapsed ns, or -1.
+ */
+double map_parts(struct pmemset *set, struct pmemset_source *src, size_t n,
+		size_t first_offset, char **part_addr);
 
 /* the case groups: 0, or -1 when a setup failed */
 int cases_data(const struct opts *o);

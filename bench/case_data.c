@@ -215,20 +215,13 @@ struct gran_env {
 static int
 new_set(struct gran_env *e, int with_cb)
 {
-	struct pmemset_config *cfg;
-	int ret = pmemset_config_new(&cfg);
-	if (ret == 0)
-		ret = pmemset_config_set_required_store_granularity(cfg, e->g);
-	if (ret == 0 && with_cb)
-		pmemset_config_set_event_callback(cfg, noop_callback, NULL);
-	if (ret == 0)
-		ret = pmemset_new(&e->set[with_cb], cfg);
-	pmemset_config_delete(&cfg);
-
+	if (bench_set_new(&e->set[with_cb], e->g,
+			with_cb ? noop_callback : NULL,
+			PMEMSET_COALESCING_NONE) != 0)
+		return -1;
 	struct pmemset_part_descriptor desc;
 	enum pmem2_granularity got = PMEM2_GRANULARITY_PAGE;
-	if (ret == 0)
-		ret = pmemset_map(e->set[with_cb], e->src, NULL, &desc);
+	int ret = pmemset_map(e->set[with_cb], e->src, NULL, &desc);
 	if (ret == 0)
 		ret = pmemset_get_store_granularity(e->set[with_cb], &got);
 	if (ret != 0) {

@@ -18,7 +18,6 @@
 
 #include "bench.h"
 
-#define PART ((size_t)4096)
 /* random lookup addresses per set; a power of two for a cheap modulo */
 #define NADDR 4096
 
@@ -36,58 +35,6 @@ struct many {
 	char **addrs;		/* NADDR random addresses inside the set */
 	size_t *offs;		/* the same places inside the reservation */
 };
-
-static int
-new_page_set(struct pmemset **set, enum pmemset_coalescing coal)
-{
-	struct pmemset_config *cfg;
-	int ret = pmemset_config_new(&cfg);
-	if (ret == 0)
-		ret = pmemset_config_set_required_store_granularity(cfg,
-				PMEM2_GRANULARITY_PAGE);
-	if (ret == 0)
-		ret = pmemset_new(set, cfg);
-	pmemset_config_delete(&cfg);
-	if (ret == 0)
-		ret = pmemset_set_contiguous_part_coalescing(*set, coal);
-	if (ret != 0)
-		bench_fail("cannot create a set: %s", pmemset_errormsg());
-	return ret;
-}
-
-/*
- * Maps n parts of 4 KiB from src at file offsets 0, 4K, ... and stores
- * where each part landed. Returns the elapsed ns, or a negative number.
- */
-static double
-map_parts(struct pmemset *set, struct pmemset_source *src, size_t n,
-		char **part_addr)
-{
-	struct pmemset_map_config *mc;
-	if (pmemset_map_config_new(&mc) != 0) {
-		bench_fail("pmemset_map_config_new: %s", pmemset_errormsg());
-		return -1;
-	}
-	pmemset_map_config_set_length(mc, PART);
-	double t0 = now_ns();
-	for (size_t i = 0; i < n; i++) {
-		struct pmemset_part_descriptor d;
-		int ret = pmemset_map_config_set_offset(mc, i * PART);
-		if (ret == 0)
-			ret = pmemset_map(set, src, mc, &d);
-		if (ret != 0) {
-			bench_fail("pmemset_map of part %zu failed: %s", i,
-					pmemset_errormsg());
-			pmemset_map_config_delete(&mc);
-			return -1;
-		}
-		/* coalesced or not, the new part ends its part map */
-		part_addr[i] = (char *)d.addr + d.size - PART;
-	}
-	double t = now_ns() - t0;
-	pmemset_map_config_delete(&mc);
-	return t;
-}
 
 static size_t
 count_part_maps(struct pmemset *set)
@@ -109,14 +56,14 @@ static int
 raw_fill_rsv(struct pmem2_vm_reservation **rsv, struct pmem2_source *src,
 		struct pmem2_map **maps, size_t n)
 {
-	int ret = pmem2_vm_reservation_new(rsv, NULL, n * PART);
+	int ret = pmem2_vm_reservation_new(rsv, NULL, n * PART_SIZE);
 	if (ret != 0) {
 		bench_fail("pmem2_vm_reservation_new: %s", pmem2_errormsg());
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		ret = raw_map(&maps[i], src, PMEM2_GRANULARITY_PAGE, i * PART,
-				PART, *rsv, i * PART);
+		ret = raw_map(&maps[i], src, PMEM2_GRANULARITY_PAGE, i * PART_SIZE,
+				PART_SIZE, *rsv, i * PART_SIZE);
 		if (ret != 0) {
 			bench_fail("pmem2_map_new of map %zu: %s", i,
 					pmem2_errormsg());
@@ -176,8 +123,9 @@ many_init(struct many *m, size_t n)
 				pmemset_errormsg());
 		goto out;
 	}
-	if (new_page_set(&m->set, PMEMSET_COALESCING_NONE) != 0 ||
-	    map_parts(m->set, m->src, n, part_addr) < 0)
+	if (bench_set_new(&m->set, PMEM2_GRANULARITY_PAGE, NULL,
+			PMEMSET_COALESCING_NONE) != 0 ||
+	    map_parts(m->set, m->src, n, 0, part_addr) < 0)
 		goto out;
 	if (count_part_maps(m->set) != n) {
 		bench_fail("%zu parts made %zu part maps, not %zu", n,
@@ -185,7 +133,7 @@ many_init(struct many *m, size_t n)
 		goto out;
 	}
 
-	m->fd = raw_tmpfile(O->dir, n * PART);
+	m->fd = raw_tmpfile(O->dir, n * PART_SIZE);
 	if (m->fd < 0)
 		goto out;
 	if (pmem2_source_from_fd(&m->p2src, m->fd) != 0) {
@@ -199,9 +147,9 @@ many_init(struct many *m, size_t n)
 	uint64_t seed = 42 + n;
 	for (size_t i = 0; i < NADDR; i++) {
 		size_t part = (size_t)(rnd(&seed) % n);
-		size_t off = (size_t)(rnd(&seed) % PART);
+		size_t off = (size_t)(rnd(&seed) % PART_SIZE);
 		m->addrs[i] = part_addr[part] + off;
-		m->offs[i] = part * PART + off;
+		m->offs[i] = part * PART_SIZE + off;
 	}
 	ret = 0;
 out:
@@ -464,7 +412,7 @@ heavy_set_side(void *arg, size_t iters, double *ns)
 	if (vm_usage(&before) != 0)
 		return -1;
 	if (h->presized) {
-		fd = raw_tmpfile(O->dir, h->n * PART);
+		fd = raw_tmpfile(O->dir, h->n * PART_SIZE);
 		if (fd < 0)
 			return -1;
 		if (pmem2_source_from_fd(&p2src, fd) != 0 ||
@@ -477,9 +425,9 @@ heavy_set_side(void *arg, size_t iters, double *ns)
 				pmemset_errormsg());
 		return -1;
 	}
-	if (new_page_set(&set, h->coal) != 0)
+	if (bench_set_new(&set, PMEM2_GRANULARITY_PAGE, NULL, h->coal) != 0)
 		goto out;
-	double t = map_parts(set, src, h->n, h->addr);
+	double t = map_parts(set, src, h->n, 0, h->addr);
 	if (t < 0)
 		goto out;
 	ns[0] = t / (double)h->n;
@@ -514,7 +462,7 @@ heavy_set_side(void *arg, size_t iters, double *ns)
 	case HEAVY_RANGE:
 		for (size_t i = 0; i < h->norder; i++) {
 			if (pmemset_remove_range(set, h->addr[h->order[i]],
-					PART) != 0) {
+					PART_SIZE) != 0) {
 				bench_fail("pmemset_remove_range: %s",
 						pmemset_errormsg());
 				goto out;
@@ -556,7 +504,7 @@ heavy_raw_side(void *arg, size_t iters, double *ns)
 	struct vm_usage before;
 	if (vm_usage(&before) != 0)
 		return -1;
-	int fd = raw_tmpfile(O->dir, h->n * PART);
+	int fd = raw_tmpfile(O->dir, h->n * PART_SIZE);
 	if (fd < 0)
 		return -1;
 	int ret = -1;
@@ -585,7 +533,7 @@ heavy_raw_side(void *arg, size_t iters, double *ns)
 		int r = pmem2_source_from_fd(&s, fd);
 		if (r == 0) {
 			r = raw_map(&h->maps[i], s, PMEM2_GRANULARITY_PAGE,
-					i * PART, PART, NULL, 0);
+					i * PART_SIZE, PART_SIZE, NULL, 0);
 			pmem2_source_delete(&s);
 		}
 		if (r != 0) {

@@ -32,7 +32,6 @@ cases_stat(const struct opts *o)
 
 #include <libpmemset/stat.h>
 
-#define PART ((size_t)4096)
 #define MAX_CHANGES 64
 
 static const struct opts *O;
@@ -50,31 +49,11 @@ struct observed {
 
 static int
 set_of(struct pmemset **set, struct pmemset_source *src, size_t n,
-		size_t first_offset, enum pmem2_granularity g)
+		enum pmem2_granularity g)
 {
-	struct pmemset_config *cfg;
-	int ret = pmemset_config_new(&cfg);
-	if (ret == 0)
-		ret = pmemset_config_set_required_store_granularity(cfg, g);
-	if (ret == 0)
-		ret = pmemset_new(set, cfg);
-	pmemset_config_delete(&cfg);
-	struct pmemset_map_config *mc = NULL;
-	if (ret == 0)
-		ret = pmemset_map_config_new(&mc);
-	if (ret == 0)
-		pmemset_map_config_set_length(mc, PART);
-	for (size_t i = 0; i < n && ret == 0; i++) {
-		ret = pmemset_map_config_set_offset(mc,
-				first_offset + i * PART);
-		if (ret == 0)
-			ret = pmemset_map(*set, src, mc, NULL);
-	}
-	pmemset_map_config_delete(&mc);
-	if (ret != 0)
-		bench_fail("cannot build an observed set: %s",
-				pmemset_errormsg());
-	return ret;
+	if (bench_set_new(set, g, NULL, PMEMSET_COALESCING_NONE) != 0)
+		return -1;
+	return map_parts(*set, src, n, 0, NULL) < 0 ? -1 : 0;
 }
 
 /* the spare parts go in (map) or out (remove): k changes either way */
@@ -82,23 +61,9 @@ static int
 toggle_spares(struct observed *ob)
 {
 	if (!ob->spares_mapped) {
-		struct pmemset_map_config *mc;
-		if (pmemset_map_config_new(&mc) != 0)
+		if (map_parts(ob->set, ob->src, ob->k, ob->n * PART_SIZE,
+				ob->spare) < 0)
 			return -1;
-		pmemset_map_config_set_length(mc, PART);
-		for (size_t i = 0; i < ob->k; i++) {
-			struct pmemset_part_descriptor d;
-			if (pmemset_map_config_set_offset(mc,
-					(ob->n + i) * PART) != 0 ||
-			    pmemset_map(ob->set, ob->src, mc, &d) != 0) {
-				bench_fail("map a spare part: %s",
-						pmemset_errormsg());
-				pmemset_map_config_delete(&mc);
-				return -1;
-			}
-			ob->spare[i] = d.addr;
-		}
-		pmemset_map_config_delete(&mc);
 	} else {
 		for (size_t i = 0; i < ob->k; i++) {
 			struct pmemset_part_map *pm;
@@ -167,7 +132,7 @@ observed_init(struct observed *ob, size_t n)
 				pmemset_errormsg());
 		return -1;
 	}
-	if (set_of(&ob->set, ob->src, n, 0, PMEM2_GRANULARITY_PAGE) != 0)
+	if (set_of(&ob->set, ob->src, n, PMEM2_GRANULARITY_PAGE) != 0)
 		return -1;
 	enum pmemset_stat_status s = pmemset_stat_open(&ob->h, ob->set,
 			NULL, 0);
@@ -251,7 +216,7 @@ data_path_cases(void)
 				pmemset_errormsg());
 		goto out;
 	}
-	if (set_of(&set, src, 1, 0, PMEM2_GRANULARITY_BYTE) != 0)
+	if (set_of(&set, src, 1, PMEM2_GRANULARITY_BYTE) != 0)
 		goto out;
 	struct pmemset_part_map *pm;
 	pmemset_first_part_map(set, &pm);
