@@ -62,8 +62,9 @@ raw_fill_rsv(struct pmem2_vm_reservation **rsv, struct pmem2_source *src,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		ret = raw_map(&maps[i], src, PMEM2_GRANULARITY_PAGE, i * PART_SIZE,
-				PART_SIZE, *rsv, i * PART_SIZE);
+		size_t off = i * PART_SIZE;
+		ret = raw_map(&maps[i], src, PMEM2_GRANULARITY_PAGE, off,
+				PART_SIZE, *rsv, off);
 		if (ret != 0) {
 			bench_fail("pmem2_map_new of map %zu: %s", i,
 					pmem2_errormsg());
