@@ -18,3 +18,31 @@ pmemset_add_test(seam_failure_test SOURCES seam_failure_test.c
 	     pmem2_source_alignment pmem2_config_new pmem2_config_set_offset
 	     pmem2_map_new pmem2_map_delete pmem2_vm_reservation_new
 	     pmem2_vm_reservation_delete pmem2_vm_reservation_extend)
+# the call-sequence fuzzer without libFuzzer (any compiler): the seed
+# corpus, then a few hundred generated inputs
+pmemset_add_test(fuzz_replay
+	SOURCES fuzz/fuzz_calls.c fuzz/replay_main.c
+	LABELS reliability fuzz
+	ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus --random 300 1
+	TIMEOUT 600)
+
+# the libFuzzer build of it (scripts/fuzz.sh configures and runs it)
+option(PMEMSET_FUZZ "Build the libFuzzer harness tests/fuzz (needs clang)"
+	OFF)
+if(PMEMSET_FUZZ)
+	if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+		message(FATAL_ERROR "PMEMSET_FUZZ needs clang: configure with "
+			"-DCMAKE_C_COMPILER=clang (scripts/fuzz.sh does)")
+	endif()
+	# coverage feedback from the library's own code, too
+	target_compile_options(pmemset_objects PRIVATE
+		-fsanitize=fuzzer-no-link)
+	add_executable(fuzz_calls fuzz/fuzz_calls.c)
+	target_compile_options(fuzz_calls PRIVATE
+		-fsanitize=fuzzer,address,undefined)
+	target_link_options(fuzz_calls PRIVATE
+		-fsanitize=fuzzer,address,undefined)
+	target_link_libraries(fuzz_calls PRIVATE pmemset_objects
+		Threads::Threads)
+	target_compile_definitions(fuzz_calls PRIVATE _GNU_SOURCE)
+endif()

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The call-sequence fuzzer (tests/fuzz/fuzz_calls.c) under libFuzzer, with
+# the library's objects built by clang with ASan, UBSan and coverage
+# feedback, in a build directory of its own.
+#   scripts/fuzz.sh                a short session (60 s: what CI runs)
+#   scripts/fuzz.sh --long         a long one (PMEMSET_FUZZ_TIME, default 4 h)
+#   scripts/fuzz.sh -- ARGS...     extra libFuzzer options (e.g. -runs=1000)
+# New inputs go to a scratch corpus (build dir), never into the repository's
+# seed corpus; crashes are written to build-fuzz/artifacts/ and fail the run.
+# Needs clang and libclang-rt-14-dev (the libFuzzer runtime).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${PMEMSET_FUZZ_BUILD:-build-fuzz}
+time=60
+if [ "${1:-}" = "--long" ]; then
+	time=${PMEMSET_FUZZ_TIME:-14400}
+	shift
+fi
+[ "${1:-}" != "--" ] || shift
+
+command -v clang >/dev/null || {
+	echo "fuzz.sh: clang is missing (apt-get install -y clang" \
+		"libclang-rt-14-dev)" >&2
+	exit 2
+}
+cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	-DPMEMSET_FUZZ=ON -DPMEMSET_ASAN=ON -DPMEMSET_DOC=OFF \
+	-DPMEMSET_BENCH=OFF -DPMEMSET_EXAMPLES=OFF >/dev/null
+cmake --build "$dir" --target fuzz_calls -j"$(nproc)" >/dev/null
+
+corpus=$dir/corpus
+artifacts=$dir/artifacts
+mkdir -p "$corpus" "$artifacts"
+echo "fuzz.sh: $time s, corpus $corpus (seeds: tests/fuzz/corpus)"
+# the harness aborts on a model mismatch: that is a crash to libFuzzer
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=0 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	"$dir/tests/fuzz_calls" -max_total_time="$time" -max_len=2048 \
+	-timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+	-artifact_prefix="$artifacts/" "$@" "$corpus" tests/fuzz/corpus
