@@ -210,7 +210,9 @@ apply_set(struct pmemset_stat *h, struct stat_staged_set *s)
 	if (!s->with_parts)
 		return PMEMSET_STAT_S_OK;
 
-	struct stat_staged_part *parts = &h->staging.parts[s->first];
+	/* no part staged yet: the array may be NULL, and NULL + 0 is UB */
+	struct stat_staged_part *parts = s->nparts > 0 ?
+			&h->staging.parts[s->first] : NULL;
 	h->epoch++;
 	uint64_t max_id = t->max_part_id;
 	size_t candidates = mark_parts(h, t, parts, s->nparts, &max_id);
