@@ -74,7 +74,7 @@ static void
 visit_parts(struct pmemset *set, core_part_visitor *part_fn, void *arg)
 {
 	for (size_t i = 0; i < set->index.count; i++) {
-		struct pmemset_part_map *pmap = set->index.items[i];
+		struct pmemset_part_map *pmap = index_at(&set->index, i);
 		for (size_t j = 0; j < pmap->nparts; j++) {
 			struct pmemset_part *p = pmap->parts[j];
 			struct core_part_info info = {

@@ -14,7 +14,9 @@
 #include "set.h"
 #include "source.h"
 
-static __thread struct pmemset *Callback_set;
+/* initial-exec: read by every event and every mutating call */
+static __thread struct pmemset *Callback_set
+	__attribute__((tls_model("initial-exec")));
 
 bool
 event_in_callback_of(struct pmemset *set)

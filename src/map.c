@@ -54,10 +54,15 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 	int ret = source_size(src, &e->file_size);
 	if (ret != 0)
 		return ret;
-	ret = pmem2_source_alignment(src->pmem2_src, &e->alignment);
-	if (ret != 0)
-		return err_pmem2(ret, "pmemset_map: cannot read the alignment "
-				"of the source");
+	/* a source's alignment never changes; asking libpmem2 may read sysfs */
+	e->alignment = atomic_load(&src->alignment);
+	if (e->alignment == 0) {
+		ret = pmem2_source_alignment(src->pmem2_src, &e->alignment);
+		if (ret != 0)
+			return err_pmem2(ret, "pmemset_map: cannot read the "
+					"alignment of the source");
+		atomic_store(&src->alignment, e->alignment);
+	}
 	if (e->offset > (size_t)INT64_MAX)
 		return err_set(PMEMSET_E_OFFSET_OUT_OF_RANGE,
 			"pmemset_map: offset %zu is above INT64_MAX", e->offset);
@@ -85,10 +90,17 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 }
 
 static bool
-is_regular_file(int fd)
+is_regular_file(struct pmemset_source *src)
 {
-	struct stat st;
-	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	int regular = atomic_load(&src->regular);
+	if (regular < 0) {
+		struct stat st;
+		if (fstat(src->fd, &st) != 0)
+			return false;
+		regular = S_ISREG(st.st_mode);
+		atomic_store(&src->regular, regular);
+	}
+	return regular != 0;
 }
 
 /* grows the file to hold the part; *grown says whether to cut it back */
@@ -104,7 +116,7 @@ grow_source(struct pmemset_source *src, const struct extent *e, bool *grown)
 			"pmemset_map: the source has %zu bytes, the part needs "
 			"%zu, and DO_NOT_GROW forbids growing it",
 			e->file_size, needed);
-	if (src->fd < 0 || !is_regular_file(src->fd))
+	if (src->fd < 0 || !is_regular_file(src))
 		return err_set(PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL,
 			"pmemset_map: the source has %zu bytes, the part needs "
 			"%zu, and only a regular file can grow",
@@ -149,6 +161,22 @@ out:
 	return ret;
 }
 
+/*
+ * A failed pmem2_map_new as our error. Running out of kernel mappings
+ * (vm.max_map_count) looks like plain ENOMEM: say so.
+ */
+static int
+map_failed(int ret, const struct extent *e)
+{
+	if (ret == -ENOMEM)
+		return err_pmem2(ret, "pmemset_map: cannot map %zu bytes at "
+			"offset %zu (the process may have reached the kernel's "
+			"limit of mappings, vm.max_map_count)", e->length,
+			e->offset);
+	return err_pmem2(ret, "pmemset_map: cannot map %zu bytes at offset %zu",
+			e->length, e->offset);
+}
+
 /* placement outcomes that are not errors of the map itself */
 #define PLACE_NOT_POSSIBLE 1
 
@@ -177,8 +205,7 @@ place_coalesced(struct pmemset *set, struct pmemset_source *src,
 	if (ret == PMEM2_E_MAPPING_EXISTS)
 		return PLACE_NOT_POSSIBLE;
 	if (ret != 0)
-		return err_pmem2(ret, "pmemset_map: cannot map %zu bytes at "
-				"offset %zu", e->length, e->offset);
+		return map_failed(ret, e);
 	part->rsv = r;
 	part->pmap = target;
 	return 0;
@@ -212,8 +239,7 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 				break;
 		}
 		if (ret != 0)
-			return err_pmem2(ret, "pmemset_map: cannot map %zu "
-				"bytes at offset %zu", e->length, e->offset);
+			return map_failed(ret, e);
 		part->rsv = r;
 		return 0;
 	}
@@ -226,8 +252,7 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 	if (set->coalescing == PMEMSET_COALESCING_NONE) {
 		ret = map_into(set, src, NULL, 0, e, &part->map);
 		if (ret != 0)
-			return err_pmem2(ret, "pmemset_map: cannot map %zu "
-				"bytes at offset %zu", e->length, e->offset);
+			return map_failed(ret, e);
 		part->rsv = NULL;
 		return 0;
 	}
@@ -248,8 +273,7 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 	ret = map_into(set, src, r, off, e, &part->map);
 	if (ret != 0) {
 		rsv_release_if_empty(&r);
-		return err_pmem2(ret, "pmemset_map: cannot map %zu bytes at "
-				"offset %zu", e->length, e->offset);
+		return map_failed(ret, e);
 	}
 	part->rsv = r;
 	return 0;
@@ -337,6 +361,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	struct pmemset_part_map *pmap = part->pmap;
 	if (pmap != NULL) {
 		pmap_append(pmap, part);
+		index_update(&set->index, pmap);
 	} else {
 		pmap = fresh;
 		pmap->rsv = part->rsv;

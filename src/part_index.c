@@ -2,7 +2,7 @@
 /*
  * part_index.c -- the interval index of part maps (see part_index.h).
  * Part maps never overlap, so sorting by start also sorts by end and a
- * binary search answers every query. Inserts and removals move pointers
+ * binary search answers every query. Inserts and removals move entries
  * (memmove): cheap at the tens of thousands of part maps a process can hold.
  */
 #include <errno.h>
@@ -49,7 +49,7 @@ index_first_ending_after(const struct part_index *idx, const void *addr)
 	size_t lo = 0, hi = idx->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if ((const char *)pmap_end(idx->items[mid]) > (const char *)addr)
+		if (idx->items[mid].end > (const char *)addr)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -63,7 +63,7 @@ index_first_starting_after(const struct part_index *idx, const void *addr)
 	size_t lo = 0, hi = idx->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (idx->items[mid]->addr > (const char *)addr)
+		if (idx->items[mid].start > (const char *)addr)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -75,8 +75,8 @@ struct pmemset_part_map *
 index_find(const struct part_index *idx, const void *addr)
 {
 	size_t i = index_first_ending_after(idx, addr);
-	if (i < idx->count && idx->items[i]->addr <= (const char *)addr)
-		return idx->items[i];
+	if (i < idx->count && idx->items[i].start <= (const char *)addr)
+		return idx->items[i].pmap;
 	return NULL;
 }
 
@@ -87,10 +87,10 @@ index_contains(const struct part_index *idx,
 	size_t lo = 0, hi = idx->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (idx->items[mid] == pmap)
+		if (idx->items[mid].pmap == pmap)
 			return 1;
 		/* compare addresses as integers: pmap may not be ours */
-		if ((uintptr_t)idx->items[mid]->addr < (uintptr_t)pmap->addr)
+		if ((uintptr_t)idx->items[mid].start < (uintptr_t)pmap->addr)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -104,7 +104,9 @@ index_insert(struct part_index *idx, struct pmemset_part_map *pmap)
 	size_t pos = index_first_starting_after(idx, pmap->addr);
 	memmove(&idx->items[pos + 1], &idx->items[pos],
 			(idx->count - pos) * sizeof(*idx->items));
-	idx->items[pos] = pmap;
+	idx->items[pos].start = pmap->addr;
+	idx->items[pos].end = pmap_end(pmap);
+	idx->items[pos].pmap = pmap;
 	idx->count++;
 }
 
@@ -112,9 +114,19 @@ void
 index_remove(struct part_index *idx, struct pmemset_part_map *pmap)
 {
 	size_t pos = index_first_ending_after(idx, pmap->addr);
-	if (pos >= idx->count || idx->items[pos] != pmap)
+	if (pos >= idx->count || idx->items[pos].pmap != pmap)
 		return;
 	memmove(&idx->items[pos], &idx->items[pos + 1],
 			(idx->count - pos - 1) * sizeof(*idx->items));
 	idx->count--;
+}
+
+void
+index_update(struct part_index *idx, struct pmemset_part_map *pmap)
+{
+	size_t pos = index_first_ending_after(idx, pmap->addr);
+	if (pos < idx->count && idx->items[pos].pmap == pmap) {
+		idx->items[pos].start = pmap->addr;
+		idx->items[pos].end = pmap_end(pmap);
+	}
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * part_index.h -- the set's interval index of part maps: a sorted array of
- * non-overlapping ranges, O(log n) lookup by address and successor.
+ * non-overlapping ranges, O(log n) lookup by address and successor. Each
+ * entry keeps its range inline, so a search touches only the array.
  */
 #ifndef PMEMSET_PART_INDEX_H
 #define PMEMSET_PART_INDEX_H
@@ -10,11 +11,23 @@
 
 struct pmemset_part_map;
 
+struct index_entry {
+	const char *start;
+	const char *end;
+	struct pmemset_part_map *pmap;
+};
+
 struct part_index {
-	struct pmemset_part_map **items;
+	struct index_entry *items;
 	size_t count;
 	size_t cap;
 };
+
+static inline struct pmemset_part_map *
+index_at(const struct part_index *idx, size_t i)
+{
+	return idx->items[i].pmap;
+}
 
 void index_init(struct part_index *idx);
 void index_fini(struct part_index *idx);
@@ -34,5 +47,7 @@ int index_contains(const struct part_index *idx,
 		const struct pmemset_part_map *pmap);
 void index_insert(struct part_index *idx, struct pmemset_part_map *pmap);
 void index_remove(struct part_index *idx, struct pmemset_part_map *pmap);
+/* after pmap grew in place (coalescing): refresh its entry's range */
+void index_update(struct part_index *idx, struct pmemset_part_map *pmap);
 
 #endif

@@ -114,7 +114,7 @@ pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 	}
 	pthread_rwlock_rdlock(&set->lock);
 	if (set->index.count > 0) {
-		*pmap = set->index.items[0];
+		*pmap = index_at(&set->index, 0);
 		take_reference(*pmap);
 	}
 	pthread_rwlock_unlock(&set->lock);
@@ -148,7 +148,7 @@ pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 	}
 	size_t i = index_first_starting_after(&set->index, cur->addr);
 	if (i < set->index.count) {
-		*next = set->index.items[i];
+		*next = index_at(&set->index, i);
 		take_reference(*next);
 	}
 	pthread_rwlock_unlock(&set->lock);

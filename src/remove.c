@@ -198,7 +198,7 @@ plan_range(struct pmemset *set, const char *start, const char *end,
 {
 	size_t first = index_first_ending_after(&set->index, start);
 	size_t last = first;
-	while (last < set->index.count && set->index.items[last]->addr < end)
+	while (last < set->index.count && index_at(&set->index, last)->addr < end)
 		last++;
 	plan->naffected = last - first;
 	if (plan->naffected == 0)
@@ -207,7 +207,7 @@ plan_range(struct pmemset *set, const char *start, const char *end,
 			"%p+%zu", (void *)set, (void *)start,
 			(size_t)(end - start));
 	for (size_t i = first; i < last; i++) {
-		int ret = check_no_references(set->index.items[i], 0,
+		int ret = check_no_references(index_at(&set->index, i), 0,
 				"pmemset_remove_range");
 		if (ret != 0)
 			return ret;
@@ -219,7 +219,7 @@ plan_range(struct pmemset *set, const char *start, const char *end,
 	if (plan->affected == NULL)
 		goto nomem;
 	for (size_t i = first; i < last; i++) {
-		struct pmemset_part_map *pmap = set->index.items[i];
+		struct pmemset_part_map *pmap = index_at(&set->index, i);
 		plan->affected[i - first] = pmap;
 		size_t longest;
 		size_t runs = count_runs(pmap, start, end, &nremoved, &longest);

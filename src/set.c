@@ -78,17 +78,18 @@ nomem:
 }
 
 /*
- * Takes the lowest part map out of the index (NULL when none is left), so
+ * Takes the highest part map out of the index (NULL when none is left), so
  * delete can unmap part map by part map with no lock held during events and
- * without allocating anything (delete must not fail).
+ * without allocating anything (delete must not fail). The highest, because
+ * removing the last entry of the index moves nothing.
  */
 static struct pmemset_part_map *
-detach_first_part_map(struct pmemset *set)
+detach_last_part_map(struct pmemset *set)
 {
 	pthread_rwlock_wrlock(&set->lock);
 	struct pmemset_part_map *pmap = NULL;
 	if (set->index.count > 0) {
-		pmap = set->index.items[0];
+		pmap = index_at(&set->index, set->index.count - 1);
 		index_remove(&set->index, pmap);
 		set->nparts -= pmap->nparts;
 		set->mapped_bytes -= pmap->size;
@@ -116,7 +117,7 @@ pmemset_delete(struct pmemset **set)
 	registry_remove(s);
 
 	struct pmemset_part_map *pmap;
-	while ((pmap = detach_first_part_map(s)) != NULL) {
+	while ((pmap = detach_last_part_map(s)) != NULL) {
 		remove_detached_parts(s, pmap->parts, pmap->nparts);
 		pmap->nparts = 0;
 		pmap_free(pmap);

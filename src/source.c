@@ -46,6 +46,7 @@ source_alloc(enum source_kind kind)
 	}
 	src->kind = kind;
 	src->fd = -1;
+	atomic_init(&src->regular, -1);
 	return src;
 }
 

@@ -22,6 +22,8 @@ struct pmemset_source {
 	char *path;	/* file sources only */
 	uint64_t flags;	/* PMEMSET_SOURCE_FILE_* given at creation */
 	_Atomic size_t nparts; /* parts mapped from it, in every set */
+	_Atomic size_t alignment; /* cached by the first map; 0 until then */
+	_Atomic int regular;	/* a regular file? -1 until a map asked */
 
 	/*
 	 * Serialises maps of this source: a map reads the file size, may grow
