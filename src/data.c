@@ -21,6 +21,12 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define COLD __attribute__((noinline, cold))
+/*
+ * Out of line, but not cold: with an event callback or an observer this is
+ * the path every call takes, and cold code is optimised for size (a slow
+ * rep stos for the event context, for one).
+ */
+#define SLOW __attribute__((noinline))
 
 static inline unsigned
 load_hooks(struct pmemset *set)
@@ -118,7 +124,7 @@ fire_drain(struct pmemset *set)
 	(void) event_fire(set, &ctx);
 }
 
-static COLD int
+static SLOW int
 persist_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 {
 	int ret = slow_checks(set, hooks, ptr, size, "pmemset_persist");
@@ -147,7 +153,7 @@ pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 	return 0;
 }
 
-static COLD int
+static SLOW int
 flush_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 {
 	int ret = slow_checks(set, hooks, ptr, size, "pmemset_flush");
@@ -174,7 +180,7 @@ pmemset_flush(struct pmemset *set, void *ptr, size_t size)
 	return 0;
 }
 
-static COLD int
+static SLOW int
 drain_slow(struct pmemset *set, unsigned hooks)
 {
 	if (hooks & HOOK_EMPTY)
@@ -206,7 +212,7 @@ static const char *const Mem_op_name[] = {
 };
 
 /* the slow path of the three mem operations; NULL on refusal */
-static COLD void *
+static SLOW void *
 mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 		size_t len, unsigned flags, unsigned hooks)
 {
