@@ -6,12 +6,13 @@
 #   asan       every test under AddressSanitizer + UndefinedBehaviorSanitizer
 #   valgrind   every test under valgrind memcheck (leaks are errors)
 #   tsan       the thread tests under ThreadSanitizer
-# Usage: scripts/run-tests.sh [plain|asan|valgrind|tsan ...]   (default: all)
+#   fuzz       a short libFuzzer session (scripts/fuzz.sh, clang)
+# Usage: scripts/run-tests.sh [plain|asan|valgrind|tsan|fuzz ...] (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(plain asan valgrind tsan)
+[ ${#configs[@]} -gt 0 ] || configs=(plain asan valgrind tsan fuzz)
 
 build() {
 	local dir=$1; shift
@@ -42,6 +43,9 @@ for config in "${configs[@]}"; do
 		build build-ci-tsan -DPMEMSET_TSAN=ON -DPMEMSET_EXAMPLES=OFF \
 			-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF
 		ctest --test-dir build-ci-tsan --output-on-failure -L tsan
+		;;
+	fuzz)
+		PMEMSET_FUZZ_BUILD=build-ci-fuzz scripts/fuzz.sh
 		;;
 	*)
 		echo "unknown configuration: $config" >&2
