@@ -328,7 +328,8 @@ fix_granularity(struct pmemset *set, struct pmem2_map *map,
 static int
 map_locked(struct pmemset *set, struct pmemset_source *src,
 		const struct extent *e, struct pmemset_part *part,
-		struct pmemset_part_map *fresh, struct pmemset_part_descriptor *d)
+		struct pmemset_part_map *fresh, struct pmemset_part_descriptor *d,
+		struct pmemset_part_descriptor *added)
 {
 	/* room first, so linking the part in cannot fail */
 	if (index_reserve(&set->index, 1) != 0 || pmap_reserve(fresh, 1) != 0 ||
@@ -375,6 +376,14 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	set_parts_changed(set);
 	d->addr = pmap->addr;
 	d->size = pmap->size;
+	/*
+	 * Read now: once the lock is dropped, other threads may split the
+	 * part map or remove the part and free it.
+	 */
+	added->addr = part->addr;
+	added->size = part->size;
+	if (pmap != fresh)
+		pmap_free(fresh);
 	return 0;
 }
 
@@ -386,7 +395,8 @@ static int
 map_source_locked(struct pmemset *set, struct pmemset_source *src,
 		const struct pmemset_map_config *map_cfg,
 		struct pmemset_part *part, struct pmemset_part_map *fresh,
-		struct pmemset_part_descriptor *d, bool *sds_changed)
+		struct pmemset_part_descriptor *d,
+		struct pmemset_part_descriptor *added, bool *sds_changed)
 {
 	struct sds_pending pending;
 	struct sds_pending *sds = &pending;
@@ -404,7 +414,7 @@ map_source_locked(struct pmemset *set, struct pmemset_source *src,
 		return ret;
 	}
 	pthread_rwlock_wrlock(&set->lock);
-	ret = map_locked(set, src, &e, part, fresh, d);
+	ret = map_locked(set, src, &e, part, fresh, d, added);
 	pthread_rwlock_unlock(&set->lock);
 	if (ret != 0) {
 		if (grown)
@@ -446,24 +456,24 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
 				"pmemset_map: out of memory");
 	}
-	struct pmemset_part_descriptor d;
+	struct pmemset_part_descriptor d, added = {NULL, 0};
 	bool sds_changed = false;
 	pthread_mutex_lock(&src->grow_lock);
-	ret = map_source_locked(set, src, map_cfg, part, fresh, &d,
+	ret = map_source_locked(set, src, map_cfg, part, fresh, &d, &added,
 			&sds_changed);
 	pthread_mutex_unlock(&src->grow_lock);
-	if (ret != 0 || part->pmap != fresh)
-		pmap_free(fresh);
 	if (ret != 0) {
+		pmap_free(fresh);
 		mem_free(part);
 		return ret;
 	}
+	/* part and fresh belong to the set now: not touched again here */
 
-	log_line(LOG_CALL, "pmemset_map: set %p part %p+%zu (file offset %zu)",
-			(void *)set, (void *)part->addr, part->size, part->offset);
+	log_line(LOG_CALL, "pmemset_map: set %p part %p+%zu", (void *)set,
+			added.addr, added.size);
 	if (desc != NULL)
 		*desc = d;
-	event_part_add(set, part->addr, part->size, src->pmem2_src);
+	event_part_add(set, added.addr, added.size, src->pmem2_src);
 	if (sds_changed)
 		event_sds_update(set, src);
 	return 0;

@@ -46,3 +46,10 @@ if(PMEMSET_FUZZ)
 		Threads::Threads)
 	target_compile_definitions(fuzz_calls PRIVATE _GNU_SOURCE)
 endif()
+# 8 threads: workers on two sets, two observers, a walker (TSan in CI)
+pmemset_add_test(threads_observer_test SOURCES threads_observer_test.c
+	LABELS reliability tsan
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
+# another thread's call in a window of the library, made deterministic
+pmemset_add_test(race_failure_test SOURCES race_failure_test.c
+	LABELS reliability WRAP sds_after_map)
