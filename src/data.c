@@ -56,7 +56,8 @@ range_mapped(struct pmemset *set, const void *addr, size_t len)
 	const char *p = addr;
 	if ((uintptr_t)p > UINTPTR_MAX - len)
 		return false;
-	const char *end = p + len;
+	/* in integers: a length above PTRDIFF_MAX is UB in pointer arithmetic */
+	const char *end = (const char *)((uintptr_t)p + len);
 	bool ok = false;
 	pthread_rwlock_rdlock(&set->lock);
 	size_t i = index_first_ending_after(&set->index, p);
@@ -328,7 +329,8 @@ pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
 		return err_set(PMEMSET_E_LENGTH_OUT_OF_RANGE,
 			"pmemset_deep_flush: %p+%zu wraps around the address "
 			"space", ptr, size);
-	const char *end = start + size;
+	/* in integers: a length above PTRDIFF_MAX is UB in pointer arithmetic */
+	const char *end = (const char *)((uintptr_t)start + size);
 
 	int ret = 0;
 	size_t flushed = 0;

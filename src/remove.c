@@ -335,7 +335,8 @@ pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 		return err_set(PMEMSET_E_LENGTH_OUT_OF_RANGE,
 			"pmemset_remove_range: %p+%zu wraps around the address "
 			"space", addr, len);
-	const char *end = start + len;
+	/* in integers: a length above PTRDIFF_MAX is UB in pointer arithmetic */
+	const char *end = (const char *)((uintptr_t)start + len);
 
 	struct range_plan plan = {0};
 	pthread_rwlock_wrlock(&set->lock);

@@ -1188,6 +1188,20 @@ remove_range_wraps(struct fx *f)
 	return pmemset_remove_range(f->set, f->part.addr, SIZE_MAX);
 }
 
+/* from the part's end to the top of the address space: no wrap, no part */
+static size_t
+to_the_top(const void *from)
+{
+	return UINTPTR_MAX - (uintptr_t)from;
+}
+
+static int
+remove_range_to_the_top(struct fx *f)
+{
+	char *end = (char *)f->part.addr + f->part.size;
+	return pmemset_remove_range(f->set, end, to_the_top(end));
+}
+
 static int
 remove_range_with_a_reference_held(struct fx *f)
 {
@@ -1288,6 +1302,13 @@ deep_flush_outside(struct fx *f)
 {
 	int local[16];
 	return pmemset_deep_flush(f->set, local, sizeof(local));
+}
+
+static int
+deep_flush_to_the_top(struct fx *f)
+{
+	char *end = (char *)f->part.addr + f->part.size;
+	return pmemset_deep_flush(f->set, end, to_the_top(end));
 }
 
 static int
@@ -1403,6 +1424,13 @@ static int
 checked_persist_huge(struct fx *f)
 {
 	return pmemset_persist(f->checked, f->cpart.addr, SIZE_MAX);
+}
+
+static int
+checked_persist_to_the_top(struct fx *f)
+{
+	return pmemset_persist(f->checked, f->cpart.addr,
+			to_the_top(f->cpart.addr));
 }
 
 static int
@@ -2717,6 +2745,7 @@ static const struct row Core_rows[] = {
 	ROW(remove_range_null_address, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(remove_range_just_past_the_part, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(remove_range_wraps, PMEMSET_E_LENGTH_OUT_OF_RANGE),
+	ROW(remove_range_to_the_top, PMEMSET_E_CANNOT_FIND_PART_MAP),
 
 	ROW(persist_null_set, INVAL),
 	ROW(flush_null_set, INVAL),
@@ -2728,6 +2757,7 @@ static const struct row Core_rows[] = {
 	ROW(deep_flush_empty_set, PMEMSET_E_NO_PART_MAPPED),
 	ROW(deep_flush_outside, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(deep_flush_wraps, PMEMSET_E_LENGTH_OUT_OF_RANGE),
+	ROW(deep_flush_to_the_top, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(memcpy_null_set, NULL_RESULT),
 	ROW(memmove_null_set, NULL_RESULT),
 	ROW(memset_null_set, NULL_RESULT),
@@ -2741,6 +2771,7 @@ static const struct row Core_rows[] = {
 	ROW(checked_persist_before_the_start, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(checked_persist_huge, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(checked_persist_null, PMEMSET_E_CANNOT_FIND_PART_MAP),
+	ROW(checked_persist_to_the_top, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(checked_flush_outside, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(checked_flush_in_the_other_set, PMEMSET_E_CANNOT_FIND_PART_MAP),
 	ROW(checked_memcpy_outside, NULL_RESULT),
@@ -3102,6 +3133,24 @@ zero_sizes_are_accepted(void **state)
 			f->cpart.size - 1, 1));
 }
 
+/* lengths above PTRDIFF_MAX that do not wrap are ranges like any other */
+static void
+huge_ranges_that_do_not_wrap(void **state)
+{
+	struct fx *f = *state;
+	char *low = (char *)(uintptr_t)4096;
+	size_t all = UINTPTR_MAX - 2 * 4096;
+	assert_ok(pmemset_deep_flush(f->set, low, all));
+	assert_err(pmemset_flush(f->checked, low, all),
+			PMEMSET_E_CANNOT_FIND_PART_MAP);
+	assert_null(pmemset_memset(f->checked, low, 0, all, 0));
+	/* every part of the set, and nothing else */
+	assert_ok(pmemset_remove_range(f->set, low, all));
+	assert_int_equal(test_count_part_maps(f->set), 0);
+	assert_int_equal(test_count_part_maps(f->checked), 1);
+	test_map(f->set, f->src, 0, PART, &f->part);
+}
+
 int
 main(void)
 {
@@ -3113,6 +3162,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(observer_functions, setup,
 				teardown),
 		cmocka_unit_test_setup_teardown(zero_sizes_are_accepted,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(huge_ranges_that_do_not_wrap,
 				setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
