@@ -5,7 +5,9 @@
 # the library's objects built by clang with ASan, UBSan and coverage
 # feedback, in a build directory of its own.
 #   scripts/fuzz.sh                a short session (60 s: what CI runs)
-#   scripts/fuzz.sh --long         a long one (PMEMSET_FUZZ_TIME, default 4 h)
+#   scripts/fuzz.sh --long         a long one (PMEMSET_FUZZ_TIME, default 4 h),
+#                                  after thousands of crash_test rounds
+#                                  (PMEMSET_CRASH_ROUNDS, default 5000)
 #   scripts/fuzz.sh -- ARGS...     extra libFuzzer options (e.g. -runs=1000)
 # New inputs go to a scratch corpus (build dir), never into the repository's
 # seed corpus; crashes are written to build-fuzz/artifacts/ and fail the run.
@@ -15,12 +17,24 @@ cd "$(dirname "$0")/.."
 dir=${PMEMSET_FUZZ_BUILD:-build-fuzz}
 time=60
 jobs=1
+long=false
 if [ "${1:-}" = "--long" ]; then
 	time=${PMEMSET_FUZZ_TIME:-14400}
 	jobs=$(nproc)
+	long=true
 	shift
 fi
 [ "${1:-}" != "--" ] || shift
+
+if $long; then
+	# the kill-at-random-moments test, many rounds, under ASan (gcc)
+	cmake -S . -B "$dir-crash" -DPMEMSET_ASAN=ON -DPMEMSET_DOC=OFF \
+		-DPMEMSET_BENCH=OFF -DPMEMSET_EXAMPLES=OFF >/dev/null
+	cmake --build "$dir-crash" --target crash_test -j"$(nproc)" >/dev/null
+	PMEMSET_CRASH_ROUNDS=${PMEMSET_CRASH_ROUNDS:-5000} \
+		ctest --test-dir "$dir-crash" -R '^crash_test$' -V --timeout 7200 |
+		grep -E 'rounds|Passed|Failed|ERROR'
+fi
 
 command -v clang >/dev/null || {
 	echo "fuzz.sh: clang is missing (apt-get install -y clang" \

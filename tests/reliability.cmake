@@ -53,3 +53,11 @@ pmemset_add_test(threads_observer_test SOURCES threads_observer_test.c
 # another thread's call in a window of the library, made deterministic
 pmemset_add_test(race_failure_test SOURCES race_failure_test.c
 	LABELS reliability WRAP sds_after_map)
+# a log application killed with SIGKILL at random moments, then checked;
+# fewer rounds under valgrind, where every step is slower
+set(crash_env "")
+if(PMEMSET_TEST_WRAPPER MATCHES "valgrind")
+	set(crash_env PMEMSET_CRASH_ROUNDS=24 PMEMSET_CRASH_MAX_DELAY_US=50000)
+endif()
+pmemset_add_test(crash_test SOURCES crash_test.c sds_fake_device.c
+	OBJECT_LINKED LABELS reliability ENV ${crash_env})
