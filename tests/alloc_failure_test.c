@@ -438,6 +438,36 @@ expect_middle_removed(struct sc *c)
 	}
 }
 
+/* a split that needs one more index entry than the full index has */
+static void
+setup_split_with_full_index(struct sc *c)
+{
+	base_setup(c, PMEMSET_COALESCING_OPPORTUNISTIC);
+	premap(c, 3);
+	assert_ok(pmemset_set_contiguous_part_coalescing(c->set,
+			PMEMSET_COALESCING_NONE));
+	premap(c, 13);
+	assert_int_equal(c->set->index.count, 14);
+	premap(c, 2);
+	assert_int_equal(c->set->index.count, c->set->index.cap);
+}
+
+static int
+op_remove_second(struct sc *c)
+{
+	ARM();
+	int ret = pmemset_remove_range(c->set, c->pre[1].addr, 1);
+	DISARM();
+	return ret;
+}
+
+static void
+expect_second_removed(struct sc *c)
+{
+	assert_int_equal(c->set->nparts, c->npre - 1);
+	assert_int_equal(c->set->index.count, c->npre - 3 + 2);
+}
+
 /* remove_range over several part maps (NONE: one part each) */
 static void
 setup_six_apart(struct sc *c)
@@ -839,6 +869,9 @@ static const struct scenario Scenarios[] = {
 		expect_badblocks_cleared, NOMEM, 5, NO_LIMIT, false},
 	{"remove_range, a split", setup_five_coalesced, op_remove_middle,
 		NULL, expect_middle_removed, NOMEM, 3, NO_LIMIT, false},
+	{"remove_range, a split, the index grows",
+		setup_split_with_full_index, op_remove_second, NULL,
+		expect_second_removed, NOMEM, 6, NO_LIMIT, false},
 	{"remove_range, six part maps", setup_six_apart, op_remove_all,
 		NULL, expect_all_removed, NOMEM, 2, NO_LIMIT, false},
 	{"remove_part_map", setup_one_coalesced_run, op_remove_part_map,

@@ -921,6 +921,54 @@ map_reservation_too_small(struct fx *f)
 	return ret;
 }
 
+/* an anonymous source cannot grow (and is BYTE granularity) */
+static int
+map_anonymous_past_its_size(struct fx *f)
+{
+	struct pmem2_source *anon;
+	struct pmemset_source *src;
+	if (pmem2_source_from_anon(&anon, PART) != 0)
+		return UNEXPECTED_OK;
+	if (pmemset_source_from_pmem2(&src, anon))
+		return UNEXPECTED_OK;
+	int ret = map_with(f->set, src, 0, 2 * PART);
+	pmemset_source_delete(&src);
+	pmem2_source_delete(&anon);
+	return ret;
+}
+
+/* a BYTE part in a set the first part made PAGE */
+static int
+map_granularity_mismatch(struct fx *f, enum pmemset_coalescing co)
+{
+	struct pmem2_source *anon;
+	struct pmemset_source *src;
+	if (pmem2_source_from_anon(&anon, PART) != 0)
+		return UNEXPECTED_OK;
+	if (pmemset_source_from_pmem2(&src, anon) ||
+	    pmemset_set_contiguous_part_coalescing(f->set, co))
+		return UNEXPECTED_OK;
+	int ret = map_with(f->set, src, 0, PART);
+	pmemset_set_contiguous_part_coalescing(f->set,
+			PMEMSET_COALESCING_NONE);
+	pmemset_source_delete(&src);
+	pmem2_source_delete(&anon);
+	return ret;
+}
+
+static int
+map_granularity_mismatch_alone(struct fx *f)
+{
+	return map_granularity_mismatch(f, PMEMSET_COALESCING_NONE);
+}
+
+/* in a reservation of its own, which must go again */
+static int
+map_granularity_mismatch_coalescing(struct fx *f)
+{
+	return map_granularity_mismatch(f, PMEMSET_COALESCING_OPPORTUNISTIC);
+}
+
 /* ---- part maps ---- */
 
 static int
@@ -2719,6 +2767,10 @@ static const struct row Core_rows[] = {
 		PMEMSET_E_CANNOT_COALESCE_PARTS),
 	ROW(map_too_coarse_for_the_set, PMEMSET_E_GRANULARITY_NOT_SUPPORTED),
 	ROW(map_reservation_too_small, PMEMSET_E_CANNOT_FIT_PART_MAP),
+	ROW(map_anonymous_past_its_size, PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL),
+	ROW(map_granularity_mismatch_alone, PMEMSET_E_GRANULARITY_MISMATCH),
+	ROW(map_granularity_mismatch_coalescing,
+		PMEMSET_E_GRANULARITY_MISMATCH),
 
 	ROW(descriptor_of_null, REPORTED),
 	ROW(by_address_null_set, INVAL),
@@ -3151,9 +3203,46 @@ huge_ranges_that_do_not_wrap(void **state)
 	test_map(f->set, f->src, 0, PART, &f->part);
 }
 
+/*
+ * With PMEMSET_LOG_LEVEL=3 and PMEMSET_LOG_FILE (the bad_input_logged
+ * registration), every row above also went through the log: calls and
+ * errors are there, one line each.
+ */
+static void
+every_error_is_logged_when_asked(void **state)
+{
+	(void) state;
+	const char *path = getenv("PMEMSET_LOG_FILE");
+	if (path == NULL || getenv("PMEMSET_LOG_LEVEL") == NULL) {
+		skip();
+		return;
+	}
+	FILE *f = fopen(path, "re");
+	assert_non_null(f);
+	char line[2048];
+	size_t errors = 0, calls = 0, other = 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "libpmemset <error>: ", 20) == 0)
+			errors++;
+		else if (strncmp(line, "libpmemset <call>: ", 19) == 0)
+			calls++;
+		else
+			other++;
+	}
+	fclose(f);
+	assert_true(errors >= sizeof(Core_rows) / sizeof(Core_rows[0]));
+	assert_true(calls > 0);
+	assert_int_equal(other, 0);
+}
+
 int
 main(void)
 {
+	/* a fresh log for this run (the library appends) */
+	const char *log = getenv("PMEMSET_LOG_FILE");
+	if (log != NULL)
+		fclose(fopen(log, "we"));
+
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(core_functions, setup,
 				teardown),
@@ -3165,6 +3254,7 @@ main(void)
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(huge_ranges_that_do_not_wrap,
 				setup, teardown),
+		cmocka_unit_test(every_error_is_logged_when_asked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

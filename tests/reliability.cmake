@@ -5,6 +5,11 @@
 # observer, and a child killed at random moments.
 pmemset_add_test(bad_input_test SOURCES bad_input_test.c
 	LABELS reliability)
+# the same with the diagnostics on: every error path logs, cleanly
+pmemset_add_test(bad_input_logged_test SOURCES bad_input_test.c
+	LABELS reliability
+	ENV PMEMSET_LOG_LEVEL=3
+	    PMEMSET_LOG_FILE=${CMAKE_CURRENT_BINARY_DIR}/bad_input_logged.log)
 # every allocation of map, removal, sources, sets and the observer fails
 # in turn, through the library's own seam (src/alloc.h)
 pmemset_add_test(alloc_failure_test

@@ -300,6 +300,7 @@ struct fx {
 	struct pmemset_source *src;
 	struct pmemset *set;
 	struct pmemset_part_descriptor first;
+	struct pmem2_vm_reservation *rsv;	/* FX_USER_RSV */
 	void *out;	/* what a constructor returned */
 	char msg[1024];	/* the failing call's message */
 };
@@ -374,6 +375,7 @@ enum fx_kind {
 	FX_FULL_ONE,	/* FULL, one part */
 	FX_OPP_BIG,	/* OPPORTUNISTIC, one part of a big sparse file */
 	FX_FULL_BIG,	/* FULL, one part of a big sparse file */
+	FX_USER_RSV,	/* NONE, in a reservation of the test's own */
 };
 
 static void
@@ -386,6 +388,19 @@ fx_setup(struct fx *f, enum fx_kind kind)
 	if (asprintf(&f->new_path, "%s.new", f->path) < 0)
 		fail_msg("asprintf");
 	assert_ok(pmemset_source_from_file(&f->src, f->path));
+	if (kind == FX_USER_RSV) {
+		struct pmemset_config *cfg;
+		assert_int_equal(pmem2_vm_reservation_new(&f->rsv, NULL,
+				1 * MiB), 0);
+		assert_ok(pmemset_config_new(&cfg));
+		assert_ok(pmemset_config_set_required_store_granularity(cfg,
+				PMEM2_GRANULARITY_PAGE));
+		pmemset_config_set_event_callback(cfg, event_log_cb, &Log);
+		pmemset_config_set_reservation(cfg, f->rsv);
+		assert_ok(pmemset_new(&f->set, cfg));
+		assert_ok(pmemset_config_delete(&cfg));
+		return;
+	}
 	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, event_log_cb, &Log);
 	if (kind == FX_EMPTY)
 		return;
@@ -404,6 +419,8 @@ fx_teardown(struct fx *f)
 {
 	assert_ok(pmemset_delete(&f->set));
 	assert_ok(pmemset_source_delete(&f->src));
+	if (f->rsv != NULL)
+		assert_int_equal(pmem2_vm_reservation_delete(&f->rsv), 0);
 	test_file_remove(f->path);
 	unlink(f->new_path);
 	free(f->new_path);
@@ -641,6 +658,16 @@ static const struct row Rows[] = {
 	{"pmem2_map_new: both places fail", FX_OPP_ONE, OP_MAP,
 		{S_MAP_NEW, 0, 2, PMEM2_E_MAPPING_EXISTS, 0, false},
 		PMEM2_E_MAPPING_EXISTS, NO_ALSO},
+	{"pmem2_map_new: in the user's reservation", FX_USER_RSV, OP_MAP,
+		{S_MAP_NEW, 0, 1, -ENOMEM, 0, false}, -ENOMEM, NO_ALSO},
+	{"pmem2_map_new: the user's reservation, a race lost thrice",
+		FX_USER_RSV, OP_MAP,
+		{S_MAP_NEW, 0, 3, PMEM2_E_MAPPING_EXISTS, 0, false},
+		PMEM2_E_MAPPING_EXISTS, NO_ALSO},
+	{"pmem2_map_new: the user's reservation, a race lost once",
+		FX_USER_RSV, OP_MAP,
+		{S_MAP_NEW, 0, 1, PMEM2_E_MAPPING_EXISTS, 0, false}, EXPECT_OK,
+		NO_ALSO},
 	{"pmem2_vm_reservation_new: out of address space", FX_OPP_EMPTY,
 		OP_MAP, {S_RSV_NEW, 0, 1, -ENOMEM, 0, false},
 		PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE, NO_ALSO},

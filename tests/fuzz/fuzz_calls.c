@@ -47,7 +47,8 @@ void fuzz_calls_stats(FILE *out);
 #define MAXHELD 4	/* references held at most */
 #define RSV_PAGES 48u	/* a user reservation: small, so fits fail too */
 #define NFILES 2	/* 0: the named file, 1: the temporary file */
-#define NSRC 3		/* 0: file, 1: file DO_NOT_GROW, 2: temporary */
+#define NSRC 4		/* 0: file, 1: file DO_NOT_GROW, 2: temporary, */
+			/* 3: the caller's pmem2 source of the file */
 
 /* ---- failing ---- */
 
@@ -157,6 +158,8 @@ static struct model {
 static struct lib {
 	const char *dir;
 	char path[256];
+	int fd;				/* the caller's, for source 3 */
+	struct pmem2_source *pmem2_src;
 	struct pmemset_source *src[NSRC];
 	struct pmemset *set;
 	struct pmem2_vm_reservation *rsv;
@@ -167,7 +170,7 @@ static struct lib {
 	long tree_adds, tree_rems;	/* parts only */
 } L;
 
-static const int Src_file[NSRC] = {0, 0, 1};
+static const int Src_file[NSRC] = {0, 0, 1, 0};
 
 /* ---- events ---- */
 
@@ -1126,6 +1129,8 @@ op_source_delete(struct input *in)
 	if (s == 2) {
 		ret = pmemset_source_from_temporary(&L.src[s], L.dir);
 		M.fsize[1] = 0;
+	} else if (s == 3) {
+		ret = pmemset_source_from_pmem2(&L.src[s], L.pmem2_src);
 	} else {
 		ret = pmemset_xsource_from_file(&L.src[s], L.path,
 				s == 1 ? PMEMSET_SOURCE_FILE_DO_NOT_GROW : 0);
@@ -1219,6 +1224,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK_RET(pmemset_xsource_from_file(&L.src[1], L.path,
 			PMEMSET_SOURCE_FILE_DO_NOT_GROW), 0);
 	CHECK_RET(pmemset_source_from_temporary(&L.src[2], L.dir), 0);
+	L.fd = open(L.path, O_RDWR | O_CLOEXEC);
+	CHECK(L.fd >= 0, "cannot open %s", L.path);
+	CHECK_RET(pmem2_source_from_fd(&L.pmem2_src, L.fd), 0);
+	CHECK_RET(pmemset_source_from_pmem2(&L.src[3], L.pmem2_src), 0);
 	size_t align;
 	CHECK_RET(pmemset_source_alignment(L.src[0], &align), 0);
 	CHECK(align == PAGE, "alignment %zu", align);
@@ -1257,6 +1266,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	set_close();
 	for (int s = 0; s < NSRC; s++)
 		CHECK_RET(pmemset_source_delete(&L.src[s]), 0);
+	/* the library never closed the caller's descriptor */
+	CHECK(fcntl(L.fd, F_GETFD) >= 0, "the pmem2 source's fd was closed");
+	pmem2_source_delete(&L.pmem2_src);
+	close(L.fd);
 	pmemset_map_config_delete(&L.mc);
 	fd = open(L.path, O_RDONLY | O_CLOEXEC);
 	CHECK(fd >= 0, "cannot reopen the file");
