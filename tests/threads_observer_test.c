@@ -181,7 +181,7 @@ work(void *arg)
 			}
 			break;
 		case 5: {
-			char text[32];
+			char text[32] = {0};
 			snprintf(text, sizeof(text), "worker %d round %d",
 					w->idx, r);
 			if (pmemset_memcpy(set, m->addr + 64, text,
