@@ -396,7 +396,13 @@ map_and_remove_leave_no_kernel_mapping_behind(void **state)
 				4 * KiB, &d));
 		assert_ok(pmemset_remove_range(f->set, d.addr, 1));
 	}
-	assert_int_equal(kernel_mappings(), before);
+	/*
+	 * The leak would add one mapping per cycle (300); allow a few for the
+	 * tools' own mappings (valgrind shows its allocator's in our maps).
+	 */
+	int grown = kernel_mappings() - before;
+	if (grown > 10)
+		fail_msg("%d kernel mappings left behind by 300 cycles", grown);
 }
 
 int
