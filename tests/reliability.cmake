@@ -24,10 +24,11 @@ pmemset_add_test(seam_failure_test SOURCES seam_failure_test.c
 	     pmem2_map_new pmem2_map_delete pmem2_vm_reservation_new
 	     pmem2_vm_reservation_delete pmem2_vm_reservation_extend)
 # the call-sequence fuzzer without libFuzzer (any compiler): the seed
-# corpus, then a few hundred generated inputs
+# corpus, then a few hundred generated inputs (our objects: the SDS comes
+# from the fake device of the sds tests)
 pmemset_add_test(fuzz_replay
-	SOURCES fuzz/fuzz_calls.c fuzz/replay_main.c
-	LABELS reliability fuzz
+	SOURCES fuzz/fuzz_calls.c fuzz/replay_main.c sds_fake_device.c
+	OBJECT_LINKED LABELS reliability fuzz
 	ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus --random 300 1
 	TIMEOUT 600)
 
@@ -42,7 +43,9 @@ if(PMEMSET_FUZZ)
 	# coverage feedback from the library's own code, too
 	target_compile_options(pmemset_objects PRIVATE
 		-fsanitize=fuzzer-no-link)
-	add_executable(fuzz_calls fuzz/fuzz_calls.c)
+	add_executable(fuzz_calls fuzz/fuzz_calls.c sds_fake_device.c)
+	target_include_directories(fuzz_calls PRIVATE
+		${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
 	target_compile_options(fuzz_calls PRIVATE
 		-fsanitize=fuzzer,address,undefined)
 	target_link_options(fuzz_calls PRIVATE
