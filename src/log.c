@@ -23,6 +23,9 @@ log_init(void)
 	const char *path = getenv("PMEMSET_LOG_FILE");
 	if (path != NULL && path[0] != '\0')
 		Log_file = fopen(path, "ae");
+	/* each line out when written: a crash must not lose the last ones */
+	if (Log_file != NULL)
+		setvbuf(Log_file, NULL, _IOLBF, 0);
 	if (Log_file == NULL)
 		Log_file = stderr;
 }
