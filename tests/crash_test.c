@@ -295,6 +295,7 @@ static struct app_header
 read_header(const char *path)
 {
 	struct app_header h;
+	memset(&h, 0, sizeof(h));
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
 		fail_msg("cannot read the header of %s", path);
