@@ -3185,6 +3185,24 @@ zero_sizes_are_accepted(void **state)
 			f->cpart.size - 1, 1));
 }
 
+/* any int is a valid argument: an errno, 0 for success, never negative */
+static void
+err_to_errno_of_any_int(void **state)
+{
+	(void) state;
+	static const int v[] = {INT_MIN, INT_MIN + 1, -200100, -200041,
+		-100100, -100050, -4096, -4095, -1, 0, 1, 4096, INT_MAX};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		int e = pmemset_err_to_errno(v[i]);
+		if (v[i] >= 0)
+			assert_int_equal(e, 0);
+		else
+			assert_true(e > 0);
+	}
+	assert_int_equal(pmemset_err_to_errno(-4095), 4095);
+	assert_int_equal(pmemset_err_to_errno(INT_MIN), EINVAL);
+}
+
 /* lengths above PTRDIFF_MAX that do not wrap are ranges like any other */
 static void
 huge_ranges_that_do_not_wrap(void **state)
@@ -3261,6 +3279,7 @@ main(void)
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(huge_ranges_that_do_not_wrap,
 				setup, teardown),
+		cmocka_unit_test(err_to_errno_of_any_int),
 		cmocka_unit_test(every_error_is_logged_when_asked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
