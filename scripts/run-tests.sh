@@ -54,3 +54,4 @@ for config in "${configs[@]}"; do
 	esac
 done
 echo "all configurations passed: ${configs[*]}"
+echo "configurations: ${#configs[@]} passed, 0 failed"
