@@ -71,8 +71,7 @@ check_no_references(struct pmemset_part_map *pmap, long allowed,
 		"them first", func, (void *)pmap, refs - allowed);
 }
 
-/* lock held: takes a whole part map out of the set's books */
-static void
+void
 detach_part_map(struct pmemset *set, struct pmemset_part_map *pmap)
 {
 	index_remove(&set->index, pmap);

@@ -90,12 +90,7 @@ detach_last_part_map(struct pmemset *set)
 	struct pmemset_part_map *pmap = NULL;
 	if (set->index.count > 0) {
 		pmap = index_at(&set->index, set->index.count - 1);
-		index_remove(&set->index, pmap);
-		set->nparts -= pmap->nparts;
-		set->mapped_bytes -= pmap->size;
-		if (set->last_part != NULL && set->last_part->pmap == pmap)
-			set->last_part = NULL;
-		set_parts_changed(set);
+		detach_part_map(set, pmap);
 	}
 	pthread_rwlock_unlock(&set->lock);
 	return pmap;
