@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "internal_util.h"
 #include "libpmemset/stat.h"
 #include "alloc.h"
 #include "part_map.h"
@@ -67,30 +68,6 @@ sc_event(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
 		(void) pmemset_badblock_clear(ctx->data.badblock.bb,
 				ctx->data.badblock.src);
 	return event_log_cb(set, ctx, &Log);
-}
-
-static int
-open_fds(void)
-{
-	int n = 0;
-	DIR *d = opendir("/proc/self/fd");
-	if (d == NULL)
-		return -1;
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
-static size_t
-registry_sets(void)
-{
-	size_t n = 0;
-	pthread_mutex_lock(&Registry_lock);
-	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next)
-		n++;
-	pthread_mutex_unlock(&Registry_lock);
-	return n;
 }
 
 /* what must not change when a call fails */
@@ -149,8 +126,8 @@ snap_take(struct sc *c, struct snap *s)
 		    t == PMEMSET_EVENT_SDS_UPDATE)
 			s->changes++;
 	}
-	s->fds = open_fds();
-	s->sets = registry_sets();
+	s->fds = test_open_fds();
+	s->sets = test_live_sets();
 }
 
 static void

@@ -98,19 +98,6 @@ fx_event(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
 	return 0;
 }
 
-static int
-open_fds(void)
-{
-	int n = 0;
-	DIR *d = opendir("/proc/self/fd");
-	if (d == NULL)
-		return -1;
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
 /* ---- the core: configuration ---- */
 
 static int
@@ -3092,7 +3079,7 @@ run_rows(struct fx *f, const struct row *rows, size_t n)
 		const struct row *r = &rows[i];
 		struct part_list before, after;
 		list_part_maps(f->set, &before);
-		int fds = open_fds();
+		int fds = test_open_fds();
 		unsigned char first = ((unsigned char *)f->part.addr)[0];
 
 		f->msg_captured = 0;
@@ -3113,9 +3100,9 @@ run_rows(struct fx *f, const struct row *rows, size_t n)
 					before.n);
 			else if (((unsigned char *)f->part.addr)[0] != first)
 				snprintf(why, sizeof(why), "bytes changed");
-			else if (open_fds() != fds)
+			else if (test_open_fds() != fds)
 				snprintf(why, sizeof(why), "%d descriptors "
-					"open, was %d", open_fds(), fds);
+					"open, was %d", test_open_fds(), fds);
 		}
 		const char *unusable = why[0] ? NULL : still_usable(f);
 		if (unusable != NULL)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "internal_util.h"
 #include "registry.h"
 #include "set.h"
 
@@ -305,30 +306,6 @@ struct fx {
 	char msg[1024];	/* the failing call's message */
 };
 
-static int
-open_fds(void)
-{
-	int n = 0;
-	DIR *d = opendir("/proc/self/fd");
-	if (d == NULL)
-		return -1;
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
-static size_t
-registry_sets(void)
-{
-	size_t n = 0;
-	pthread_mutex_lock(&Registry_lock);
-	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next)
-		n++;
-	pthread_mutex_unlock(&Registry_lock);
-	return n;
-}
-
 struct snap {
 	size_t npm;
 	void *addr[8];
@@ -359,12 +336,12 @@ snap_take(struct fx *f, struct snap *s)
 		p = next;
 	}
 	s->file_size = test_file_size(f->path);
-	s->fds = open_fds();
+	s->fds = test_open_fds();
 	s->maps = Live_maps;
 	s->rsvs = Live_rsvs;
 	for (size_t i = 0; i < Log.count; i++)
 		s->adds += Log.events[i].type == PMEMSET_EVENT_PART_ADD;
-	s->sets = registry_sets();
+	s->sets = test_live_sets();
 }
 
 /* what the set's coalescing is and what is mapped before a row */

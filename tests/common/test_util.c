@@ -2,6 +2,7 @@
 /*
  * test_util.c -- helpers shared by the tests (see test_util.h).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,4 +145,17 @@ event_log_mapped_bytes(const struct event_log *log)
 			sum -= (long long)e->ctx.data.part_remove.len;
 	}
 	return sum;
+}
+
+int
+test_open_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return -1;
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
 }

@@ -25,6 +25,9 @@ void test_file_remove(char *path);
 size_t test_file_size(const char *path);
 const char *test_dir(void);
 
+/* descriptors the process has open (leak checks) */
+int test_open_fds(void);
+
 /* a config with granularity g (and callback, if not NULL), and the set */
 struct pmemset *test_set_new(enum pmem2_granularity g,
 		pmemset_event_callback *cb, void *arg);
