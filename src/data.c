@@ -61,8 +61,9 @@ range_mapped(struct pmemset *set, const void *addr, size_t len)
 	bool ok = false;
 	pthread_rwlock_rdlock(&set->lock);
 	size_t i = index_first_ending_after(&set->index, p);
-	while (i < set->index.count && index_at(&set->index, i)->addr <= p) {
-		p = pmap_end(index_at(&set->index, i));
+	/* the index keeps each range inline: no part map is touched */
+	while (i < set->index.count && set->index.items[i].start <= p) {
+		p = set->index.items[i].end;
 		if (p >= end) {
 			ok = true;
 			break;
@@ -341,7 +342,7 @@ pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
 	}
 	for (size_t i = index_first_ending_after(&set->index, start);
 			i < set->index.count &&
-			index_at(&set->index, i)->addr < end; i++) {
+			set->index.items[i].start < end; i++) {
 		struct pmemset_part_map *pmap = index_at(&set->index, i);
 		for (size_t j = 0; j < pmap->nparts; j++) {
 			struct pmemset_part *p = pmap->parts[j];

@@ -398,19 +398,18 @@ map_source_locked(struct pmemset *set, struct pmemset_source *src,
 		struct pmemset_part_descriptor *d,
 		struct pmemset_part_descriptor *added, bool *sds_changed)
 {
-	struct sds_pending pending;
-	struct sds_pending *sds = &pending;
+	struct sds_pending sds;
 	struct extent e;
 	int ret = resolve_extent(src, map_cfg, &e);
 	if (ret != 0)
 		return ret;
-	ret = sds_before_map(set, src, sds);
+	ret = sds_before_map(set, src, &sds);
 	if (ret != 0)
 		return ret;
 	bool grown;
 	ret = grow_source(src, &e, &grown);
 	if (ret != 0) {
-		sds_cancel(src, sds);
+		sds_cancel(src, &sds);
 		return ret;
 	}
 	pthread_rwlock_wrlock(&set->lock);
@@ -419,10 +418,10 @@ map_source_locked(struct pmemset *set, struct pmemset_source *src,
 	if (ret != 0) {
 		if (grown)
 			(void) ftruncate(src->fd, (off_t)e.file_size);
-		sds_cancel(src, sds);
+		sds_cancel(src, &sds);
 		return ret;
 	}
-	*sds_changed = sds_after_map(src, sds);
+	*sds_changed = sds_after_map(src, &sds);
 	return 0;
 }
 

@@ -170,23 +170,19 @@ plan_free(struct range_plan *plan)
 /* runs of parts that survive, and how many parts go */
 static size_t
 count_runs(const struct pmemset_part_map *pmap, const char *start,
-		const char *end, size_t *nremoved, size_t *runlen_max)
+		const char *end, size_t *nremoved)
 {
-	size_t runs = 0, run = 0;
-	*runlen_max = 0;
+	size_t runs = 0;
 	bool in_run = false;
 	for (size_t i = 0; i < pmap->nparts; i++) {
 		if (part_intersects(pmap->parts[i], start, end)) {
 			(*nremoved)++;
 			in_run = false;
-			run = 0;
 			continue;
 		}
 		if (!in_run)
 			runs++;
 		in_run = true;
-		if (++run > *runlen_max)
-			*runlen_max = run;
 	}
 	return runs;
 }
@@ -197,7 +193,7 @@ plan_range(struct pmemset *set, const char *start, const char *end,
 {
 	size_t first = index_first_ending_after(&set->index, start);
 	size_t last = first;
-	while (last < set->index.count && index_at(&set->index, last)->addr < end)
+	while (last < set->index.count && set->index.items[last].start < end)
 		last++;
 	plan->naffected = last - first;
 	if (plan->naffected == 0)
@@ -220,8 +216,7 @@ plan_range(struct pmemset *set, const char *start, const char *end,
 	for (size_t i = first; i < last; i++) {
 		struct pmemset_part_map *pmap = index_at(&set->index, i);
 		plan->affected[i - first] = pmap;
-		size_t longest;
-		size_t runs = count_runs(pmap, start, end, &nremoved, &longest);
+		size_t runs = count_runs(pmap, start, end, &nremoved);
 		if (runs > 1)
 			extra_runs += runs - 1;
 	}
