@@ -118,6 +118,7 @@ badblock_scan_before_map(struct pmemset *set, struct pmemset_source *src)
 	if (ret != 0)
 		goto out;
 	atomic_store(&src->badblocks_found, found.count);
+	source_journal_note(src);
 	if (found.count == 0)
 		goto out;
 
@@ -133,6 +134,7 @@ badblock_scan_before_map(struct pmemset *set, struct pmemset_source *src)
 	if (ret != 0)
 		goto out;
 	atomic_store(&src->badblocks_found, left.count);
+	source_journal_note(src);
 	if (left.count > 0) {
 		ret = err_set(PMEMSET_E_IO_FAIL,
 			"pmemset_map: %zu of the %zu bad block(s) of the "
@@ -166,6 +168,7 @@ found_decrement(struct pmemset_source *src)
 	while (n > 0 && !atomic_compare_exchange_weak(&src->badblocks_found,
 			&n, n - 1))
 		;
+	source_journal_note(src);
 }
 
 int

@@ -18,6 +18,9 @@
 struct core_set_info {
 	uint64_t id;
 	uint64_t changes;	/* bumps on every map and removal */
+	/* the set's change journal: entries [journal_oldest, journal_head) */
+	uint64_t journal_head;
+	uint64_t journal_oldest;
 	bool granularity_fixed;
 	enum pmem2_granularity granularity;
 	enum pmem2_granularity required_granularity;
@@ -42,9 +45,25 @@ struct core_part_info {
 	const char *source_path;	/* "" when it has none; valid during the visit */
 	size_t offset;
 	enum pmem2_granularity granularity;
+	uint64_t part_map_id;		/* never reused in a process */
 	void *part_map_address;
 	size_t part_map_size;
+	uint64_t source_id;		/* never reused in a process */
 	int sds_state;			/* enum pmemset_part_state or 0 */
+	uint64_t badblocks;
+};
+
+/* a part map whose extent changed while none of its parts did */
+struct core_part_map_info {
+	uint64_t id;
+	void *address;
+	size_t size;
+};
+
+/* the values a source gives each of its parts, in whatever set */
+struct core_source_info {
+	uint64_t id;
+	int sds_state;
 	uint64_t badblocks;
 };
 
@@ -66,15 +85,40 @@ typedef void core_set_visitor(void *arg, const struct core_set_info *set);
 size_t core_visit(uint64_t set_id, core_set_visitor *set_fn,
 		core_part_visitor *part_fn, void *arg);
 
+enum core_parts_wanted {
+	CORE_PARTS_NONE,	/* only the set's values */
+	CORE_PARTS_ALL,		/* every part, in address order */
+	CORE_PARTS_CHANGED,	/* what the journal names from *since on */
+};
 
 /*
- * Like core_visit, but set_fn decides, from the set's values, whether that
- * set's parts are visited too (so an observer walks only the sets whose
- * change counter moved). set_fn must not call back into the library.
+ * Like core_visit, but `set` decides, from the set's values, which of its
+ * parts are visited, so an observer walks only what changed. For
+ * CORE_PARTS_CHANGED it sets *since, with journal_oldest <= *since <=
+ * journal_head; each journal entry from there is looked up as the set is
+ * now: `part` for a part still there (a part may come more than once),
+ * `part_gone` for one that left, `part_map` for a part map whose extent
+ * changed. No callback may call back into the library.
  */
-typedef bool core_set_selector(void *arg, const struct core_set_info *set);
-size_t core_visit_selected(uint64_t set_id, core_set_selector *set_fn,
-		core_part_visitor *part_fn, void *arg);
+struct core_visitor {
+	enum core_parts_wanted (*set)(void *arg,
+			const struct core_set_info *set, uint64_t *since);
+	core_part_visitor *part;
+	void (*part_gone)(void *arg, uint64_t part_id);
+	void (*part_map)(void *arg, const struct core_part_map_info *pm);
+};
+size_t core_visit_selected(uint64_t set_id, const struct core_visitor *v,
+		void *arg);
+
+/*
+ * Sources' values that changed from *seq on, each passed to fn (the latest
+ * entry of a source last); *seq moves to the end. false, with nothing
+ * passed, when entries from *seq were already forgotten.
+ */
+typedef void core_source_visitor(void *arg, const struct core_source_info *s);
+bool core_source_changes(uint64_t *seq, core_source_visitor *fn, void *arg);
+/* where core_source_changes would start reading now */
+uint64_t core_source_changes_head(void);
 
 /* attach/detach an observer to a live set: while attached, counters move */
 bool core_observe(uint64_t set_id, bool attach);

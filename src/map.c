@@ -356,7 +356,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	part->size = e->length;
 	part->src = src;
 	part->offset = e->offset;
-	part->id = part_next_id();
+	part->id = next_object_id();
 	if (part->rsv != NULL)
 		part->rsv->nparts++;
 	struct pmemset_part_map *pmap = part->pmap;
@@ -369,6 +369,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 		pmap_append(pmap, part);
 		index_insert(&set->index, pmap);
 	}
+	journal_note(set, JOURNAL_PART, part->id, part->addr);
 	set->last_part = part;
 	set->nparts++;
 	set->mapped_bytes += part->size;

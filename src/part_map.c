@@ -11,12 +11,12 @@
 #include "part_map.h"
 #include "set.h"
 
-static _Atomic uint64_t Next_part_id = 1;
+static _Atomic uint64_t Next_object_id = 1;
 
 uint64_t
-part_next_id(void)
+next_object_id(void)
 {
-	return atomic_fetch_add(&Next_part_id, 1);
+	return atomic_fetch_add(&Next_object_id, 1);
 }
 
 struct pmemset_part_map *
@@ -26,6 +26,7 @@ pmap_new(struct pmemset *set, struct rsv *rsv)
 	if (pmap == NULL)
 		return NULL;
 	pmap->set = set;
+	pmap->id = next_object_id();
 	pmap->rsv = rsv;
 	atomic_init(&pmap->refs, 0);
 	return pmap;

@@ -25,6 +25,7 @@ struct pmemset_part {
 
 struct pmemset_part_map {
 	struct pmemset *set;
+	uint64_t id;		/* never reused in a process */
 	char *addr;
 	size_t size;
 	struct rsv *rsv;
@@ -47,6 +48,7 @@ int pmap_reserve(struct pmemset_part_map *pmap, size_t extra);
 /* appends a part at the end (room must have been reserved) */
 void pmap_append(struct pmemset_part_map *pmap, struct pmemset_part *part);
 
-uint64_t part_next_id(void);
+/* ids of parts, part maps and sources: never reused in a process */
+uint64_t next_object_id(void);
 
 #endif

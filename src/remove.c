@@ -74,6 +74,9 @@ check_no_references(struct pmemset_part_map *pmap, long allowed,
 void
 detach_part_map(struct pmemset *set, struct pmemset_part_map *pmap)
 {
+	for (size_t i = 0; i < pmap->nparts; i++)
+		journal_note(set, JOURNAL_PART, pmap->parts[i]->id,
+				pmap->parts[i]->addr);
 	index_remove(&set->index, pmap);
 	set->nparts -= pmap->nparts;
 	set->mapped_bytes -= pmap->size;
@@ -285,6 +288,7 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 	for (size_t j = 0; j < n; j++) {
 		struct pmemset_part *p = parts[j];
 		if (part_intersects(p, start, end)) {
+			journal_note(set, JOURNAL_PART, p->id, p->addr);
 			plan->removed[plan->nremoved++] = p;
 			plan->removed_bytes += p->size;
 			if (set->last_part == p)
@@ -302,7 +306,13 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 		}
 		/* the first run compacts into pmap's own array: never ahead of j */
 		pmap_append(target, p);
+		/* a part moved to a new part map is a changed part */
+		if (target != pmap)
+			journal_note(set, JOURNAL_PART, p->id, p->addr);
 	}
+	/* the first run stays: only its part map's extent changed */
+	if (pmap->nparts > 0)
+		journal_note(set, JOURNAL_PART_MAP, pmap->id, pmap->addr);
 	/* index the pieces once their addresses are known */
 	for (size_t i = first_spare; i < plan->used_spare; i++)
 		index_insert(&set->index, plan->spare[i]);

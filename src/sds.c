@@ -279,6 +279,7 @@ sds_before_map(struct pmemset *set, struct pmemset_source *src,
 	/* written even when refused: the caller learns why */
 	*src->state_ptr = st;
 	pthread_mutex_unlock(&src->lock);
+	source_journal_note(src);
 
 	uint64_t acceptable = set->cfg.acceptable_states;
 	if (!(acceptable & (uint64_t)st)) {

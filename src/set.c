@@ -40,6 +40,8 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 	struct pmemset *s = mem_zalloc(sizeof(*s));
 	if (s == NULL)
 		goto nomem;
+	if (journal_init(&s->journal) != 0)
+		goto nomem;
 	if (cfg->reservation != NULL) {
 		s->user_rsv = rsv_wrap_user(cfg->reservation);
 		if (s->user_rsv == NULL)
@@ -48,6 +50,7 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 	int ret = pthread_rwlock_init(&s->lock, NULL);
 	if (ret != 0) {
 		mem_free(s->user_rsv);
+		journal_fini(&s->journal);
 		mem_free(s);
 		return err_errno(ret, "pmemset_new: cannot create the set lock");
 	}
@@ -70,8 +73,10 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 	return 0;
 
 nomem:
-	if (s != NULL)
+	if (s != NULL) {
 		mem_free(s->user_rsv);
+		journal_fini(&s->journal);
+	}
 	mem_free(s);
 	return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
 			"pmemset_new: out of memory");
@@ -119,6 +124,7 @@ pmemset_delete(struct pmemset **set)
 	}
 
 	index_fini(&s->index);
+	journal_fini(&s->journal);
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	log_line(LOG_CALL, "pmemset_delete: set %p", (void *)s);

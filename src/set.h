@@ -13,6 +13,7 @@
 
 #include "libpmemset.h"
 #include "config.h"
+#include "journal.h"
 #include "part_index.h"
 
 /* bits of the hook word; the data path goes straight through when it is 0 */
@@ -59,6 +60,7 @@ struct pmemset {
 	uint64_t id;
 	_Atomic uint64_t changes;
 	_Atomic int observers;
+	struct change_journal journal;	/* guarded by lock */
 	struct data_counters counters;
 	struct pmemset *reg_prev, *reg_next;
 };

@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "log.h"
+#include "part_map.h"
 #include "source.h"
 
 #define DEFAULT_CREATE_MODE 0644
@@ -45,6 +46,7 @@ source_alloc(enum source_kind kind)
 		return NULL;
 	}
 	src->kind = kind;
+	src->id = next_object_id();
 	src->fd = -1;
 	atomic_init(&src->regular, -1);
 	return src;

@@ -16,6 +16,7 @@ enum source_kind { SOURCE_FILE, SOURCE_TEMPORARY, SOURCE_PMEM2 };
 
 struct pmemset_source {
 	enum source_kind kind;
+	uint64_t id;	/* never reused in a process (for the observer) */
 	struct pmem2_source *pmem2_src;
 	int fd;		/* -1 for an anonymous pmem2 source */
 	bool owns_fd;	/* file and temporary sources: closed at delete */

@@ -51,3 +51,8 @@ set_source_files_properties(stat_header_c99.c PROPERTIES
 	COMPILE_OPTIONS "-std=c99;-pedantic-errors")
 set_source_files_properties(stat_header_cxx.cpp PROPERTIES
 	COMPILE_OPTIONS "-std=c++11;-pedantic-errors")
+
+# updates that apply only what changed: counts what an update copies from
+# the core (handle internals) and fakes a device: needs our objects
+pmemset_add_test(stat_journal_test SOURCES stat_journal_test.c ${STAT_UTIL}
+	sds_fake_device.c OBJECT_LINKED LABELS stat)

@@ -6,11 +6,13 @@
  * An update compares the core's generation with the one it last applied:
  * equal means no set was created, deleted, mapped or unmapped, so only the
  * counters of the observed sets are refreshed (no tree work at all).
- * Otherwise it copies the sets out (the parts only of sets whose change
- * counter moved), then, with no core lock held, removes what is gone and
- * adds what is new, firing the callbacks in order. A failure (out of
- * memory) leaves every map either fully added or not added; the next
- * update carries on from there.
+ * Otherwise it copies the sets out -- of a set whose change counter moved,
+ * the parts its journal names since the last update (or every part, the
+ * first time or when the journal forgot) -- then, with no core lock held,
+ * removes what is gone and adds what is new, firing the callbacks in
+ * order. A failure (out of memory) leaves every map either fully added or
+ * not added, and the journal position where it was, so the next update
+ * carries on from there.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -67,18 +69,43 @@ drop_set_map(struct pmemset_stat *h, struct stat_tracker *t)
 	(void) core_observe(t->id, false);
 }
 
-static void
-part_snap_from(struct stat_part_snap *to, const struct stat_staged_part *p)
+/* points *slot at the node of id holding v0, v1 */
+static bool
+share(struct stat_shared_table *t, struct stat_shared **slot, uint64_t id,
+		uint64_t v0, uint64_t v1)
 {
+	struct stat_shared *old = *slot;
+	if (old != NULL && old->id == id) {
+		old->v[0] = v0;
+		old->v[1] = v1;
+		return true;
+	}
+	/* the new one first: releasing the old could free what we need */
+	struct stat_shared *node = shared_hold(t, id, v0, v1);
+	if (node == NULL)
+		return false;
+	shared_release(t, old);
+	*slot = node;
+	return true;
+}
+
+static enum pmemset_stat_status
+part_snap_from(struct pmemset_stat *h, struct stat_part_snap *to,
+		const struct stat_staged_part *p)
+{
+	if (!share(&h->part_maps, &to->part_map, p->part_map_id,
+			p->part_map_address, p->part_map_size) ||
+	    !share(&h->sources, &to->source_values, p->source_id,
+			(uint64_t)p->sds_state, p->badblocks))
+		return stat_fail(PMEMSET_STAT_S_NO_MEM,
+			"pmemset_stat_update: out of memory keeping the values "
+			"of part %llu", (unsigned long long)p->id);
 	to->address = p->address;
 	to->size = p->size;
 	to->offset = p->offset;
-	to->part_map_address = p->part_map_address;
-	to->part_map_size = p->part_map_size;
-	to->badblocks = p->badblocks;
 	to->source = p->source;
 	to->granularity = p->granularity;
-	to->sds_state = p->sds_state;
+	return PMEMSET_STAT_S_OK;
 }
 
 static int
@@ -97,32 +124,59 @@ cmp_staged_part(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* marks the parts the view has, and the new ones that pass the matchers */
-static size_t
+/*
+ * Marks the parts the view has (refreshing their values) and the new ones
+ * that pass the matchers; parts the journal says are gone leave now.
+ */
+static enum pmemset_stat_status
 mark_parts(struct pmemset_stat *h, struct stat_tracker *t,
-		struct stat_staged_part *parts, size_t n, uint64_t *max_id)
+		struct stat_staged_part *parts, size_t n, uint64_t *max_id,
+		size_t *candidates)
 {
-	size_t candidates = 0;
 	size_t hint = 0;
+	*candidates = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat_staged_part *p = &parts[i];
 		struct stat_child *child =
 			t->map ? tree_child_near(t->map, p->id, &hint) : NULL;
 		p->add = false;
+		if (p->gone) {
+			if (child != NULL)
+				tree_remove(child->map);
+			continue;
+		}
 		if (child != NULL) {
 			/* still there: its values are refreshed right away */
 			child->seen = h->epoch;
-			part_snap_from(&child->map->snap.part, p);
+			enum pmemset_stat_status st = part_snap_from(h,
+					&child->map->snap.part, p);
+			if (st != PMEMSET_STAT_S_OK)
+				return st;
 		} else if (p->id > t->max_part_id) {
 			char uri[STAT_URI_MAX];
 			uri_of(uri, sizeof(uri), STAT_PART, t->id, p->id);
 			p->add = match_uri(h->matchers, h->nmatchers, uri);
-			candidates += p->add;
+			*candidates += p->add;
 		}
 		if (p->id > *max_id)
 			*max_id = p->id;
 	}
-	return candidates;
+	return PMEMSET_STAT_S_OK;
+}
+
+/* part maps whose extent changed while their parts stayed */
+static void
+apply_part_maps(struct pmemset_stat *h, const struct stat_staged_set *s)
+{
+	for (size_t i = 0; i < s->npart_maps; i++) {
+		const struct core_part_map_info *pm =
+			&h->staging.part_maps[s->first_part_map + i];
+		struct stat_shared *node = shared_find(&h->part_maps, pm->id);
+		if (node == NULL)
+			continue;	/* no part of it in the view */
+		node->v[SHARED_PM_ADDRESS] = (uint64_t)(uintptr_t)pm->address;
+		node->v[SHARED_PM_SIZE] = pm->size;
+	}
 }
 
 /* removes the parts the core no longer has */
@@ -176,16 +230,24 @@ add_parts(struct pmemset_stat *h, struct pmemset_stat_map *set_map,
 	qsort(h->order, k, sizeof(h->order[0]), cmp_staged_part);
 	for (size_t i = 0; i < k; i++) {
 		struct stat_staged_part *p = h->order[i];
+		/* the journal may name a part twice, with the same values */
+		if (i > 0 && h->order[i - 1]->id == p->id)
+			continue;
 		struct pmemset_stat_map *m = tree_map_new(h, set_map,
 				STAT_PART, p->id);
 		if (m == NULL)
 			return stat_fail(PMEMSET_STAT_S_NO_MEM,
 				"pmemset_stat_update: out of memory adding "
 				"part %llu", (unsigned long long)p->id);
-		part_snap_from(&m->snap.part, p);
+		enum pmemset_stat_status st = part_snap_from(h, &m->snap.part,
+				p);
+		if (st != PMEMSET_STAT_S_OK) {
+			tree_map_free(m);
+			return st;
+		}
 		m->snap.part.source_path = p->source_path;
 		p->source_path = NULL;
-		enum pmemset_stat_status st = tree_add(m);
+		st = tree_add(m);
 		if (st != PMEMSET_STAT_S_OK) {
 			tree_map_free(m);
 			return st;
@@ -207,7 +269,7 @@ apply_set(struct pmemset_stat *h, struct stat_staged_set *s)
 	}
 	if (t->map != NULL)
 		t->map->snap.set = s->info;
-	if (!s->with_parts)
+	if (s->parts_wanted == CORE_PARTS_NONE)
 		return PMEMSET_STAT_S_OK;
 
 	/* no part staged yet: the array may be NULL, and NULL + 0 is UB */
@@ -215,9 +277,17 @@ apply_set(struct pmemset_stat *h, struct stat_staged_set *s)
 			&h->staging.parts[s->first] : NULL;
 	h->epoch++;
 	uint64_t max_id = t->max_part_id;
-	size_t candidates = mark_parts(h, t, parts, s->nparts, &max_id);
-	if (t->map != NULL)
+	size_t candidates;
+	apply_part_maps(h, s);
+	enum pmemset_stat_status mst = mark_parts(h, t, parts, s->nparts,
+			&max_id, &candidates);
+	if (mst != PMEMSET_STAT_S_OK)
+		return mst;
+	/* a walk of every part shows what is gone by its absence */
+	if (t->map != NULL && s->parts_wanted == CORE_PARTS_ALL)
 		sweep_parts(h, t->map);
+	else if (t->map != NULL)
+		tree_compact(t->map);
 
 	bool wanted = t->matched || candidates > 0 ||
 		(t->map != NULL && t->map->children.live > 0);
@@ -236,6 +306,7 @@ apply_set(struct pmemset_stat *h, struct stat_staged_set *s)
 	}
 	/* only now: a failure above makes the next update look again */
 	t->changes = s->info.changes;
+	t->journal_head = s->info.journal_head;
 	t->max_part_id = max_id;
 	return PMEMSET_STAT_S_OK;
 }
@@ -300,8 +371,10 @@ pmemset_stat_update(struct pmemset_stat *handle)
 		return st;
 	st = apply(handle);
 	staging_reset(&handle->staging);
-	if (st == PMEMSET_STAT_S_OK)
+	if (st == PMEMSET_STAT_S_OK) {
 		handle->generation = gen;
+		handle->walk_all = false;
+	}
 	return st;
 }
 
@@ -329,6 +402,8 @@ pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
 	if (h == NULL)
 		goto nomem;
 	h->set_id = set_id;
+	/* the first update walks everything: source changes before it are in */
+	h->source_seq = core_source_changes_head();
 	h->matchers = m;
 	h->nmatchers = nmatchers;
 	h->root = tree_map_new(h, NULL, STAT_ROOT, 0);
@@ -367,6 +442,8 @@ pmemset_stat_close(struct pmemset_stat **handle)
 	iter_detach_all(h);
 	match_free(h->matchers, h->nmatchers);
 	staging_free(&h->staging);
+	shared_table_free(&h->part_maps);
+	shared_table_free(&h->sources);
 	mem_free(h->order);
 	mem_free(h->trackers);
 	mem_free(h);

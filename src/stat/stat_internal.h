@@ -59,18 +59,47 @@ struct stat_children {
 	size_t live;
 };
 
+/* shared.c: values many parts show, kept once (see shared.c) */
+struct stat_shared {
+	uint64_t id;		/* the part map's or the source's */
+	uint64_t v[2];		/* address, size or SDS state, bad blocks */
+	size_t refs;		/* parts pointing here */
+};
+#define SHARED_PM_ADDRESS 0
+#define SHARED_PM_SIZE 1
+#define SHARED_SRC_SDS_STATE 0
+#define SHARED_SRC_BADBLOCKS 1
+
+struct stat_shared_table {
+	struct {
+		uint64_t id;
+		struct stat_shared *node; /* NULL: a tombstone */
+	} *slots;			/* sorted by id */
+	size_t count;			/* with tombstones */
+	size_t cap;
+	size_t dead;
+};
+
+struct stat_shared *shared_find(const struct stat_shared_table *t,
+		uint64_t id);
+/* the node of id (made if needed) with these values, one more reference;
+ * NULL when out of memory */
+struct stat_shared *shared_hold(struct stat_shared_table *t, uint64_t id,
+		uint64_t v0, uint64_t v1);
+/* one reference fewer; the node goes with its last (NULL is ignored) */
+void shared_release(struct stat_shared_table *t, struct stat_shared *node);
+void shared_table_free(struct stat_shared_table *t);
+
 /* a part's values as the last update saw them */
 struct stat_part_snap {
 	uint64_t address;
 	uint64_t size;
 	uint64_t offset;
-	uint64_t part_map_address;
-	uint64_t part_map_size;
-	uint64_t badblocks;
+	struct stat_shared *part_map;	/* in the handle's part_maps */
+	struct stat_shared *source_values; /* in the handle's sources */
 	const char *source;	/* a static string */
 	char *source_path;	/* owned; a part's source never changes */
 	enum pmem2_granularity granularity;
-	int sds_state;
 };
 
 struct pmemset_stat_map {
@@ -112,6 +141,7 @@ struct pmemset_stat_map {
 struct stat_tracker {
 	uint64_t id;
 	uint64_t changes;	/* the set's change counter when last applied */
+	uint64_t journal_head;	/* the set's journal read up to here */
 	uint64_t max_part_id;	/* every part with a lower id was seen */
 	bool matched;		/* the set's own URI passes the matchers */
 	bool seen;		/* in this update's snapshot */
@@ -124,21 +154,26 @@ struct stat_staged_part {
 	uint64_t address;
 	uint64_t size;
 	uint64_t offset;
+	uint64_t part_map_id;
 	uint64_t part_map_address;
 	uint64_t part_map_size;
+	uint64_t source_id;
 	uint64_t badblocks;
 	const char *source;
 	char *source_path;	/* copied only for parts the view lacks */
 	enum pmem2_granularity granularity;
 	int sds_state;
+	bool gone;		/* the journal named it, the set has it no more */
 	bool add;		/* new and matching: to be added */
 };
 
 struct stat_staged_set {
 	struct core_set_info info;
-	bool with_parts;	/* it changed, so its parts were copied too */
+	enum core_parts_wanted parts_wanted;
 	size_t first;		/* its parts in the staged parts array */
 	size_t nparts;
+	size_t first_part_map;	/* its part maps in the staged array */
+	size_t npart_maps;
 };
 
 struct stat_staging {
@@ -148,6 +183,9 @@ struct stat_staging {
 	struct stat_staged_part *parts;
 	size_t nparts;
 	size_t parts_cap;
+	struct core_part_map_info *part_maps;
+	size_t npart_maps;
+	size_t part_maps_cap;
 	bool nomem;
 };
 
@@ -172,6 +210,11 @@ struct pmemset_stat {
 	struct stat_staging staging;
 	struct stat_staged_part **order; /* new parts, sorted by id */
 	size_t order_cap;
+	struct stat_shared_table part_maps; /* shared by the parts */
+	struct stat_shared_table sources;
+	uint64_t source_seq;		/* the sources' journal read up to here */
+	bool walk_all;			/* it was not: walk every set's parts */
+	size_t staged_last;		/* parts the last update copied (tests) */
 	struct pmemset_stat_mapiter *iters; /* live iterators */
 };
 

@@ -44,8 +44,12 @@ tree_map_free(struct pmemset_stat_map *map)
 {
 	ref_invalidate_all(map);
 	values_free(map);
-	if (map->level == STAT_PART)
+	if (map->level == STAT_PART) {
 		mem_free(map->snap.part.source_path);
+		shared_release(&map->h->part_maps, map->snap.part.part_map);
+		shared_release(&map->h->sources,
+				map->snap.part.source_values);
+	}
 	mem_free(map->children.items);
 	mem_free(map->uri);
 	mem_free(map);
@@ -173,7 +177,12 @@ void
 tree_compact(struct pmemset_stat_map *map)
 {
 	struct stat_children *c = &map->children;
-	if (c->live == c->count)
+	/*
+	 * Only once the tombstones outnumber the living: a few removals from
+	 * a large set then cost nothing here, and the copying stays
+	 * proportional to the removals (lookups step over tombstones).
+	 */
+	if (c->count - c->live <= c->live)
 		return;
 	size_t out = 0;
 	for (size_t i = 0; i < c->count; i++)

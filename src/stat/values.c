@@ -292,9 +292,10 @@ part_number(const struct pmemset_stat_map *map, enum sys_id id)
 	case PART_ADDRESS: return p->address;
 	case PART_SIZE: return p->size;
 	case PART_OFFSET: return p->offset;
-	case PART_PART_MAP_ADDRESS: return p->part_map_address;
-	case PART_PART_MAP_SIZE: return p->part_map_size;
-	case PART_BADBLOCKS: return p->badblocks;
+	case PART_PART_MAP_ADDRESS: return p->part_map->v[SHARED_PM_ADDRESS];
+	case PART_PART_MAP_SIZE: return p->part_map->v[SHARED_PM_SIZE];
+	case PART_BADBLOCKS:
+		return p->source_values->v[SHARED_SRC_BADBLOCKS];
 	default: return 0;
 	}
 }
@@ -355,7 +356,8 @@ sys_value(struct pmemset_stat_map *map, const struct sys_def *def,
 		v.data.string = values_granularity_name(true, p->granularity);
 		break;
 	case PART_SDS_STATE:
-		v.data.string = sds_state_name(p->sds_state);
+		v.data.string = sds_state_name(
+			(int)p->source_values->v[SHARED_SRC_SDS_STATE]);
 		break;
 	default:
 		v.data.uint64 = map->level == STAT_SET ?
