@@ -268,6 +268,16 @@ cases_stat(const struct opts *o)
 		p[i].b_arg = &ob[1][i];
 		/* the changes are made outside the timing, one per update */
 		p[i].fixed_iters = ks[i] == 0 ? 1000 : 32;
+		/*
+		 * The observer's promise: nothing changed is O(1), k changes
+		 * O(k log n), so 10x the parts may cost log(10n)/log(n) more.
+		 */
+		if (ks[i] == 0)
+			p[i].target[0] = (struct target){TARGET_RATIO, 1.1,
+					"<=1.1"};
+		else
+			p[i].target[0] = (struct target){TARGET_RATIO, 1.33,
+					"<=1.33"};
 	}
 
 	unforce_granularity();
