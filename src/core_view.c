@@ -21,12 +21,6 @@ core_set_id(struct pmemset *set)
 	return set == NULL ? 0 : set->id;
 }
 
-static uint64_t
-load(_Atomic uint64_t *v)
-{
-	return atomic_load_explicit(v, memory_order_relaxed);
-}
-
 static void
 fill_set_info(struct pmemset *set, struct core_set_info *info)
 {
@@ -41,18 +35,19 @@ fill_set_info(struct pmemset *set, struct core_set_info *info)
 	info->parts = set->nparts;
 	info->part_maps = set->index.count;
 	info->mapped_bytes = set->mapped_bytes;
-	struct data_counters *c = &set->counters;
-	info->persist_calls = load(&c->persist_calls);
-	info->persist_bytes = load(&c->persist_bytes);
-	info->flush_calls = load(&c->flush_calls);
-	info->flush_bytes = load(&c->flush_bytes);
-	info->drain_calls = load(&c->drain_calls);
-	info->copy_calls = load(&c->copy_calls);
-	info->copy_bytes = load(&c->copy_bytes);
-	info->move_calls = load(&c->move_calls);
-	info->move_bytes = load(&c->move_bytes);
-	info->set_calls = load(&c->set_calls);
-	info->set_bytes = load(&c->set_bytes);
+	uint64_t c[COUNTERS];
+	counters_sum(set, c);
+	info->persist_calls = c[COUNT_PERSIST];
+	info->persist_bytes = c[COUNT_PERSIST + 1];
+	info->flush_calls = c[COUNT_FLUSH];
+	info->flush_bytes = c[COUNT_FLUSH + 1];
+	info->drain_calls = c[COUNT_DRAIN];
+	info->copy_calls = c[COUNT_COPY];
+	info->copy_bytes = c[COUNT_COPY + 1];
+	info->move_calls = c[COUNT_MOVE];
+	info->move_bytes = c[COUNT_MOVE + 1];
+	info->set_calls = c[COUNT_SET];
+	info->set_bytes = c[COUNT_SET + 1];
 }
 
 /*

@@ -98,11 +98,9 @@ slow_checks(struct pmemset *set, unsigned hooks, const void *addr, size_t len,
 }
 
 static inline void
-count(_Atomic uint64_t *calls, _Atomic uint64_t *bytes, size_t len)
+count(struct pmemset *set, enum counted_op op, size_t len)
 {
-	atomic_fetch_add_explicit(calls, 1, memory_order_relaxed);
-	if (bytes != NULL)
-		atomic_fetch_add_explicit(bytes, len, memory_order_relaxed);
+	counters_add(set->id, &set->counters, op, len);
 }
 
 static void
@@ -133,8 +131,7 @@ persist_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 	if (ret != 0)
 		return ret;
 	if (hooks & HOOK_COUNTERS)
-		count(&set->counters.persist_calls,
-				&set->counters.persist_bytes, size);
+		count(set, COUNT_PERSIST, size);
 	if (hooks & HOOK_CALLBACK)
 		fire_flush(set, ptr, size);
 	set->persist_fn(ptr, size);
@@ -162,8 +159,7 @@ flush_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 	if (ret != 0)
 		return ret;
 	if (hooks & HOOK_COUNTERS)
-		count(&set->counters.flush_calls, &set->counters.flush_bytes,
-				size);
+		count(set, COUNT_FLUSH, size);
 	if (hooks & HOOK_CALLBACK)
 		fire_flush(set, ptr, size);
 	set->flush_fn(ptr, size);
@@ -188,7 +184,7 @@ drain_slow(struct pmemset *set, unsigned hooks)
 	if (hooks & HOOK_EMPTY)
 		return empty_set("pmemset_drain");
 	if (hooks & HOOK_COUNTERS)
-		count(&set->counters.drain_calls, NULL, 0);
+		count(set, COUNT_DRAIN, 0);
 	set->drain_fn();
 	if (hooks & HOOK_CALLBACK)
 		fire_drain(set);
@@ -236,24 +232,21 @@ mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 	switch (op) {
 	case OP_COPY:
 		if (hooks & HOOK_COUNTERS)
-			count(&set->counters.copy_calls,
-					&set->counters.copy_bytes, len);
+			count(set, COUNT_COPY, len);
 		ctx.type = PMEMSET_EVENT_COPY;
 		ctx.data.copy = (struct pmemset_event_copy){src, dest, len,
 				flags};
 		break;
 	case OP_MOVE:
 		if (hooks & HOOK_COUNTERS)
-			count(&set->counters.move_calls,
-					&set->counters.move_bytes, len);
+			count(set, COUNT_MOVE, len);
 		ctx.type = PMEMSET_EVENT_MOVE;
 		ctx.data.move = (struct pmemset_event_move){src, dest, len,
 				flags};
 		break;
 	case OP_SET:
 		if (hooks & HOOK_COUNTERS)
-			count(&set->counters.set_calls,
-					&set->counters.set_bytes, len);
+			count(set, COUNT_SET, len);
 		ctx.type = PMEMSET_EVENT_SET;
 		ctx.data.set = (struct pmemset_event_set){dest, c, len, flags};
 		break;

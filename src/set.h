@@ -13,6 +13,7 @@
 
 #include "libpmemset.h"
 #include "config.h"
+#include "counters.h"
 #include "journal.h"
 #include "part_index.h"
 
@@ -21,15 +22,6 @@
 #define HOOK_CALLBACK		(1u << 1) /* an event callback is set */
 #define HOOK_CHECK_RANGES	(1u << 2) /* PMEMSET_CHECK_RANGES=1 */
 #define HOOK_COUNTERS		(1u << 3) /* an observer counts calls */
-
-struct data_counters {
-	_Atomic uint64_t persist_calls, persist_bytes;
-	_Atomic uint64_t flush_calls, flush_bytes;
-	_Atomic uint64_t drain_calls;
-	_Atomic uint64_t copy_calls, copy_bytes;
-	_Atomic uint64_t move_calls, move_bytes;
-	_Atomic uint64_t set_calls, set_bytes;
-};
 
 struct rsv;
 struct pmemset_part;

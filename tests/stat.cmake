@@ -56,3 +56,7 @@ set_source_files_properties(stat_header_cxx.cpp PROPERTIES
 # the core (handle internals) and fakes a device: needs our objects
 pmemset_add_test(stat_journal_test SOURCES stat_journal_test.c ${STAT_UTIL}
 	sds_fake_device.c OBJECT_LINKED LABELS stat)
+
+# the data-path counters counted per thread and summed by the reader
+pmemset_add_test(stat_counters_test SOURCES stat_counters_test.c ${STAT_UTIL}
+	LABELS stat tsan)

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * counters.h -- the data-path counters an observer reads (core_view.h).
+ *
+ * Each thread counts into a table of its own, with a plain load and store
+ * (no locked instruction, no cache line shared with other threads); a
+ * reader sums the threads' tables and the set's base. A thread's counts
+ * move to the base when it exits or needs its table slot for another set.
+ * All of this only while an observer watches the set (HOOK_COUNTERS).
+ */
+#ifndef PMEMSET_COUNTERS_H
+#define PMEMSET_COUNTERS_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* each counted operation has its calls at op and its bytes at op + 1 */
+enum counted_op {
+	COUNT_PERSIST = 0,
+	COUNT_FLUSH = 2,
+	COUNT_DRAIN = 4,	/* its bytes stay 0 */
+	COUNT_COPY = 6,
+	COUNT_MOVE = 8,
+	COUNT_SET = 10,
+	COUNTERS = 12
+};
+
+/* a set's base: what threads that exited or moved on had counted */
+struct data_counters {
+	_Atomic uint64_t v[COUNTERS];
+};
+
+/* one set's counts by one thread */
+struct thread_slot {
+	_Atomic uint64_t set_id;	/* 0: free */
+	_Atomic uint64_t v[COUNTERS];
+};
+
+/* direct-mapped by set id: sets made one after another never collide */
+#define THREAD_SLOTS 16
+
+struct thread_table {
+	struct thread_slot slots[THREAD_SLOTS];
+	struct thread_table *prev, *next;	/* guarded by Registry_lock */
+};
+
+extern __thread struct thread_table *Counter_table
+	__attribute__((tls_model("initial-exec")));
+
+struct pmemset;
+
+/* the slow way to this thread's slot for the set (NULL: out of memory) */
+struct thread_slot *counters_claim(uint64_t set_id);
+/* counts in the set's base, for when there is no slot */
+void counters_add_shared(struct data_counters *base, enum counted_op op,
+		size_t bytes);
+
+/* only the owning thread writes a slot: a load and a store will do */
+static inline void
+counter_bump(_Atomic uint64_t *v, uint64_t n)
+{
+	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed)
+			+ n, memory_order_relaxed);
+}
+
+static inline void
+counters_add(uint64_t set_id, struct data_counters *base, enum counted_op op,
+		size_t bytes)
+{
+	struct thread_table *t = Counter_table;
+	struct thread_slot *s = t ? &t->slots[set_id % THREAD_SLOTS] : NULL;
+	if (s == NULL || atomic_load_explicit(&s->set_id,
+			memory_order_relaxed) != set_id) {
+		s = counters_claim(set_id);
+		if (s == NULL) {
+			counters_add_shared(base, op, bytes);
+			return;
+		}
+	}
+	counter_bump(&s->v[op], 1);
+	counter_bump(&s->v[op + 1], bytes);
+}
+
+/* the set's totals; the registry lock is held */
+void counters_sum(struct pmemset *set, uint64_t out[COUNTERS]);
+
+#endif

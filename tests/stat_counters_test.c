@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * stat_counters_test.c -- the data-path counters when many threads count:
+ * each thread counts on its own (src/counters.c), and a reader must still
+ * see every call exactly once -- from threads still running, from threads
+ * that ended, from a thread that uses more sets than its table has slots,
+ * and never a count of a deleted set in a new one. Run under TSan too.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "stat_util.h"
+
+#define PART (64 * KiB)
+#define THREADS 4
+#define CALLS 10000
+
+struct observed_set {
+	struct stat_source src;
+	struct pmemset *set;
+	char *addr;
+	struct pmemset_stat *h;
+	struct pmemset_stat_map *map;
+};
+
+static void
+observed_new(struct observed_set *o, const char *tag)
+{
+	stat_source_new(&o->src, tag, PART);
+	o->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_part_descriptor d;
+	test_map(o->set, o->src.src, 0, PART, &d);
+	o->addr = d.addr;
+	assert_st(pmemset_stat_open(&o->h, o->set, NULL, 0));
+	assert_st(pmemset_stat_update(o->h));
+	o->map = stat_lookup(o->h, set_uri(o->set));
+}
+
+static void
+observed_free(struct observed_set *o)
+{
+	assert_st(pmemset_stat_close(&o->h));
+	assert_ok(pmemset_delete(&o->set));
+	stat_source_free(&o->src);
+}
+
+static uint64_t
+persist_calls(struct observed_set *o)
+{
+	assert_st(pmemset_stat_update(o->h));
+	return stat_u64(o->map, "persist_calls");
+}
+
+struct worker {
+	struct observed_set *o;
+	pthread_barrier_t *counted;	/* NULL: just count and end */
+	pthread_barrier_t *may_end;
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	for (int i = 0; i < CALLS; i++)
+		if (pmemset_persist(w->o->set, w->o->addr, 8) != 0)
+			return (void *)1;
+	if (w->counted != NULL) {
+		pthread_barrier_wait(w->counted);
+		pthread_barrier_wait(w->may_end);
+	}
+	return NULL;
+}
+
+static void
+counts_of_ended_threads_stay(void **state)
+{
+	(void) state;
+	struct observed_set o;
+	observed_new(&o, "counters-ended");
+	pthread_t t[THREADS];
+	struct worker w = {&o, NULL, NULL};
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w), 0);
+	for (int i = 0; i < THREADS; i++) {
+		void *ret;
+		assert_int_equal(pthread_join(t[i], &ret), 0);
+		assert_null(ret);
+	}
+	assert_int_equal(persist_calls(&o), THREADS * CALLS);
+	observed_free(&o);
+}
+
+static void
+counts_of_running_threads_are_seen_once(void **state)
+{
+	(void) state;
+	struct observed_set o;
+	observed_new(&o, "counters-running");
+	pthread_barrier_t counted, may_end;
+	pthread_barrier_init(&counted, NULL, THREADS + 1);
+	pthread_barrier_init(&may_end, NULL, THREADS + 1);
+	struct worker w = {&o, &counted, &may_end};
+	pthread_t t[THREADS];
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w), 0);
+	pthread_barrier_wait(&counted);
+	/* every thread counted and is still alive: read from their tables */
+	assert_int_equal(persist_calls(&o), THREADS * CALLS);
+	/* this thread counts too, in its own table */
+	assert_ok(pmemset_persist(o.set, o.addr, 8));
+	assert_int_equal(persist_calls(&o), THREADS * CALLS + 1);
+	pthread_barrier_wait(&may_end);
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	/* their counts moved to the set when they ended: not twice */
+	assert_int_equal(persist_calls(&o), THREADS * CALLS + 1);
+	pthread_barrier_destroy(&counted);
+	pthread_barrier_destroy(&may_end);
+	observed_free(&o);
+}
+
+/* more sets than a thread's table has slots, used in turn */
+static void
+sets_sharing_a_slot_keep_their_counts(void **state)
+{
+	(void) state;
+	enum { SETS = 40, ROUNDS = 5 };
+	struct observed_set *o = calloc(SETS, sizeof(*o));
+	assert_non_null(o);
+	for (int i = 0; i < SETS; i++) {
+		char tag[32];
+		snprintf(tag, sizeof(tag), "counters-slot%d", i);
+		observed_new(&o[i], tag);
+	}
+	for (int r = 0; r < ROUNDS; r++)
+		for (int i = 0; i < SETS; i++)
+			for (int k = 0; k <= i; k++)
+				assert_ok(pmemset_persist(o[i].set, o[i].addr,
+						8));
+	for (int i = 0; i < SETS; i++)
+		assert_int_equal(persist_calls(&o[i]), ROUNDS * (i + 1));
+	for (int i = 0; i < SETS; i++)
+		observed_free(&o[i]);
+	free(o);
+}
+
+/* a deleted set's counts in a thread's table never reach another set */
+static void
+a_deleted_sets_counts_go_nowhere(void **state)
+{
+	(void) state;
+	struct observed_set a, b;
+	observed_new(&a, "counters-deleted-a");
+	for (int i = 0; i < 100; i++)
+		assert_ok(pmemset_persist(a.set, a.addr, 8));
+	observed_free(&a);
+	/* the slot a used may now go to b: b starts from nothing */
+	for (int n = 0; n < 20; n++) {
+		observed_new(&b, "counters-deleted-b");
+		assert_int_equal(persist_calls(&b), 0);
+		assert_ok(pmemset_persist(b.set, b.addr, 8));
+		assert_int_equal(persist_calls(&b), 1);
+		observed_free(&b);
+	}
+}
+
+/* counters stand still while nobody observes, and go on from there */
+static void
+counts_stop_without_an_observer(void **state)
+{
+	(void) state;
+	struct observed_set o;
+	observed_new(&o, "counters-unobserved");
+	assert_ok(pmemset_persist(o.set, o.addr, 8));
+	assert_int_equal(persist_calls(&o), 1);
+	assert_st(pmemset_stat_close(&o.h));
+	for (int i = 0; i < 10; i++)
+		assert_ok(pmemset_persist(o.set, o.addr, 8));
+	assert_st(pmemset_stat_open(&o.h, o.set, NULL, 0));
+	assert_st(pmemset_stat_update(o.h));
+	o.map = stat_lookup(o.h, set_uri(o.set));
+	assert_int_equal(persist_calls(&o), 1);
+	assert_ok(pmemset_persist(o.set, o.addr, 8));
+	assert_int_equal(persist_calls(&o), 2);
+	observed_free(&o);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(counts_of_ended_threads_stay),
+		cmocka_unit_test(counts_of_running_threads_are_seen_once),
+		cmocka_unit_test(sets_sharing_a_slot_keep_their_counts),
+		cmocka_unit_test(a_deleted_sets_counts_go_nowhere),
+		cmocka_unit_test(counts_stop_without_an_observer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
