@@ -9,12 +9,12 @@
  * and reports each change with SDS_UPDATE so the application can store it.
  * The device is asked only through device.h.
  *
- * Locks: a map of a source with an SDS holds that source's "map lock" from
- * the check to the commit (so two maps never both see the SDS unopened),
- * and releases take it too (so none slips in between). The map lock is one
- * of a fixed set of mutexes picked by the source's address, taken before
- * any set lock. src->lock guards the copy itself and is only ever held for
- * a moment, because the observer takes it while holding a set lock.
+ * Locks: a map holds the source's grow_lock (map.c) from the check to the
+ * commit, so two maps never both see the SDS unopened; releases and
+ * pmemset_source_set_sds take it too, so none slips in between. It comes
+ * before any set lock. src->lock guards the copy itself and is only ever
+ * held for a moment, because the observer takes it while holding a set
+ * lock.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -29,26 +29,12 @@
 #include "set.h"
 #include "source.h"
 
-#define MAP_LOCKS 64 /* sources sharing one only wait for each other */
-
-static pthread_mutex_t Map_locks[MAP_LOCKS] = {
-	[0 ... MAP_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER
-};
-
-static pthread_mutex_t *
-map_lock(const struct pmemset_source *src)
-{
-	uint64_t h = (uint64_t)(uintptr_t)src * 0x9e3779b97f4a7c15ULL;
-	return &Map_locks[h >> 58];
-}
-
 bool
-sds_map_lock_held(const struct pmemset_source *src)
+sds_map_lock_held(struct pmemset_source *src)
 {
-	pthread_mutex_t *m = map_lock(src);
-	if (pthread_mutex_trylock(m) != 0)
+	if (pthread_mutex_trylock(&src->grow_lock) != 0)
 		return true;
-	pthread_mutex_unlock(m);
+	pthread_mutex_unlock(&src->grow_lock);
 	return false;
 }
 
@@ -138,7 +124,7 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 			"sds->refcount is negative (%d)", sds->refcount);
 
 	int ret = 0;
-	pthread_mutex_lock(map_lock(src));
+	pthread_mutex_lock(&src->grow_lock);
 	pthread_mutex_lock(&src->lock);
 	if (src->has_sds) {
 		ret = err_set(PMEMSET_E_SDS_ALREADY_SET,
@@ -156,7 +142,7 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 		src->has_sds = true;
 	}
 	pthread_mutex_unlock(&src->lock);
-	pthread_mutex_unlock(map_lock(src));
+	pthread_mutex_unlock(&src->grow_lock);
 	return ret;
 }
 
@@ -251,24 +237,18 @@ sds_before_map(struct pmemset *set, struct pmemset_source *src,
 		struct sds_pending *pending)
 {
 	pending->active = false;
-	pthread_mutex_t *ml = map_lock(src);
-	pthread_mutex_lock(ml);
 	pthread_mutex_lock(&src->lock);
 	bool has_sds = src->has_sds;
 	struct pmemset_sds sds = src->sds;
 	pthread_mutex_unlock(&src->lock);
-	if (!has_sds) {
-		pthread_mutex_unlock(ml);
+	if (!has_sds)
 		return 0;
-	}
 
 	/* only maps and releases change the copy: it holds still now */
 	struct device_now now;
 	int ret = read_device(src, &now);
-	if (ret != 0) {
-		pthread_mutex_unlock(ml);
+	if (ret != 0)
 		return ret;
-	}
 	/* every part of this source is counted: set_sds comes before maps */
 	size_t own_parts = atomic_load(&src->nparts);
 	enum pmemset_part_state st = compute_state(&sds, &now, own_parts,
@@ -283,7 +263,6 @@ sds_before_map(struct pmemset *set, struct pmemset_source *src,
 
 	uint64_t acceptable = set->cfg.acceptable_states;
 	if (!(acceptable & (uint64_t)st)) {
-		pthread_mutex_unlock(ml);
 		char states[128];
 		states_string(acceptable, states, sizeof(states));
 		return err_set(PMEMSET_E_UNDESIRABLE_PART_STATE,
@@ -304,25 +283,27 @@ sds_after_map(struct pmemset_source *src, struct sds_pending *pending)
 	src->sds = pending->next;
 	pthread_mutex_unlock(&src->lock);
 	pending->active = false;
-	pthread_mutex_unlock(map_lock(src));
 	return true;
 }
 
 void
 sds_cancel(struct pmemset_source *src, struct sds_pending *pending)
 {
-	if (!pending->active)
-		return;
+	(void) src;
 	pending->active = false;
-	pthread_mutex_unlock(map_lock(src));
 }
 
 bool
 sds_release(struct pmemset_source *src)
 {
+	/*
+	 * has_sds is set before the source's first map and never after, so
+	 * a source without one needs no lock (and does not wait for maps).
+	 */
+	if (!src->has_sds)
+		return false;
 	bool changed = false;
-	pthread_mutex_t *ml = map_lock(src);
-	pthread_mutex_lock(ml);
+	pthread_mutex_lock(&src->grow_lock);
 	pthread_mutex_lock(&src->lock);
 	/* never below zero, whatever the application stored */
 	if (src->has_sds && src->sds.refcount > 0) {
@@ -330,6 +311,6 @@ sds_release(struct pmemset_source *src)
 		changed = true;
 	}
 	pthread_mutex_unlock(&src->lock);
-	pthread_mutex_unlock(ml);
+	pthread_mutex_unlock(&src->grow_lock);
 	return changed;
 }

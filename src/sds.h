@@ -10,7 +10,7 @@
 #include "libpmemset.h"
 
 struct sds_pending {
-	bool active;		 /* an SDS: the source's map lock is held */
+	bool active;		 /* an SDS, checked: commit or cancel it */
 	struct pmemset_sds next; /* its value once the map succeeds */
 	enum pmemset_part_state state;
 };
@@ -18,10 +18,9 @@ struct sds_pending {
 /*
  * Before mapping: read the device, compute the state, write *state_ptr,
  * refuse a state outside the set's acceptable ones. Changes nothing in the
- * source's SDS. On success with an SDS, the source's map lock (not
- * src->lock) stays held until sds_after_map or sds_cancel, so two maps of
- * one source never both see it "not yet open". Call it holding no set
- * lock. On failure nothing is held.
+ * source's SDS. Call it holding src->grow_lock (and no set lock) and keep
+ * holding it until sds_after_map or sds_cancel, so two maps of one source
+ * never both see it "not yet open".
  */
 int sds_before_map(struct pmemset *set, struct pmemset_source *src,
 		struct sds_pending *pending);
@@ -35,7 +34,7 @@ void sds_cancel(struct pmemset_source *src, struct sds_pending *pending);
 /* after unmapping one part of src (release); true if the SDS changed */
 bool sds_release(struct pmemset_source *src);
 
-/* test seam: is the map lock of src (or of a source sharing it) held? */
-bool sds_map_lock_held(const struct pmemset_source *src);
+/* test seam: is src->grow_lock held (by anyone)? */
+bool sds_map_lock_held(struct pmemset_source *src);
 
 #endif

@@ -772,8 +772,9 @@ concurrent_maps_never_both_first(void **state)
 
 /*
  * The same, deterministically: between sds_before_map and sds_after_map
- * (while pmemset_map places and maps the part) a second map of the source
- * waits, and then sees the first one's acquire.
+ * (while pmemset_map places and maps the part, holding the source's
+ * grow_lock as this test does) a second map of the source waits, and then
+ * sees the first one's acquire.
  */
 struct waiter {
 	struct pmemset *set;
@@ -798,9 +799,9 @@ check_and_commit_are_one_step(void **state)
 	assert_ok(pmemset_source_set_sds(f->src, &f->sds, &f->state));
 	f->set = set_accepting(ALL_STATES);
 	struct sds_pending pending;
+	pthread_mutex_lock(&f->src->grow_lock);
 	assert_ok(sds_before_map(f->set, f->src, &pending));
 	assert_int_equal(pending.state, PMEMSET_PART_STATE_OK);
-	assert_true(sds_map_lock_held(f->src));
 	/*
 	 * src->lock is free meanwhile: the observer takes it under a set
 	 * lock, and pmemset_map is about to take that set lock.
@@ -820,6 +821,7 @@ check_and_commit_are_one_step(void **state)
 	/* what map_locked does for the first map, then the commit */
 	atomic_fetch_add(&f->src->nparts, 1);
 	assert_true(sds_after_map(f->src, &pending));
+	pthread_mutex_unlock(&f->src->grow_lock);
 	pthread_join(t, NULL);
 	assert_int_equal(w.ret, 0);
 	assert_int_equal(f->state, PMEMSET_PART_STATE_OK_BUT_ALREADY_OPEN);
@@ -832,8 +834,10 @@ check_and_commit_are_one_step(void **state)
 	assert_int_equal(sds_copy(f->src).refcount, 0);
 
 	/* a cancelled check leaves nothing behind and lets others in */
+	pthread_mutex_lock(&f->src->grow_lock);
 	assert_ok(sds_before_map(f->set, f->src, &pending));
 	sds_cancel(f->src, &pending);
+	pthread_mutex_unlock(&f->src->grow_lock);
 	assert_unlocked(f->src);
 	assert_int_equal(sds_copy(f->src).refcount, 0);
 }
