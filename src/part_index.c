@@ -43,32 +43,40 @@ index_reserve(struct part_index *idx, size_t extra)
 	return 0;
 }
 
+/*
+ * The first position whose end (ends) or start (!ends) lies above addr.
+ * Branch-free: random lookups would mispredict half of a branchy search's
+ * steps, and there are more steps the bigger the set; a conditional move
+ * costs the same at every size.
+ */
+static size_t
+first_above(const struct part_index *idx, uintptr_t addr, bool ends)
+{
+	size_t len = idx->count;
+	if (len == 0)
+		return 0;
+	const struct index_entry *base = idx->items;
+	while (len > 1) {
+		size_t half = len / 2;
+		const struct index_entry *e = &base[half];
+		uintptr_t key = (uintptr_t)(ends ? e->end : e->start);
+		base = key <= addr ? e : base;
+		len -= half;
+	}
+	uintptr_t key = (uintptr_t)(ends ? base->end : base->start);
+	return (size_t)(base - idx->items) + (key <= addr);
+}
+
 size_t
 index_first_ending_after(const struct part_index *idx, const void *addr)
 {
-	size_t lo = 0, hi = idx->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (idx->items[mid].end > (const char *)addr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return first_above(idx, (uintptr_t)addr, true);
 }
 
 size_t
 index_first_starting_after(const struct part_index *idx, const void *addr)
 {
-	size_t lo = 0, hi = idx->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (idx->items[mid].start > (const char *)addr)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return first_above(idx, (uintptr_t)addr, false);
 }
 
 struct pmemset_part_map *

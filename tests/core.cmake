@@ -12,3 +12,5 @@ pmemset_add_test(errors_test SOURCES errors_test.c OBJECT_LINKED)
 pmemset_add_test(map_race_test SOURCES map_race_test.c WRAP pmem2_map_new
 	LABELS tsan
 	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
+# the interval index on its own: needs our objects
+pmemset_add_test(part_index_test SOURCES part_index_test.c OBJECT_LINKED)

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * part_index_test.c -- the interval index on its own (src/part_index.c,
+ * linked from the library's objects): for every size from empty to past a
+ * few powers of two, with gaps and touching neighbours, each query answers
+ * what a scan of the entries answers, at every boundary address; inserts
+ * in any order keep the entries sorted; removals and updates find theirs.
+ */
+#include <stdlib.h>
+
+#include "test_util.h"
+#include "part_index.h"
+#include "part_map.h"
+
+#define MAX_MAPS 70
+
+/* fake part maps at made-up addresses: the index never dereferences them */
+static struct pmemset_part_map Maps[MAX_MAPS];
+
+static char *
+at(uintptr_t a)
+{
+	return (char *)a;
+}
+
+/* map i covers [base_i, base_i + size_i), gaps after some of them */
+static void
+lay_out(size_t n)
+{
+	uintptr_t a = 0x100000;
+	for (size_t i = 0; i < n; i++) {
+		Maps[i].addr = at(a);
+		Maps[i].size = 0x1000 * (1 + i % 3);
+		a += Maps[i].size + (i % 4 == 0 ? 0x3000 : 0);
+	}
+}
+
+static size_t
+scan_ending_after(size_t n, uintptr_t a)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((uintptr_t)pmap_end(&Maps[i]) > a)
+			return i;
+	return n;
+}
+
+static size_t
+scan_starting_after(size_t n, uintptr_t a)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((uintptr_t)Maps[i].addr > a)
+			return i;
+	return n;
+}
+
+static void
+check_queries(const struct part_index *idx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uintptr_t s = (uintptr_t)Maps[i].addr;
+		uintptr_t e = (uintptr_t)pmap_end(&Maps[i]);
+		uintptr_t probes[] = {s - 1, s, s + 1, e - 1, e, e + 1,
+			e + 0x1000};
+		for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]);
+				k++) {
+			uintptr_t a = probes[k];
+			assert_int_equal(index_first_ending_after(idx, at(a)),
+					scan_ending_after(n, a));
+			assert_int_equal(index_first_starting_after(idx, at(a)),
+					scan_starting_after(n, a));
+			size_t j = scan_ending_after(n, a);
+			struct pmemset_part_map *want = j < n &&
+				(uintptr_t)Maps[j].addr <= a ? &Maps[j] : NULL;
+			assert_ptr_equal(index_find(idx, at(a)), want);
+		}
+	}
+	/* below everything and at the top of the address space */
+	assert_null(index_find(idx, at(0)));
+	assert_null(index_find(idx, at(UINTPTR_MAX)));
+	assert_int_equal(index_first_ending_after(idx, at(UINTPTR_MAX)), n);
+	assert_int_equal(index_first_starting_after(idx, at(0)), 0);
+}
+
+static void
+queries_match_a_scan_at_every_size(void **state)
+{
+	(void) state;
+	for (size_t n = 0; n <= MAX_MAPS; n++) {
+		lay_out(n);
+		struct part_index idx;
+		index_init(&idx);
+		assert_int_equal(index_reserve(&idx, n), 0);
+		/* inserted in a shuffled order: the index sorts them */
+		size_t order[MAX_MAPS];
+		for (size_t i = 0; i < n; i++)
+			order[i] = i;
+		for (size_t i = n; i > 1; i--) {
+			size_t j = (size_t)rand() % i;
+			size_t t = order[i - 1];
+			order[i - 1] = order[j];
+			order[j] = t;
+		}
+		for (size_t i = 0; i < n; i++)
+			index_insert(&idx, &Maps[order[i]]);
+		for (size_t i = 0; i < n; i++)
+			assert_ptr_equal(index_at(&idx, i), &Maps[i]);
+		check_queries(&idx, n);
+		index_fini(&idx);
+	}
+}
+
+static void
+remove_and_update_find_their_entry(void **state)
+{
+	(void) state;
+	size_t n = MAX_MAPS;
+	lay_out(n);
+	struct part_index idx;
+	index_init(&idx);
+	assert_int_equal(index_reserve(&idx, n), 0);
+	for (size_t i = 0; i < n; i++)
+		index_insert(&idx, &Maps[i]);
+	/* a part map that is not in the index is not found or removed */
+	struct pmemset_part_map stranger = {.addr = at(0x50), .size = 0x10};
+	assert_false(index_contains(&idx, &stranger));
+	index_remove(&idx, &stranger);
+	assert_int_equal(idx.count, n);
+
+	/* remove every other one: the rest still answer */
+	for (size_t i = 0; i < n; i += 2) {
+		assert_true(index_contains(&idx, &Maps[i]));
+		index_remove(&idx, &Maps[i]);
+		assert_false(index_contains(&idx, &Maps[i]));
+	}
+	assert_int_equal(idx.count, n / 2);
+	for (size_t i = 1; i < n; i += 2) {
+		assert_ptr_equal(index_find(&idx, Maps[i].addr), &Maps[i]);
+		assert_null(index_find(&idx, Maps[i - 1].addr));
+	}
+	/* a part map that grew in place answers for its new end */
+	Maps[1].size += Maps[2].size;
+	index_update(&idx, &Maps[1]);
+	assert_ptr_equal(index_find(&idx, Maps[2].addr), &Maps[1]);
+	index_fini(&idx);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(queries_match_a_scan_at_every_size),
+		cmocka_unit_test(remove_and_update_find_their_entry),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
