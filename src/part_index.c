@@ -2,8 +2,9 @@
 /*
  * part_index.c -- the interval index of part maps (see part_index.h).
  * Part maps never overlap, so sorting by start also sorts by end and a
- * binary search answers every query. Inserts and removals move entries
- * (memmove): cheap at the tens of thousands of part maps a process can hold.
+ * binary search answers every query. Inserts and removals move the shorter
+ * side's entries (memmove): nothing at either end, and cheap in between at
+ * the tens of thousands of part maps a process can hold.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,15 +16,13 @@
 void
 index_init(struct part_index *idx)
 {
-	idx->items = NULL;
-	idx->count = 0;
-	idx->cap = 0;
+	memset(idx, 0, sizeof(*idx));
 }
 
 void
 index_fini(struct part_index *idx)
 {
-	mem_free(idx->items);
+	mem_free(idx->base);
 	index_init(idx);
 }
 
@@ -35,10 +34,18 @@ index_reserve(struct part_index *idx, size_t extra)
 	size_t cap = idx->cap ? idx->cap * 2 : 16;
 	while (cap < idx->count + extra)
 		cap *= 2;
-	void *items = mem_realloc(idx->items, cap * sizeof(*idx->items));
-	if (items == NULL)
+	struct index_entry *base = mem_alloc(cap * sizeof(*base));
+	if (base == NULL)
 		return -ENOMEM;
-	idx->items = items;
+	/* room on both sides: sets grow at either end */
+	size_t head = (cap - idx->count) / 2;
+	if (idx->count > 0)
+		memcpy(base + head, idx->items,
+			idx->count * sizeof(*base));
+	mem_free(idx->base);
+	idx->base = base;
+	idx->head = head;
+	idx->items = base + head;
 	idx->cap = cap;
 	return 0;
 }
@@ -110,8 +117,17 @@ void
 index_insert(struct part_index *idx, struct pmemset_part_map *pmap)
 {
 	size_t pos = index_first_starting_after(idx, pmap->addr);
-	memmove(&idx->items[pos + 1], &idx->items[pos],
-			(idx->count - pos) * sizeof(*idx->items));
+	size_t tail_room = idx->cap - idx->head - idx->count;
+	/* index_reserve left room on one side at least */
+	if (idx->head > 0 && (pos < idx->count / 2 || tail_room == 0)) {
+		memmove(idx->items - 1, idx->items,
+				pos * sizeof(*idx->items));
+		idx->items--;
+		idx->head--;
+	} else {
+		memmove(&idx->items[pos + 1], &idx->items[pos],
+				(idx->count - pos) * sizeof(*idx->items));
+	}
 	idx->items[pos].start = pmap->addr;
 	idx->items[pos].end = pmap_end(pmap);
 	idx->items[pos].pmap = pmap;
@@ -124,8 +140,15 @@ index_remove(struct part_index *idx, struct pmemset_part_map *pmap)
 	size_t pos = index_first_ending_after(idx, pmap->addr);
 	if (pos >= idx->count || idx->items[pos].pmap != pmap)
 		return;
-	memmove(&idx->items[pos], &idx->items[pos + 1],
-			(idx->count - pos - 1) * sizeof(*idx->items));
+	if (pos < idx->count / 2) {
+		memmove(idx->items + 1, idx->items,
+				pos * sizeof(*idx->items));
+		idx->items++;
+		idx->head++;
+	} else {
+		memmove(&idx->items[pos], &idx->items[pos + 1],
+				(idx->count - pos - 1) * sizeof(*idx->items));
+	}
 	idx->count--;
 }
 

@@ -17,10 +17,17 @@ struct index_entry {
 	struct pmemset_part_map *pmap;
 };
 
+/*
+ * The entries sit anywhere inside the allocation: an insert or removal
+ * moves whichever side of it is shorter, so the first and last positions
+ * (where sets grow and shrink) cost O(1).
+ */
 struct part_index {
-	struct index_entry *items;
+	struct index_entry *items;	/* the first entry: base + head */
 	size_t count;
-	size_t cap;
+	struct index_entry *base;	/* the allocation */
+	size_t head;			/* free entries before items */
+	size_t cap;			/* entries in the allocation */
 };
 
 static inline struct pmemset_part_map *

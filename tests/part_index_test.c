@@ -144,12 +144,57 @@ remove_and_update_find_their_entry(void **state)
 	index_fini(&idx);
 }
 
+/* the ends move without moving the entries in between */
+static void
+either_end_costs_no_move(void **state)
+{
+	(void) state;
+	size_t n = MAX_MAPS;
+	lay_out(n);
+	struct part_index idx;
+	index_init(&idx);
+	assert_int_equal(index_reserve(&idx, n), 0);
+	for (size_t i = 10; i < 60; i++)
+		index_insert(&idx, &Maps[i]);
+	/* the first entry leaves: the others stay where they are */
+	struct index_entry *second = &idx.items[1];
+	index_remove(&idx, &Maps[10]);
+	assert_ptr_equal(idx.items, second);
+	assert_ptr_equal(index_at(&idx, 0), &Maps[11]);
+	/* and comes back in front, again without moving the rest */
+	index_insert(&idx, &Maps[10]);
+	assert_ptr_equal(&idx.items[1], second);
+	/* the last leaves and comes back: the front does not move */
+	struct index_entry *front = idx.items;
+	index_remove(&idx, &Maps[59]);
+	index_insert(&idx, &Maps[59]);
+	assert_ptr_equal(idx.items, front);
+	/* grow at both ends until full, then every query still answers */
+	for (size_t i = 0; i < 10; i++)
+		index_insert(&idx, &Maps[i]);
+	for (size_t i = 60; i < n; i++)
+		index_insert(&idx, &Maps[i]);
+	assert_int_equal(idx.count, n);
+	for (size_t i = 0; i < n; i++)
+		assert_ptr_equal(index_at(&idx, i), &Maps[i]);
+	check_queries(&idx, n);
+	/* emptied from the front, one by one */
+	for (size_t i = 0; i < n; i++) {
+		index_remove(&idx, &Maps[i]);
+		assert_int_equal(idx.count, n - i - 1);
+		if (i + 1 < n)
+			assert_ptr_equal(index_at(&idx, 0), &Maps[i + 1]);
+	}
+	index_fini(&idx);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(queries_match_a_scan_at_every_size),
 		cmocka_unit_test(remove_and_update_find_their_entry),
+		cmocka_unit_test(either_end_costs_no_move),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
