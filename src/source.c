@@ -113,15 +113,19 @@ validate_create_flags(uint64_t flags)
 
 /*
  * Opens path as the flags say. *created tells whether this call made the
- * file, so a later failure can remove it again.
+ * file, so a later failure can remove it again; *truncate, that an
+ * existing file is to be emptied (CREATE_ALWAYS) -- not here: only once
+ * the source is made, so a failure loses nothing.
  */
 static int
-open_for_flags(const char *path, uint64_t flags, bool *created)
+open_for_flags(const char *path, uint64_t flags, bool *created,
+		bool *truncate)
 {
 	mode_t mode = (mode_t)(flags >> 32);
 	if (mode == 0)
 		mode = DEFAULT_CREATE_MODE;
 	*created = false;
+	*truncate = false;
 	if (flags & PMEMSET_SOURCE_FILE_CREATE_ALWAYS) {
 		int fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT | O_EXCL, mode);
 		if (fd >= 0) {
@@ -130,7 +134,8 @@ open_for_flags(const char *path, uint64_t flags, bool *created)
 		}
 		if (errno != EEXIST)
 			return -errno;
-		fd = open(path, O_RDWR | O_CLOEXEC | O_TRUNC);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		*truncate = fd >= 0;
 		return fd >= 0 ? fd : -errno;
 	}
 	int fd = open(path, O_RDWR | O_CLOEXEC);
@@ -168,13 +173,16 @@ file_source_new(struct pmemset_source **src, const char *file, uint64_t flags,
 	}
 	s->flags = flags;
 
-	bool created;
-	int fd = open_for_flags(file, flags, &created);
+	bool created, truncate;
+	int fd = open_for_flags(file, flags, &created, &truncate);
 	if (fd < 0) {
 		source_free(s);
 		return open_error(func, file, -fd);
 	}
 	ret = source_adopt_fd(s, func, fd);
+	if (ret == 0 && truncate && ftruncate(fd, 0) != 0)
+		ret = err_errno(errno, "%s: cannot truncate \"%s\"", func,
+				file);
 	if (ret != 0) {
 		if (created)
 			unlink(file);
