@@ -214,6 +214,90 @@ a_failed_update_between_changes_catches_up_later(void **state)
 	stat_source_free(&src);
 }
 
+/*
+ * An update that applies a journal (parts added, a part map grown, one
+ * split, one removed) fails each of its allocations in turn: every map is
+ * then added or removed completely or not at all, and the next update
+ * ends with the view a fresh handle builds.
+ */
+static void
+every_failed_allocation_in_a_journal_update(void **state)
+{
+	(void) state;
+	size_t failures = 0;
+	for (long k = 0;; k++) {
+		struct pmemset_source *src;
+		assert_ok(pmemset_source_from_temporary(&src, test_dir()));
+		struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE,
+				NULL, NULL);
+		assert_ok(pmemset_set_contiguous_part_coalescing(set,
+				PMEMSET_COALESCING_OPPORTUNISTIC));
+		struct pmemset_part_descriptor d;
+		for (int i = 0; i < 4; i++)
+			test_map(set, src, (size_t)i * PART, PART, &d);
+		char *base = d.addr;	/* one part map of four parts */
+
+		Nlives = 0;
+		struct pmemset_stat *h;
+		struct pmemset_stat_map *root;
+		assert_st(pmemset_stat_open(&h, set, NULL, 0));
+		assert_st(pmemset_stat_root(h, &root));
+		assert_st(pmemset_stat_map_set_tree_cb(root,
+				count_tree_and_data));
+		assert_st(pmemset_stat_map_set_data_cb(root, count_data));
+		assert_st(pmemset_stat_update(h));
+
+		/*
+		 * Grow by two parts, split after the first part (the other
+		 * five move to a new part map), then drop the head piece.
+		 */
+		test_map(set, src, 4 * PART, PART, NULL);
+		test_map(set, src, 6 * PART, PART, NULL);
+		assert_ok(pmemset_remove_range(set, base + PART, PART));
+		struct pmemset_part_map *pm;
+		assert_ok(pmemset_part_map_by_address(set, &pm, base));
+		assert_ok(pmemset_remove_part_map(set, &pm));
+
+		alloc_inject_failure(k);
+		enum pmemset_stat_status st = pmemset_stat_update(h);
+		long made = alloc_inject_failure(-1);
+		bool injected = k < made;
+		if (injected) {
+			assert_int_equal(st, PMEMSET_STAT_S_NO_MEM);
+			assert_true(pmemset_errormsg()[0] != '\0');
+			failures++;
+		} else {
+			assert_st(st);
+		}
+		for (size_t i = 0; i < Nlives; i++) {
+			struct life *l = &Lives[i];
+			if (strcmp(l->uri, "/pmemset") == 0)
+				continue;
+			/* added completely, removed completely or not at all */
+			assert_int_equal(l->tree_add, l->data_add);
+			assert_int_equal(l->data_rem, l->tree_rem);
+			assert_int_equal(l->tree_rem, l->destroy);
+		}
+		assert_st(pmemset_stat_update(h));
+		struct pmemset_stat *ref;
+		assert_st(pmemset_stat_open(&ref, set, NULL, 0));
+		assert_st(pmemset_stat_update(ref));
+		char *a = dump_text(h), *b = dump_text(ref);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		assert_st(pmemset_stat_close(&ref));
+		assert_st(pmemset_stat_close(&h));
+		assert_ok(pmemset_delete(&set));
+		assert_ok(pmemset_source_delete(&src));
+		if (!injected)
+			break;
+	}
+	/* new parts' paths, maps and URIs, the new part map's node */
+	if (failures < 5)
+		fail_msg("only %zu allocations failed", failures);
+}
+
 static void
 open_put_iterators_and_references_report_no_mem(void **state)
 {
@@ -412,6 +496,7 @@ main(void)
 		every_failed_allocation_in_update_leaves_a_consistent_view),
 		cmocka_unit_test(
 		a_failed_update_between_changes_catches_up_later),
+		cmocka_unit_test(every_failed_allocation_in_a_journal_update),
 		cmocka_unit_test(
 		open_put_iterators_and_references_report_no_mem),
 		cmocka_unit_test(every_status_has_a_string),
