@@ -140,6 +140,18 @@ persist_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 	return 0;
 }
 
+/*
+ * An observer alone (the common way to run one) needs no checks and no
+ * event context: count, and do the work.
+ */
+static SLOW int
+persist_counted(struct pmemset *set, void *ptr, size_t size)
+{
+	count(set, COUNT_PERSIST, size);
+	set->persist_fn(ptr, size);
+	return 0;
+}
+
 int
 pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 {
@@ -147,7 +159,9 @@ pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 		return null_set("pmemset_persist");
 	unsigned hooks = load_hooks(set);
 	if (unlikely(hooks != 0))
-		return persist_slow(set, ptr, size, hooks);
+		return hooks == HOOK_COUNTERS ?
+			persist_counted(set, ptr, size) :
+			persist_slow(set, ptr, size, hooks);
 	set->persist_fn(ptr, size);
 	return 0;
 }
@@ -166,6 +180,14 @@ flush_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 	return 0;
 }
 
+static SLOW int
+flush_counted(struct pmemset *set, void *ptr, size_t size)
+{
+	count(set, COUNT_FLUSH, size);
+	set->flush_fn(ptr, size);
+	return 0;
+}
+
 int
 pmemset_flush(struct pmemset *set, void *ptr, size_t size)
 {
@@ -173,7 +195,9 @@ pmemset_flush(struct pmemset *set, void *ptr, size_t size)
 		return null_set("pmemset_flush");
 	unsigned hooks = load_hooks(set);
 	if (unlikely(hooks != 0))
-		return flush_slow(set, ptr, size, hooks);
+		return hooks == HOOK_COUNTERS ?
+			flush_counted(set, ptr, size) :
+			flush_slow(set, ptr, size, hooks);
 	set->flush_fn(ptr, size);
 	return 0;
 }
@@ -191,6 +215,14 @@ drain_slow(struct pmemset *set, unsigned hooks)
 	return 0;
 }
 
+static SLOW int
+drain_counted(struct pmemset *set)
+{
+	count(set, COUNT_DRAIN, 0);
+	set->drain_fn();
+	return 0;
+}
+
 int
 pmemset_drain(struct pmemset *set)
 {
@@ -198,7 +230,8 @@ pmemset_drain(struct pmemset *set)
 		return null_set("pmemset_drain");
 	unsigned hooks = load_hooks(set);
 	if (unlikely(hooks != 0))
-		return drain_slow(set, hooks);
+		return hooks == HOOK_COUNTERS ? drain_counted(set) :
+			drain_slow(set, hooks);
 	set->drain_fn();
 	return 0;
 }
@@ -214,6 +247,20 @@ static SLOW void *
 mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 		size_t len, unsigned flags, unsigned hooks)
 {
+	if (hooks == HOOK_COUNTERS && !(flags & ~PMEMSET_F_MEM_VALID_FLAGS)) {
+		/* an observer alone: count, and do the work */
+		switch (op) {
+		case OP_COPY:
+			count(set, COUNT_COPY, len);
+			return set->memcpy_fn(dest, src, len, flags);
+		case OP_MOVE:
+			count(set, COUNT_MOVE, len);
+			return set->memmove_fn(dest, src, len, flags);
+		default:
+			count(set, COUNT_SET, len);
+			return set->memset_fn(dest, c, len, flags);
+		}
+	}
 	const char *func = Mem_op_name[op];
 	if (set == NULL) {
 		null_set(func);
