@@ -8,6 +8,7 @@
  * undisturbed handle has, every map added and removed exactly once.
  * Also: the status strings.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -298,6 +299,53 @@ every_failed_allocation_in_a_journal_update(void **state)
 		fail_msg("only %zu allocations failed", failures);
 }
 
+struct counting {
+	struct pmemset *set;
+	void *addr;
+	int ret;
+};
+
+/* a new thread's first count finds no memory for its counter table */
+static void *
+count_without_a_table(void *arg)
+{
+	struct counting *c = arg;
+	alloc_inject_failure(0);
+	c->ret = pmemset_persist(c->set, c->addr, 8);
+	alloc_inject_failure(-1);
+	/* the next counts get a table: the total must still be exact */
+	for (int i = 0; i < 9 && c->ret == 0; i++)
+		c->ret = pmemset_persist(c->set, c->addr, 8);
+	return NULL;
+}
+
+static void
+a_thread_without_a_counter_table_still_counts(void **state)
+{
+	(void) state;
+	struct stat_source src;
+	stat_source_new(&src, "notable", PART);
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_part_descriptor d;
+	test_map(set, src.src, 0, PART, &d);
+	struct pmemset_stat *h;
+	assert_st(pmemset_stat_open(&h, set, NULL, 0));
+	assert_st(pmemset_stat_update(h));
+	struct counting c = {set, d.addr, -1};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, count_without_a_table, &c),
+			0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(c.ret, 0);
+	assert_st(pmemset_stat_update(h));
+	struct pmemset_stat_map *m = stat_lookup(h, set_uri(set));
+	assert_int_equal(stat_u64(m, "persist_calls"), 10);
+	assert_int_equal(stat_u64(m, "persist_bytes"), 80);
+	assert_st(pmemset_stat_close(&h));
+	assert_ok(pmemset_delete(&set));
+	stat_source_free(&src);
+}
+
 static void
 open_put_iterators_and_references_report_no_mem(void **state)
 {
@@ -497,6 +545,7 @@ main(void)
 		cmocka_unit_test(
 		a_failed_update_between_changes_catches_up_later),
 		cmocka_unit_test(every_failed_allocation_in_a_journal_update),
+		cmocka_unit_test(a_thread_without_a_counter_table_still_counts),
 		cmocka_unit_test(
 		open_put_iterators_and_references_report_no_mem),
 		cmocka_unit_test(every_status_has_a_string),
