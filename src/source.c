@@ -55,6 +55,9 @@ source_alloc(enum source_kind kind)
 static void
 source_free(struct pmemset_source *src)
 {
+	/* ours to delete unless the caller handed it in */
+	if (src->kind != SOURCE_PMEM2 && src->pmem2_src != NULL)
+		(void) pmem2_source_delete(&src->pmem2_src);
 	if (src->owns_fd && src->fd >= 0)
 		close(src->fd);
 	mem_free(src->path);
@@ -278,8 +281,6 @@ pmemset_source_delete(struct pmemset_source **src)
 		return err_set(PMEMSET_E_PART_EXISTS,
 			"pmemset_source_delete: %zu part(s) mapped from this "
 			"source are still mapped; remove them first", n);
-	if (s->kind != SOURCE_PMEM2)
-		(void) pmem2_source_delete(&s->pmem2_src);
 	source_free(s);
 	*src = NULL;
 	return 0;
