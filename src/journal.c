@@ -54,6 +54,8 @@ journal_note(struct pmemset *set, enum journal_kind kind, uint64_t id,
 		const void *addr)
 {
 	struct change_journal *j = &set->journal;
+	if (j->ring == NULL)
+		return;	/* a set being deleted */
 	if (j->head - j->oldest == j->cap) {
 		/* an observer behind by more than the set holds walks it all */
 		size_t worth = set->nparts + set->index.count;

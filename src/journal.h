@@ -46,7 +46,8 @@ int journal_init(struct change_journal *j);
 void journal_fini(struct change_journal *j);
 
 /*
- * The set's write lock is held. While an observer is attached, the ring
+ * The set's write lock is held. Does nothing once journal_fini ran (a set
+ * being deleted keeps no journal). While an observer is attached, the ring
  * grows to hold a whole set's worth of changes (beyond that, a full walk
  * costs less than the journal); otherwise it stays small and forgets.
  */

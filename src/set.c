@@ -115,6 +115,10 @@ pmemset_delete(struct pmemset **set)
 
 	/* unreachable for observers first, so none reads a dying set */
 	registry_remove(s);
+	/* nobody reads its journal any more: the removals need none */
+	pthread_rwlock_wrlock(&s->lock);
+	journal_fini(&s->journal);
+	pthread_rwlock_unlock(&s->lock);
 
 	struct pmemset_part_map *pmap;
 	while ((pmap = detach_last_part_map(s)) != NULL) {
@@ -124,7 +128,6 @@ pmemset_delete(struct pmemset **set)
 	}
 
 	index_fini(&s->index);
-	journal_fini(&s->journal);
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	log_line(LOG_CALL, "pmemset_delete: set %p", (void *)s);
