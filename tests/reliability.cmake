@@ -13,7 +13,7 @@ pmemset_add_test(bad_input_logged_test SOURCES bad_input_test.c
 # every allocation of map, removal, sources, sets and the observer fails
 # in turn, through the library's own seam (src/alloc.h)
 pmemset_add_test(alloc_failure_test
-	SOURCES alloc_failure_test.c sds_fake_device.c
+	SOURCES alloc_failure_test.c sds_fake_device.c ${STAT_UTIL}
 	OBJECT_LINKED LABELS reliability)
 # failures of the system and libpmem2 calls at our seam (--wrap)
 pmemset_add_test(seam_failure_test SOURCES seam_failure_test.c

@@ -51,18 +51,6 @@ teardown(void **state)
 	return 0;
 }
 
-static char *
-dump_to_string(struct pmemset_stat_map *map, enum pmemset_stat_dump_format fmt)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	assert_st(pmemset_stat_dump(map, f, fmt));
-	fclose(f);
-	return buf;
-}
-
 static void
 assert_has(const char *text, const char *what)
 {
@@ -78,7 +66,7 @@ text_dump_lists_every_map_and_value(void **state)
 	const char *words[] = {"x", "y\"z"};
 	assert_st(pmemset_stat_map_put_string_array(f->set_map, "words", words,
 			2));
-	char *text = dump_to_string(f->root, PMEMSET_STAT_DUMP_TEXT);
+	char *text = stat_dump_string(f->root, PMEMSET_STAT_DUMP_TEXT);
 	assert_true(strncmp(text, "/pmemset\n", 9) == 0);
 	assert_has(text, "\tversion                  1.0\n");
 	assert_has(text, "\tsets                     1\n");
@@ -102,7 +90,7 @@ text_dump_lists_every_map_and_value(void **state)
 	free(text);
 
 	/* a sub-tree dump starts at its map */
-	text = dump_to_string(f->set_map, PMEMSET_STAT_DUMP_TEXT);
+	text = stat_dump_string(f->set_map, PMEMSET_STAT_DUMP_TEXT);
 	assert_true(strncmp(text, f->set_uri, strlen(f->set_uri)) == 0);
 	assert_null(strstr(text, "\tversion"));
 	free(text);

@@ -96,19 +96,6 @@ count_tree_and_data(struct pmemset_stat_map *map,
 	assert_st(pmemset_stat_map_set_data_cb(sub, count_data));
 }
 
-static char *
-dump_text(struct pmemset_stat *h)
-{
-	struct pmemset_stat_map *root;
-	assert_st(pmemset_stat_root(h, &root));
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_st(pmemset_stat_dump(root, f, PMEMSET_STAT_DUMP_TEXT));
-	fclose(f);
-	return buf;
-}
-
 static void
 every_failed_allocation_in_update_leaves_a_consistent_view(void **state)
 {
@@ -121,7 +108,7 @@ every_failed_allocation_in_update_leaves_a_consistent_view(void **state)
 	struct pmemset_stat *ref;
 	assert_st(pmemset_stat_open(&ref, set, NULL, 0));
 	assert_st(pmemset_stat_update(ref));
-	char *expected = dump_text(ref);
+	char *expected = stat_view_text(ref);
 
 	size_t failures = 0;
 	for (long k = 0;; k++) {
@@ -152,7 +139,7 @@ every_failed_allocation_in_update_leaves_a_consistent_view(void **state)
 		} else {
 			assert_st(st);
 		}
-		char *got = dump_text(h);
+		char *got = stat_view_text(h);
 		assert_string_equal(got, expected);
 		free(got);
 		assert_st(pmemset_stat_close(&h));
@@ -189,7 +176,7 @@ a_failed_update_between_changes_catches_up_later(void **state)
 	stat_source_new(&src, "catchup", 8 * PART);
 	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
 	test_map(set, src.src, 0, PART, NULL);
-	struct pmemset_stat *h, *ref;
+	struct pmemset_stat *h;
 	assert_st(pmemset_stat_open(&h, set, NULL, 0));
 	assert_st(pmemset_stat_update(h));
 	test_map(set, src.src, 2 * PART, PART, NULL);
@@ -203,13 +190,7 @@ a_failed_update_between_changes_catches_up_later(void **state)
 			st == PMEMSET_STAT_S_NO_MEM);
 	}
 	assert_st(pmemset_stat_update(h));
-	assert_st(pmemset_stat_open(&ref, set, NULL, 0));
-	assert_st(pmemset_stat_update(ref));
-	char *a = dump_text(h), *b = dump_text(ref);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
-	assert_st(pmemset_stat_close(&ref));
+	assert_view_fresh(h, set, NULL, 0);
 	assert_st(pmemset_stat_close(&h));
 	assert_ok(pmemset_delete(&set));
 	stat_source_free(&src);
@@ -280,14 +261,7 @@ every_failed_allocation_in_a_journal_update(void **state)
 			assert_int_equal(l->tree_rem, l->destroy);
 		}
 		assert_st(pmemset_stat_update(h));
-		struct pmemset_stat *ref;
-		assert_st(pmemset_stat_open(&ref, set, NULL, 0));
-		assert_st(pmemset_stat_update(ref));
-		char *a = dump_text(h), *b = dump_text(ref);
-		assert_string_equal(a, b);
-		free(a);
-		free(b);
-		assert_st(pmemset_stat_close(&ref));
+		assert_view_fresh(h, set, NULL, 0);
 		assert_st(pmemset_stat_close(&h));
 		assert_ok(pmemset_delete(&set));
 		assert_ok(pmemset_source_delete(&src));

@@ -222,3 +222,53 @@ stat_children(struct pmemset_stat_map *map)
 	assert_st(pmemset_stat_mapiter_end(&it));
 	return n;
 }
+
+char *
+stat_dump_string(struct pmemset_stat_map *map,
+		enum pmemset_stat_dump_format fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_st(pmemset_stat_dump(map, f, fmt));
+	fclose(f);
+	return buf;
+}
+
+char *
+stat_view_text(struct pmemset_stat *h)
+{
+	struct pmemset_stat_map *root;
+	assert_st(pmemset_stat_root(h, &root));
+	return stat_dump_string(root, PMEMSET_STAT_DUMP_TEXT);
+}
+
+void
+assert_view_fresh(struct pmemset_stat *h, struct pmemset *set,
+		const struct pmemset_stat_matcher *matchers, size_t nmatchers)
+{
+	struct pmemset_stat *fresh;
+	assert_st(pmemset_stat_open(&fresh, set, matchers, nmatchers));
+	assert_st(pmemset_stat_update(fresh));
+	char *want = stat_view_text(fresh);
+	char *got = stat_view_text(h);
+	if (strcmp(want, got) != 0) {
+		/* the first line that differs, with the map it belongs to */
+		size_t i = 0, line = 0, map = 0;
+		while (want[i] == got[i]) {
+			if (want[i] == '\n') {
+				line = i + 1;
+				if (want[line] == '/')
+					map = line;
+			}
+			i++;
+		}
+		fail_msg("the view differs from a fresh one in\n%.60s\n"
+			"fresh: %.60s\nthis:  %.60s", want + map, want + line,
+			got + line);
+	}
+	free(want);
+	free(got);
+	assert_st(pmemset_stat_close(&fresh));
+}

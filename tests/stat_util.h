@@ -79,4 +79,16 @@ struct pmemset_stat_map *stat_lookup(struct pmemset_stat *h, const char *uri);
 uint64_t stat_u64(struct pmemset_stat_map *map, const char *name);
 size_t stat_children(struct pmemset_stat_map *map);
 
+/* a map's dump as a string (the caller frees it) */
+char *stat_dump_string(struct pmemset_stat_map *map,
+		enum pmemset_stat_dump_format fmt);
+/* the text dump of a handle's whole tree (the caller frees it) */
+char *stat_view_text(struct pmemset_stat *h);
+/*
+ * h's view equals, value for value, the one a fresh handle on set with the
+ * same matchers builds by walking; a failure names the first difference
+ */
+void assert_view_fresh(struct pmemset_stat *h, struct pmemset *set,
+		const struct pmemset_stat_matcher *matchers, size_t nmatchers);
+
 #endif
