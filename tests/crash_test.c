@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "sds_app.h"
 #include "sds_fake_device.h"
 
 #define HEADER_SIZE (4 * KiB)
@@ -53,11 +54,6 @@
 	PMEMSET_PART_STATE_OK | PMEMSET_PART_STATE_OK_BUT_ALREADY_OPEN | \
 	PMEMSET_PART_STATE_OK_BUT_INTERRUPTED | \
 	PMEMSET_PART_STATE_CORRUPTED))
-
-struct app_header {
-	char magic[16];
-	struct pmemset_sds sds;
-};
 
 struct record {
 	uint32_t gen;
@@ -99,22 +95,6 @@ struct app {
 	unsigned sds_stores;
 };
 
-/* stores the library's copy in the header, as an application would */
-static int
-app_event(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
-{
-	(void) set;
-	struct app *a = arg;
-	if (ctx->type != PMEMSET_EVENT_SDS_UPDATE)
-		return 0;
-	struct pmemset_sds sds = *ctx->data.sds_update.sds;
-	if (pmemset_source_pwrite_mcsafe(ctx->data.sds_update.src, &sds,
-			sizeof(sds), offsetof(struct app_header, sds)) != 0)
-		abort(); /* a lost SDS would make every later check wrong */
-	a->sds_stores++;
-	return 0;
-}
-
 static int
 map_part(struct app *a, size_t offset, size_t length, char **addr)
 {
@@ -142,7 +122,8 @@ app_new_set(struct app *a)
 	pmemset_config_set_required_store_granularity(cfg,
 			PMEM2_GRANULARITY_PAGE);
 	pmemset_config_set_acceptable_states(cfg, ALL_STATES);
-	pmemset_config_set_event_callback(cfg, app_event, a);
+	pmemset_config_set_event_callback(cfg, app_store_sds,
+			&a->sds_stores);
 	ret = pmemset_new(&a->set, cfg);
 	pmemset_config_delete(&cfg);
 	if (ret == 0)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "sds_app.h"
 #include "sds_fake_device.h"
 
 #define HEADER_SIZE (4 * KiB)
@@ -28,11 +29,6 @@
 #define PATTERN 0x5d
 
 /* the application's header at the start of its file */
-struct app_header {
-	char magic[16];
-	struct pmemset_sds sds;
-};
-
 struct app {
 	const char *path;
 	struct pmemset_source *src;
@@ -42,22 +38,6 @@ struct app {
 	unsigned sds_stores;
 	char *data;
 };
-
-/* stores the library's copy in the header, as an application would */
-static int
-app_event(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
-{
-	(void) set;
-	struct app *a = arg;
-	if (ctx->type != PMEMSET_EVENT_SDS_UPDATE)
-		return 0;
-	struct pmemset_sds sds = *ctx->data.sds_update.sds;
-	if (pmemset_source_pwrite_mcsafe(ctx->data.sds_update.src, &sds,
-			sizeof(sds), offsetof(struct app_header, sds)) != 0)
-		abort(); /* a lost SDS would make every later check wrong */
-	a->sds_stores++;
-	return 0;
-}
 
 static struct app_header
 read_header(const char *path)
@@ -116,7 +96,8 @@ app_open(struct app *a, const char *path, uint64_t acceptable)
 	pmemset_config_set_required_store_granularity(cfg,
 			PMEM2_GRANULARITY_PAGE);
 	pmemset_config_set_acceptable_states(cfg, acceptable);
-	pmemset_config_set_event_callback(cfg, app_event, a);
+	pmemset_config_set_event_callback(cfg, app_store_sds,
+			&a->sds_stores);
 	ret = pmemset_new(&a->set, cfg);
 	pmemset_config_delete(&cfg);
 	if (ret != 0)
