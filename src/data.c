@@ -242,6 +242,25 @@ static const char *const Mem_op_name[] = {
 	"pmemset_memcpy", "pmemset_memmove", "pmemset_memset"
 };
 
+static const enum counted_op Mem_op_counter[] = {
+	COUNT_COPY, COUNT_MOVE, COUNT_SET
+};
+
+/* the libpmem2 function of the operation */
+static inline void *
+mem_do(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
+		size_t len, unsigned flags)
+{
+	switch (op) {
+	case OP_COPY:
+		return set->memcpy_fn(dest, src, len, flags);
+	case OP_MOVE:
+		return set->memmove_fn(dest, src, len, flags);
+	default:
+		return set->memset_fn(dest, c, len, flags);
+	}
+}
+
 /* the slow path of the three mem operations; NULL on refusal */
 static SLOW void *
 mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
@@ -249,17 +268,8 @@ mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 {
 	if (hooks == HOOK_COUNTERS && !(flags & ~PMEMSET_F_MEM_VALID_FLAGS)) {
 		/* an observer alone: count, and do the work */
-		switch (op) {
-		case OP_COPY:
-			count(set, COUNT_COPY, len);
-			return set->memcpy_fn(dest, src, len, flags);
-		case OP_MOVE:
-			count(set, COUNT_MOVE, len);
-			return set->memmove_fn(dest, src, len, flags);
-		default:
-			count(set, COUNT_SET, len);
-			return set->memset_fn(dest, c, len, flags);
-		}
+		count(set, Mem_op_counter[op], len);
+		return mem_do(set, op, dest, src, c, len, flags);
 	}
 	const char *func = Mem_op_name[op];
 	if (set == NULL) {
@@ -274,26 +284,22 @@ mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 	if (slow_checks(set, hooks, dest, len, func) != 0)
 		return NULL;
 
+	if (hooks & HOOK_COUNTERS)
+		count(set, Mem_op_counter[op], len);
 	struct pmemset_event_context ctx;
 	memset(&ctx, 0, sizeof(ctx));
 	switch (op) {
 	case OP_COPY:
-		if (hooks & HOOK_COUNTERS)
-			count(set, COUNT_COPY, len);
 		ctx.type = PMEMSET_EVENT_COPY;
 		ctx.data.copy = (struct pmemset_event_copy){src, dest, len,
 				flags};
 		break;
 	case OP_MOVE:
-		if (hooks & HOOK_COUNTERS)
-			count(set, COUNT_MOVE, len);
 		ctx.type = PMEMSET_EVENT_MOVE;
 		ctx.data.move = (struct pmemset_event_move){src, dest, len,
 				flags};
 		break;
 	case OP_SET:
-		if (hooks & HOOK_COUNTERS)
-			count(set, COUNT_SET, len);
 		ctx.type = PMEMSET_EVENT_SET;
 		ctx.data.set = (struct pmemset_event_set){dest, c, len, flags};
 		break;
@@ -301,18 +307,7 @@ mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 	if (hooks & HOOK_CALLBACK)
 		(void) event_fire(set, &ctx);
 
-	void *ret;
-	switch (op) {
-	case OP_COPY:
-		ret = set->memcpy_fn(dest, src, len, flags);
-		break;
-	case OP_MOVE:
-		ret = set->memmove_fn(dest, src, len, flags);
-		break;
-	default:
-		ret = set->memset_fn(dest, c, len, flags);
-		break;
-	}
+	void *ret = mem_do(set, op, dest, src, c, len, flags);
 	/* libpmem2 drains nothing with NODRAIN or NOFLUSH: report no DRAIN */
 	if ((hooks & HOOK_CALLBACK) &&
 	    !(flags & (PMEMSET_F_MEM_NODRAIN | PMEMSET_F_MEM_NOFLUSH)))
