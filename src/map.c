@@ -409,17 +409,14 @@ map_source_locked(struct pmemset *set, struct pmemset_source *src,
 		return ret;
 	bool grown;
 	ret = grow_source(src, &e, &grown);
-	if (ret != 0) {
-		sds_cancel(src, &sds);
+	if (ret != 0)
 		return ret;
-	}
 	pthread_rwlock_wrlock(&set->lock);
 	ret = map_locked(set, src, &e, part, fresh, d, added);
 	pthread_rwlock_unlock(&set->lock);
 	if (ret != 0) {
 		if (grown)
 			(void) ftruncate(src->fd, (off_t)e.file_size);
-		sds_cancel(src, &sds);
 		return ret;
 	}
 	*sds_changed = sds_after_map(src, &sds);

@@ -286,13 +286,6 @@ sds_after_map(struct pmemset_source *src, struct sds_pending *pending)
 	return true;
 }
 
-void
-sds_cancel(struct pmemset_source *src, struct sds_pending *pending)
-{
-	(void) src;
-	pending->active = false;
-}
-
 bool
 sds_release(struct pmemset_source *src)
 {

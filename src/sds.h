@@ -19,17 +19,14 @@ struct sds_pending {
  * Before mapping: read the device, compute the state, write *state_ptr,
  * refuse a state outside the set's acceptable ones. Changes nothing in the
  * source's SDS. Call it holding src->grow_lock (and no set lock) and keep
- * holding it until sds_after_map or sds_cancel, so two maps of one source
- * never both see it "not yet open".
+ * holding it until sds_after_map, so two maps of one source never both see
+ * it "not yet open". A map that fails after it simply never commits.
  */
 int sds_before_map(struct pmemset *set, struct pmemset_source *src,
 		struct sds_pending *pending);
 
 /* after a successful map: commit (acquire); true if the SDS changed */
 bool sds_after_map(struct pmemset_source *src, struct sds_pending *pending);
-
-/* after a failed map: drop what sds_before_map prepared */
-void sds_cancel(struct pmemset_source *src, struct sds_pending *pending);
 
 /* after unmapping one part of src (release); true if the SDS changed */
 bool sds_release(struct pmemset_source *src);
