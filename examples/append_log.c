@@ -23,7 +23,7 @@ struct record {
 	char text[56];
 };
 
-static void
+static void __attribute__((noreturn))
 die(const char *what)
 {
 	pmemset_perror("%s", what);

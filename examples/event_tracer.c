@@ -76,7 +76,7 @@ trace(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
 	return 0;
 }
 
-static int
+static void __attribute__((noreturn))
 die(const char *what)
 {
 	pmemset_perror("%s", what);

@@ -42,7 +42,7 @@ command -v clang >/dev/null || {
 	exit 2
 }
 cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-	-DPMEMSET_FUZZ=ON -DPMEMSET_ASAN=ON -DPMEMSET_DOC=OFF \
+	-DPMEMSET_FUZZ=ON -DPMEMSET_ASAN=ON -DPMEMSET_DOC=OFF -DPMEMSET_WERROR=ON \
 	-DPMEMSET_BENCH=OFF -DPMEMSET_EXAMPLES=OFF >/dev/null
 cmake --build "$dir" --target fuzz_calls -j"$(nproc)" >/dev/null
 

@@ -6,13 +6,14 @@
 #   asan       every test under AddressSanitizer + UndefinedBehaviorSanitizer
 #   valgrind   every test under valgrind memcheck (leaks are errors)
 #   tsan       the thread tests under ThreadSanitizer
+#   clang      everything built by clang (warnings as errors), unit tests run
 #   fuzz       a short libFuzzer session (scripts/fuzz.sh, clang)
 # Usage: scripts/run-tests.sh [plain|asan|valgrind|tsan|fuzz ...] (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(plain asan valgrind tsan fuzz)
+[ ${#configs[@]} -gt 0 ] || configs=(plain clang asan valgrind tsan fuzz)
 
 build() {
 	local dir=$1; shift
@@ -43,6 +44,12 @@ for config in "${configs[@]}"; do
 		build build-ci-tsan -DPMEMSET_TSAN=ON -DPMEMSET_EXAMPLES=OFF \
 			-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF
 		ctest --test-dir build-ci-tsan --output-on-failure -L tsan
+		;;
+	clang)
+		# a second compiler's warnings (gcc alone missed -Wstring-plus-int)
+		CC=clang CXX=clang++ build build-ci-clang
+		ctest --test-dir build-ci-clang --output-on-failure -j2 \
+			-LE "bench|doc|packaging|package"
 		;;
 	fuzz)
 		PMEMSET_FUZZ_BUILD=build-ci-fuzz scripts/fuzz.sh

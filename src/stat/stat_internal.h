@@ -301,7 +301,8 @@ void match_free(struct stat_matcher *m, size_t n);
 bool match_uri(const struct stat_matcher *m, size_t n, const char *uri);
 
 /* uri.c */
-#define STAT_URI_ROOT "/pmemset"
+#define STAT_URI_ROOT_WORD "pmemset"
+#define STAT_URI_ROOT "/" STAT_URI_ROOT_WORD
 #define STAT_URI_MAX 64	/* the longest URI the tree builds, with its NUL */
 void uri_of(char *buf, size_t len, enum stat_level level, uint64_t set_id,
 		uint64_t part_id);

@@ -209,7 +209,7 @@ pmemset_stat_lookup_map(struct pmemset_stat *handle, const char *uri,
 	char seg[32];
 	const char *p = uri;
 	if (!next_segment(&p, seg, sizeof(seg)) ||
-	    strcmp(seg, STAT_URI_ROOT + 1) != 0)
+	    strcmp(seg, STAT_URI_ROOT_WORD) != 0)
 		return not_found(uri);
 	struct pmemset_stat_map *m = handle->root;
 	enum stat_level level = STAT_SET;
