@@ -27,3 +27,15 @@ if(NOT PMEMSET_ASAN AND NOT PMEMSET_TSAN AND NOT PMEMSET_COVERAGE)
 		ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR};EXPECT_MAN=${expect_man}"
 		TIMEOUT 300)
 endif()
+
+# libpmemset.a exposes only the public names (an application's own
+# mem_alloc or log_write must not collide with ours)
+if(PMEMSET_STATIC AND NOT PMEMSET_ASAN AND NOT PMEMSET_TSAN
+		AND NOT PMEMSET_COVERAGE)
+	add_test(NAME static_symbols_test
+		COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/packaging/static_symbols_test.sh
+			${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR}
+			${PROJECT_BINARY_DIR}/src/CMakeFiles/pmemset_objects.dir)
+	set_tests_properties(static_symbols_test PROPERTIES LABELS "packaging"
+		ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR}" TIMEOUT 120)
+endif()
