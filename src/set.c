@@ -83,18 +83,19 @@ nomem:
 }
 
 /*
- * Takes the highest part map out of the index (NULL when none is left), so
+ * Takes the lowest part map out of the index (NULL when none is left), so
  * delete can unmap part map by part map with no lock held during events and
- * without allocating anything (delete must not fail). The highest, because
- * removing the last entry of the index moves nothing.
+ * without allocating anything (delete must not fail). The lowest, so that
+ * PART_REMOVE comes in address order as pmemset_delete(3) promises; taking
+ * the first entry of the index moves nothing either (entries float).
  */
 static struct pmemset_part_map *
-detach_last_part_map(struct pmemset *set)
+detach_first_part_map(struct pmemset *set)
 {
 	pthread_rwlock_wrlock(&set->lock);
 	struct pmemset_part_map *pmap = NULL;
 	if (set->index.count > 0) {
-		pmap = index_at(&set->index, set->index.count - 1);
+		pmap = index_at(&set->index, 0);
 		detach_part_map(set, pmap);
 	}
 	pthread_rwlock_unlock(&set->lock);
@@ -121,7 +122,7 @@ pmemset_delete(struct pmemset **set)
 	pthread_rwlock_unlock(&s->lock);
 
 	struct pmemset_part_map *pmap;
-	while ((pmap = detach_last_part_map(s)) != NULL) {
+	while ((pmap = detach_first_part_map(s)) != NULL) {
 		remove_detached_parts(s, pmap->parts, pmap->nparts);
 		pmap->nparts = 0;
 		pmap_free(pmap);

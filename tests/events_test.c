@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -315,6 +316,68 @@ part_remove_while_bytes_are_readable(void **state)
 	test_file_remove(path);
 }
 
+/* PART_REMOVE from pmemset_delete come in address order, part by part */
+static void
+expect_delete_in_address_order(enum pmemset_coalescing coalescing,
+		size_t nparts)
+{
+	char *path = test_file("order", 2 * MiB);
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_file(&src, path));
+	static struct event_log log;
+	event_log_clear(&log);
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE,
+			event_log_cb, &log);
+	assert_ok(pmemset_set_contiguous_part_coalescing(set, coalescing));
+	/*
+	 * mapped from the file's end down, and with coalescing as runs of
+	 * three parts in separate part maps (coalescing turned off between
+	 * runs), so neither file order nor map order is address order
+	 */
+	for (size_t i = 0; i < nparts; i++) {
+		bool run_start = coalescing != PMEMSET_COALESCING_NONE &&
+				i % 3 == 0;
+		if (run_start)
+			assert_ok(pmemset_set_contiguous_part_coalescing(set,
+					PMEMSET_COALESCING_NONE));
+		test_map(set, src, (nparts - 1 - i) * 64 * KiB, 64 * KiB, NULL);
+		if (run_start)
+			assert_ok(pmemset_set_contiguous_part_coalescing(set,
+					coalescing));
+	}
+	size_t part_maps = test_count_part_maps(set);
+	if (coalescing == PMEMSET_COALESCING_NONE)
+		assert_int_equal(part_maps, nparts);
+	else /* several part maps, some of several parts */
+		assert_true(part_maps > 1 && part_maps < nparts);
+	event_log_clear(&log);
+	assert_ok(pmemset_delete(&set));
+	size_t removes = 0;
+	char *previous = NULL;
+	for (size_t i = 0; i < log.count; i++) {
+		if (log.events[i].type != PMEMSET_EVENT_PART_REMOVE)
+			continue;
+		char *addr = log.events[i].ctx.data.part_remove.addr;
+		if (previous != NULL && addr <= previous)
+			fail_msg("PART_REMOVE %zu at %p after %p (%zu part maps)",
+				removes, (void *)addr, (void *)previous,
+				part_maps);
+		previous = addr;
+		removes++;
+	}
+	assert_int_equal(removes, nparts);
+	pmemset_source_delete(&src);
+	test_file_remove(path);
+}
+
+static void
+delete_removes_parts_in_address_order(void **state)
+{
+	(void) state;
+	expect_delete_in_address_order(PMEMSET_COALESCING_NONE, 6);
+	expect_delete_in_address_order(PMEMSET_COALESCING_OPPORTUNISTIC, 6);
+}
+
 static void
 return_values_are_ignored(void **state)
 {
@@ -482,6 +545,7 @@ main(void)
 		T(flush_persist_drain),
 		cmocka_unit_test(part_add_after_map_with_new_part_and_source),
 		cmocka_unit_test(part_remove_while_bytes_are_readable),
+		cmocka_unit_test(delete_removes_parts_in_address_order),
 		T(return_values_are_ignored),
 		cmocka_unit_test(inside_a_callback),
 		cmocka_unit_test(callbacks_run_concurrently_without_the_set_lock),
