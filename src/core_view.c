@@ -234,6 +234,12 @@ core_source_changes_head(void)
 	return source_journal_head();
 }
 
+void
+core_observe_all(bool attach)
+{
+	registry_observe_all(attach);
+}
+
 bool
 core_observe(uint64_t set_id, bool attach)
 {
@@ -243,11 +249,7 @@ core_observe(uint64_t set_id, bool attach)
 		if (s->id != set_id)
 			continue;
 		found = true;
-		int before = atomic_fetch_add(&s->observers, attach ? 1 : -1);
-		if (attach && before == 0)
-			hooks_set(s, HOOK_COUNTERS);
-		else if (!attach && before == 1)
-			hooks_clear(s, HOOK_COUNTERS);
+		registry_observe_locked(s, attach);
 		break;
 	}
 	pthread_mutex_unlock(&Registry_lock);

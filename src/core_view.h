@@ -122,5 +122,10 @@ uint64_t core_source_changes_head(void);
 
 /* attach/detach an observer to a live set: while attached, counters move */
 bool core_observe(uint64_t set_id, bool attach);
+/*
+ * a handle on every set opened or closed: while one is open, every set
+ * counts from its creation, not from the update that first adds it
+ */
+void core_observe_all(bool attach);
 
 #endif

@@ -11,6 +11,40 @@ pthread_mutex_t Registry_lock = PTHREAD_MUTEX_INITIALIZER;
 struct pmemset *Registry_head;
 static _Atomic uint64_t Generation = 1;
 static uint64_t Next_set_id = 1; /* guarded by Registry_lock */
+/* open handles that observe every set; guarded by Registry_lock */
+static unsigned All_sets_observers;
+
+void
+registry_observe_locked(struct pmemset *set, bool attach)
+{
+	int before = atomic_fetch_add(&set->observers, attach ? 1 : -1);
+	if (attach && before == 0)
+		hooks_set(set, HOOK_COUNTERS);
+	else if (!attach && before == 1)
+		hooks_clear(set, HOOK_COUNTERS);
+}
+
+/* every set holds one observer for all the all-sets handles together */
+static void
+observe_for_all_sets(struct pmemset *set, bool attach)
+{
+	if (set->observed_for_all == attach)
+		return;
+	set->observed_for_all = attach;
+	registry_observe_locked(set, attach);
+}
+
+void
+registry_observe_all(bool attach)
+{
+	pthread_mutex_lock(&Registry_lock);
+	unsigned before = All_sets_observers;
+	All_sets_observers = attach ? before + 1 : before - 1;
+	if ((before == 0) != (All_sets_observers == 0))
+		for (struct pmemset *s = Registry_head; s; s = s->reg_next)
+			observe_for_all_sets(s, attach);
+	pthread_mutex_unlock(&Registry_lock);
+}
 
 void
 registry_add(struct pmemset *set)
@@ -22,6 +56,7 @@ registry_add(struct pmemset *set)
 	if (Registry_head != NULL)
 		Registry_head->reg_prev = set;
 	Registry_head = set;
+	observe_for_all_sets(set, All_sets_observers > 0);
 	pthread_mutex_unlock(&Registry_lock);
 	registry_bump();
 }

@@ -6,6 +6,7 @@
 #define PMEMSET_REGISTRY_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct pmemset;
@@ -18,5 +19,14 @@ void registry_remove(struct pmemset *set);
 /* any set created, deleted, mapped or unmapped */
 void registry_bump(void);
 uint64_t registry_generation(void);
+
+/* one observer more (attach) or less on a set; Registry_lock held */
+void registry_observe_locked(struct pmemset *set, bool attach);
+/*
+ * A handle that observes every set opened (attach) or closed: while any is
+ * open, every set counts its data-path calls from its creation, so the
+ * handle's first update that adds a new set already has its first calls.
+ */
+void registry_observe_all(bool attach);
 
 #endif

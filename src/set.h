@@ -52,6 +52,7 @@ struct pmemset {
 	uint64_t id;
 	_Atomic uint64_t changes;
 	_Atomic int observers;
+	bool observed_for_all;		/* guarded by Registry_lock */
 	struct change_journal journal;	/* guarded by lock */
 	struct data_counters counters;
 	struct pmemset *reg_prev, *reg_next;

@@ -185,6 +185,60 @@ counts_stop_without_an_observer(void **state)
 	observed_free(&o);
 }
 
+/*
+ * A handle on every set counts a new set from its creation, not from the
+ * update that first adds it; a set that existed before the handle counts
+ * from the handle's opening; with the handle closed, new sets do not count.
+ */
+static void
+a_handle_on_all_sets_counts_new_sets_from_creation(void **state)
+{
+	(void) state;
+	struct pmemset_stat *all;
+	struct observed_set before = {0};
+	stat_source_new(&before.src, "counters-before", PART);
+	before.set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_part_descriptor d;
+	test_map(before.set, before.src.src, 0, PART, &d);
+	assert_ok(pmemset_persist(before.set, d.addr, 8)); /* not counted */
+
+	assert_st(pmemset_stat_open(&all, NULL, NULL, 0));
+	assert_ok(pmemset_persist(before.set, d.addr, 8));
+	struct observed_set fresh = {0};
+	stat_source_new(&fresh.src, "counters-fresh", PART);
+	fresh.set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	test_map(fresh.set, fresh.src.src, 0, PART, &d);
+	for (int i = 0; i < 3; i++)
+		assert_ok(pmemset_persist(fresh.set, d.addr, 8));
+	/* the first update that adds both sets has every call since */
+	assert_st(pmemset_stat_update(all));
+	assert_int_equal(stat_u64(stat_lookup(all, set_uri(fresh.set)),
+			"persist_calls"), 3);
+	assert_int_equal(stat_u64(stat_lookup(all, set_uri(before.set)),
+			"persist_calls"), 1);
+	assert_st(pmemset_stat_close(&all));
+
+	/* no handle on all sets: a new set is not counted until observed */
+	struct observed_set late = {0};
+	stat_source_new(&late.src, "counters-late", PART);
+	late.set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	test_map(late.set, late.src.src, 0, PART, &d);
+	late.addr = d.addr;
+	assert_ok(pmemset_persist(late.set, late.addr, 8));
+	assert_st(pmemset_stat_open(&late.h, late.set, NULL, 0));
+	assert_st(pmemset_stat_update(late.h));
+	late.map = stat_lookup(late.h, set_uri(late.set));
+	assert_int_equal(persist_calls(&late), 0);
+	assert_ok(pmemset_persist(late.set, late.addr, 8));
+	assert_int_equal(persist_calls(&late), 1);
+
+	observed_free(&late);
+	assert_ok(pmemset_delete(&fresh.set));
+	stat_source_free(&fresh.src);
+	assert_ok(pmemset_delete(&before.set));
+	stat_source_free(&before.src);
+}
+
 int
 main(void)
 {
@@ -194,6 +248,7 @@ main(void)
 		cmocka_unit_test(sets_sharing_a_slot_keep_their_counts),
 		cmocka_unit_test(a_deleted_sets_counts_go_nowhere),
 		cmocka_unit_test(counts_stop_without_an_observer),
+		cmocka_unit_test(a_handle_on_all_sets_counts_new_sets_from_creation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

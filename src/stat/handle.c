@@ -411,6 +411,8 @@ pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
 		goto nomem;
 	/* the root exists from the start: its values are readable at once */
 	h->root->has_data = true;
+	if (set_id == 0)
+		core_observe_all(true);
 	*handle = h;
 	return PMEMSET_STAT_S_OK;
 nomem:
@@ -439,6 +441,8 @@ pmemset_stat_close(struct pmemset_stat **handle)
 	for (size_t i = 0; i < h->ntrackers; i++)
 		if (h->trackers[i].map != NULL)
 			(void) core_observe(h->trackers[i].id, false);
+	if (h->set_id == 0)
+		core_observe_all(false);
 	iter_detach_all(h);
 	match_free(h->matchers, h->nmatchers);
 	staging_free(&h->staging);
