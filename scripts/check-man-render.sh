@@ -11,7 +11,9 @@
 #  * any other page has a .TH line for its own section, renders with
 #    "groff -t -man -ww -z" and, where man(1) is installed, with
 #    "man --warnings -l" without a single warning, and lexgrog (whatis)
-#    reads its NAME section.
+#    reads its NAME section; its rendered text has no markdown left over
+#    (** or __ or a backtick) and no en or em dash right before a word (what
+#    smart typography makes of a command's --option).
 # For the markdown sources given, a section 3 page has NAME, SYNOPSIS,
 # DESCRIPTION, RETURN VALUE, ERRORS, EVENTS, THREAD SAFETY, NOTES and SEE ALSO
 # in this order, and every reference to one of our own pages
@@ -87,6 +89,27 @@ for f in "${files[@]}"; do
 			sed 's/^/    /' <<<"$out"
 			ok=0
 		fi
+	fi
+
+	# what a reader sees: no markdown left over (pandoc leaves ** or a
+	# backtick when emphasis does not close), and no en or em dash where a
+	# command-line option was meant (smart typography turns -- into one)
+	# (prose only: code blocks .nf/.fi and inline code \f[C]..\f[R] may
+	# hold C's ** and __)
+	leftover=$(awk '/^\.nf/ {code = 1} /^\.fi/ {code = 0; next}
+		!code { line = $0; gsub(/\\f\[C\][^\\]*\\f\[R\]/, "", line)
+			if (line ~ /\*\*|__|`|\\\[ga\]/) print NR ": " $0 }' "$f")
+	if [ -n "$leftover" ]; then
+		fail "$rel: markup left in the rendered text:"
+		sed 's/^/    /' <<<"$leftover"
+		ok=0
+	fi
+	text=$(groff -t -man -Tutf8 -P-c -P-b -P-u "$f" 2>/dev/null)
+	dashes=$(grep -nP '(\x{2013}|\x{2014})[[:alnum:]]' <<<"$text")
+	if [ -n "$dashes" ]; then
+		fail "$rel: an en or em dash before a word (a mangled --option?):"
+		sed 's/^/    /' <<<"$dashes"
+		ok=0
 	fi
 
 	if have lexgrog; then
