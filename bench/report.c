@@ -53,7 +53,7 @@ report_header(FILE *f, const struct opts *o)
 		snprintf(u.release, sizeof(u.release), "?");
 	fprintf(f, "pmemset-bench: libpmemset %d.%d against libpmem2, files "
 		"on %s, %s, Linux %s\n%u repetitions (map/remove: %u), "
-		"samples of %.0f us, scale cases at %zu and %zu part "
+		"samples of %.0f us,\nscale cases at %zu and %zu part "
 		"maps%s\n\n", PMEMSET_MAJOR_VERSION, PMEMSET_MINOR_VERSION,
 		o->dir, cpu, u.release, o->reps, o->reps_heavy,
 		o->sample_ns / 1e3, o->parts_small, o->parts_big,
@@ -81,41 +81,46 @@ verdict(const struct result *r)
 void
 report_table(FILE *f)
 {
+	/*
+	 * Two lines a case, so the table reads in 100 columns: group and case,
+	 * then A and B (median ns), A/B with its paired IQR, and the target.
+	 * The quartiles of A and B are in the CSV and JSON.
+	 */
 	size_t n = bench_nresults();
-	int namew = 4;
-	for (size_t i = 0; i < n; i++) {
-		int l = (int)strlen(bench_result(i)->name);
-		if (l > namew)
-			namew = l;
-	}
-	fprintf(f, "ns per operation: median [p25-p75] of the repetitions; "
-		"A/B = median(A) / median(B), [p25-p75] of the ratios paired "
-		"by repetition\n");
-	fprintf(f, "%-13s %-*s  %-18s %10s %-21s  %-21s %10s %-21s  %6s "
-		"%-13s  %s\n", "group", namew, "case", "A", "median",
-		"[p25-p75]", "B", "median", "[p25-p75]", "A/B", "[p25-p75]",
-		"target");
+	fprintf(f, "ns per operation, median of the repetitions; A/B = "
+		"median(A) / median(B),\n[p25-p75] of the ratios paired by "
+		"repetition\n");
+	int labelw = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct result *r = bench_result(i);
-		char am[24], a25[24], a75[24], bm[24], b25[24], b75[24];
-		char aiqr[56], biqr[56], riqr[40], tgt[48];
+		int la = (int)strlen(r->a_label), lb = (int)strlen(r->b_label);
+		labelw = la > labelw ? la : labelw;
+		labelw = lb > labelw ? lb : labelw;
+	}
+	const char *last_group = "";
+	for (size_t i = 0; i < n; i++) {
+		const struct result *r = bench_result(i);
+		char am[24], bm[24], riqr[40];
 		fmt_ns(am, sizeof(am), r->a.median);
-		fmt_ns(a25, sizeof(a25), r->a.p25);
-		fmt_ns(a75, sizeof(a75), r->a.p75);
 		fmt_ns(bm, sizeof(bm), r->b.median);
-		fmt_ns(b25, sizeof(b25), r->b.p25);
-		fmt_ns(b75, sizeof(b75), r->b.p75);
-		snprintf(aiqr, sizeof(aiqr), "[%s-%s]", a25, a75);
-		snprintf(biqr, sizeof(biqr), "[%s-%s]", b25, b75);
-		snprintf(riqr, sizeof(riqr), "[%.3f-%.3f]", r->ratio.p25,
+		snprintf(riqr, sizeof(riqr), "[%.2f-%.2f]", r->ratio.p25,
 				r->ratio.p75);
-		snprintf(tgt, sizeof(tgt), "%s %s",
-				r->target.text ? r->target.text : "",
+		if (strcmp(r->group, last_group) != 0)
+			fprintf(f, "\n%s\n", r->group);
+		last_group = r->group;
+		char line[256], target[96] = "";
+		int len = snprintf(line, sizeof(line),
+			"    %-*s %8s  %-*s %8s  A/B %.3f %s", labelw,
+			r->a_label, am, labelw, r->b_label, bm, r->ratio_med,
+			riqr);
+		if (r->target.text != NULL)
+			snprintf(target, sizeof(target), "target %s%s%s",
+				r->target.text, r->met < 0 ? "" : " ",
 				verdict(r));
-		fprintf(f, "%-13s %-*s  %-18s %10s %-21s  %-21s %10s %-21s  "
-			"%6.3f %-13s  %s\n", r->group, namew, r->name,
-			r->a_label, am, aiqr, r->b_label, bm, biqr,
-			r->ratio_med, riqr, tgt[0] == ' ' ? "" : tgt);
+		bool fits = len + 2 + (int)strlen(target) <= 100;
+		fprintf(f, "  %s\n%s%s%s\n", r->name, line,
+			target[0] == '\0' ? "" : fits ? "  " : "\n      ",
+			target);
 	}
 	bool first = true;
 	for (size_t i = 0; i < n; i++) {
@@ -127,7 +132,7 @@ report_table(FILE *f)
 				fputs("\nfacts (largest over the "
 					"samples):\n", f);
 			first = false;
-			fprintf(f, "  %s / %s: %s: %s %.0f, %s %.0f\n",
+			fprintf(f, "  %s / %s:\n      %s: %s %.0f, %s %.0f\n",
 				r->group, r->name, r->aux_name[j], r->a_label,
 				r->a_aux[j], r->b_label, r->b_aux[j]);
 		}
@@ -191,7 +196,8 @@ report_json(FILE *f, const struct opts *o)
 		json_stats(f, "paired_ratio", &r->ratio);
 		if (r->target.kind != TARGET_NONE)
 			fprintf(f, ", \"target\": \"%s\", \"target_met\": %s",
-				r->target.text, r->met ? "true" : "false");
+				r->target.text, r->met < 0 ? "null" :
+				r->met ? "true" : "false");
 		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
 	}
 	fputs("  ]\n}\n", f);
@@ -234,8 +240,8 @@ report_markdown(FILE *f, const struct opts *o)
 		fmt_ratio(buf, sizeof(buf), r);
 		fprintf(f, "| %s: %s | %s | %s | %s | %.2f | %s | %s |\n",
 			r->group, r->name, r->a_label, r->b_label, buf,
-			r->a.median, r->target.text,
-			r->met ? "met" : "**missed**");
+			r->a.median, r->target.text, r->met < 0 ?
+			"not judged" : r->met ? "met" : "**missed**");
 	}
 
 	/* the data path as a grid: operation and size by granularity */
