@@ -2,10 +2,11 @@
 /*
  * pmemset-stat.c -- maps the files named on the command line as the parts
  * of one set, never storing to them, and prints the observer tree of that
- * set with all its values, as text or JSON, optionally only the maps whose
- * URI matches the given patterns. Modelled on kstat2(8).
+ * set with all its values, as text, JSON or OpenMetrics, optionally only the
+ * maps whose URI matches the given patterns. Modelled on kstat2(8).
  *
- * usage: pmemset-stat [-j|--json] [-m|--match pattern]... file...
+ * usage: pmemset-stat [-j|--json|-o|--openmetrics] [-m|--match pattern]...
+ *        file...
  * exit: 0 success, 1 a file cannot be mapped or the tree printed, 2 usage
  */
 #include <errno.h>
@@ -23,11 +24,15 @@ static const char *Prog = "pmemset-stat";
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-j|--json] [-m|--match pattern]... file...\n"
+	fprintf(f, "usage: %s [-j|--json|-o|--openmetrics] "
+		"[-m|--match pattern]... file...\n"
 		"Maps each file (never writing to it) as a part of one set "
 		"and prints\nits observer tree: /pmemset, /pmemset/set/<n>, "
 		"/pmemset/set/<n>/part/<k>.\n"
 		"  -j, --json           print JSON instead of text\n"
+		"  -o, --openmetrics    print the OpenMetrics text format "
+		"(Prometheus,\n"
+		"                       node_exporter's textfile collector)\n"
 		"  -m, --match pattern  only maps whose URI matches the "
 		"fnmatch(3)\n"
 		"                       pattern ('*' matches '/' too); "
@@ -112,6 +117,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"openmetrics", no_argument, NULL, 'o'},
 		{"match", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -125,10 +131,13 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	int c;
-	while ((c = getopt_long(argc, argv, "jm:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jom:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			format = PMEMSET_STAT_DUMP_JSON;
+			break;
+		case 'o':
+			format = PMEMSET_STAT_DUMP_OPENMETRICS;
 			break;
 		case 'm':
 			m[nm].type = PMEMSET_STAT_MATCH_GLOB;
