@@ -89,3 +89,15 @@ add_test(NAME stat_openmetrics_parser_test COMMAND ${PMEMSET_TEST_WRAPPER}
 set_tests_properties(stat_openmetrics_parser_test PROPERTIES
 	ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR};${om_env}"
 	LABELS stat SKIP_RETURN_CODE 77 TIMEOUT 600)
+
+# pmemset-stat as nobody on root-owned files it may only read (issue 15);
+# skipped where the machine cannot switch users
+if(TARGET pmemset-stat OR EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
+	add_test(NAME stat_tool_nobody_test
+		COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:pmemset-stat>
+			-DLIB=$<TARGET_SONAME_FILE:pmemset>
+			"-DWRAPPER=${stat_wrapper}" -DDIR=${PMEMSET_TEST_DIR}
+			-P ${PROJECT_SOURCE_DIR}/tools/test_pmemset_stat_nobody.cmake)
+	set_tests_properties(stat_tool_nobody_test PROPERTIES
+		LABELS "stat;tool" TIMEOUT 300 SKIP_REGULAR_EXPRESSION "SKIPPED:")
+endif()

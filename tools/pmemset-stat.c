@@ -4,17 +4,23 @@
  * of one set, never storing to them, and prints the observer tree of that
  * set with all its values, as text, JSON or OpenMetrics, optionally only the
  * maps whose URI matches the given patterns. Modelled on kstat2(8).
+ * It needs no write permission: a file it may only read is reported
+ * (its size) without being mapped.
  *
  * usage: pmemset-stat [-j|--json|-o|--openmetrics] [-m|--match pattern]...
  *        file...
  * exit: 0 success, 1 a file cannot be mapped or the tree printed, 2 usage
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libpmemset.h>
 #include <libpmemset/stat.h>
@@ -52,23 +58,58 @@ fail(const char *what, const char *file)
 	return 1;
 }
 
+/*
+ * The files this user may only read. libpmemset maps files for reading and
+ * writing, so they cannot be parts; what can be known without a mapping,
+ * their sizes, is shown as the root's USR values unmapped_paths and
+ * unmapped_sizes.
+ */
+struct unmapped {
+	const char **paths;
+	uint64_t *sizes;
+	size_t n;
+};
+
+/* the open failed for want of write permission, not for another reason */
+static bool
+no_write_permission(int ret)
+{
+	int e = pmemset_err_to_errno(ret);
+	return e == EACCES || e == EPERM || e == EROFS;
+}
+
 /* maps the whole file, or its largest aligned prefix */
 static int
-map_file(struct pmemset *set, const char *path, struct pmemset_source **src)
+map_file(struct pmemset *set, const char *path, struct pmemset_source **src,
+		struct unmapped *unmapped)
 {
+	/* the size through a descriptor that can only read */
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "%s: %s: cannot open: %s\n", Prog, path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
 	/* DO_NOT_GROW: the file keeps its size; nothing is ever stored */
-	if (pmemset_xsource_from_file(src, path,
-			PMEMSET_SOURCE_FILE_DO_NOT_GROW) != 0)
+	int ret = pmemset_xsource_from_file(src, path,
+			PMEMSET_SOURCE_FILE_DO_NOT_GROW);
+	if (ret != 0 && no_write_permission(ret) && S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: %s: not mapped: libpmemset maps files "
+			"read-write and this user may only read it; its size "
+			"is in the root's unmapped_sizes\n", Prog, path);
+		unmapped->paths[unmapped->n] = path;
+		unmapped->sizes[unmapped->n++] = (uint64_t)st.st_size;
+		return 0;
+	}
+	if (ret != 0)
 		return fail("cannot open", path);
 	size_t align;
 	if (pmemset_source_alignment(*src, &align) != 0)
 		return fail("cannot read the alignment", path);
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		fprintf(stderr, "%s: %s: cannot stat: %s\n", Prog, path,
-			strerror(errno));
-		return 1;
-	}
 	size_t size = (size_t)st.st_size;
 	size_t length = size - size % align;
 	if (length == 0) {
@@ -85,7 +126,7 @@ map_file(struct pmemset *set, const char *path, struct pmemset_source **src)
 	if (pmemset_map_config_new(&mc) != 0)
 		return fail("cannot map", path);
 	pmemset_map_config_set_length(mc, length);
-	int ret = pmemset_map(set, *src, mc, NULL);
+	ret = pmemset_map(set, *src, mc, NULL);
 	pmemset_map_config_delete(&mc);
 	if (ret != 0)
 		return fail("cannot map", path);
@@ -94,6 +135,7 @@ map_file(struct pmemset *set, const char *path, struct pmemset_source **src)
 
 static int
 print_tree(struct pmemset *set, struct pmemset_stat_matcher *m, size_t nm,
+		const struct unmapped *unmapped,
 		enum pmemset_stat_dump_format format)
 {
 	struct pmemset_stat *h;
@@ -104,6 +146,12 @@ print_tree(struct pmemset *set, struct pmemset_stat_matcher *m, size_t nm,
 	st = pmemset_stat_update(h);
 	if (st == PMEMSET_STAT_S_OK)
 		st = pmemset_stat_root(h, &root);
+	if (st == PMEMSET_STAT_S_OK && unmapped->n > 0)
+		st = pmemset_stat_map_put_string_array(root, "unmapped_paths",
+			unmapped->paths, unmapped->n);
+	if (st == PMEMSET_STAT_S_OK && unmapped->n > 0)
+		st = pmemset_stat_map_put_uint64_array(root, "unmapped_sizes",
+			unmapped->sizes, unmapped->n);
 	if (st == PMEMSET_STAT_S_OK)
 		st = pmemset_stat_dump(root, stdout, format);
 	int ret = st == PMEMSET_STAT_S_OK ? 0 :
@@ -163,10 +211,14 @@ main(int argc, char *argv[])
 	}
 
 	struct pmemset_source **srcs = calloc((size_t)nfiles, sizeof(*srcs));
+	struct unmapped unmapped = {
+		calloc((size_t)nfiles, sizeof(*unmapped.paths)),
+		calloc((size_t)nfiles, sizeof(*unmapped.sizes)), 0
+	};
 	struct pmemset_config *cfg = NULL;
 	struct pmemset *set = NULL;
 	int ret = 1;
-	if (srcs == NULL) {
+	if (srcs == NULL || unmapped.paths == NULL || unmapped.sizes == NULL) {
 		fprintf(stderr, "%s: out of memory\n", Prog);
 		goto out;
 	}
@@ -179,15 +231,17 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	for (int i = 0; i < nfiles; i++)
-		if (map_file(set, argv[optind + i], &srcs[i]) != 0)
+		if (map_file(set, argv[optind + i], &srcs[i], &unmapped) != 0)
 			goto out;
-	ret = print_tree(set, m, nm, format);
+	ret = print_tree(set, m, nm, &unmapped, format);
 out:
 	pmemset_delete(&set);
 	for (int i = 0; srcs != NULL && i < nfiles; i++)
 		pmemset_source_delete(&srcs[i]);
 	pmemset_config_delete(&cfg);
 	free(srcs);
+	free(unmapped.paths);
+	free(unmapped.sizes);
 	free(m);
 	return ret;
 }
