@@ -101,3 +101,15 @@ if(TARGET pmemset-stat OR EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
 	set_tests_properties(stat_tool_nobody_test PROPERTIES
 		LABELS "stat;tool" TIMEOUT 300 SKIP_REGULAR_EXPRESSION "SKIPPED:")
 endif()
+
+# pmemset-stat --openmetrics on odd file names, read back by the parser
+if(TARGET pmemset-stat OR EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
+	add_test(NAME stat_tool_openmetrics_test
+		COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:pmemset-stat>
+			"-DWRAPPER=${stat_wrapper}" -DPYTHON=${PMEMSET_PYTHON}
+			-DCHECK=${CMAKE_CURRENT_SOURCE_DIR}/openmetrics_check.py
+			-DDIR=${PMEMSET_TEST_DIR}
+			-P ${PROJECT_SOURCE_DIR}/tools/test_pmemset_stat_openmetrics.cmake)
+	set_tests_properties(stat_tool_openmetrics_test PROPERTIES
+		LABELS "stat;tool" TIMEOUT 300 SKIP_REGULAR_EXPRESSION "SKIPPED:")
+endif()
