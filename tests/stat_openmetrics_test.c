@@ -54,10 +54,7 @@ setup(void **state)
 			&f->d[i]);
 	}
 	f->set_id = set_id_of(f->set);
-	assert_st(pmemset_stat_open(&f->h, f->set, NULL, 0));
-	assert_st(pmemset_stat_update(f->h));
-	assert_st(pmemset_stat_root(f->h, &f->root));
-	f->set_map = stat_lookup(f->h, set_uri(f->set));
+	f->set_map = stat_view_of(f->set, &f->h, &f->root);
 	*state = f;
 	return 0;
 }
@@ -72,13 +69,6 @@ teardown(void **state)
 		stat_source_free(&f->src[i]);
 	free(f);
 	return 0;
-}
-
-static void
-assert_has(const char *text, const char *what)
-{
-	if (strstr(text, what) == NULL)
-		fail_msg("the dump lacks \"%s\":\n%s", what, text);
 }
 
 /* the number of lines of text that start with prefix */

@@ -6,6 +6,7 @@
 # were. Needs root and setpriv(1) to switch users (CI runs as root); prints
 # SKIPPED (the test's skip pattern) where the machine cannot.
 string(REPLACE "@@" ";" WRAPPER "${WRAPPER}")
+include(${CMAKE_CURRENT_LIST_DIR}/stat_test_common.cmake)
 set(as_nobody setpriv --reuid=nobody --regid=nogroup --clear-groups)
 
 execute_process(COMMAND id -u OUTPUT_VARIABLE uid
@@ -51,24 +52,9 @@ foreach(f "${a}" "${b}")
 		WORLD_READ)
 endforeach()
 
-function(fingerprint var)
-	set(out "")
-	foreach(f "${a}" "${b}")
-		file(SHA256 "${f}" sum)
-		file(SIZE "${f}" size)
-		string(APPEND out "${f} ${size} ${sum}\n")
-	endforeach()
-	set(${var} "${out}" PARENT_SCOPE)
-endfunction()
-fingerprint(before)
+fingerprint(before "${a}" "${b}")
 
 set(failures "")
-function(check what)
-	if(NOT (${ARGN}))
-		set(failures "${failures}\n${what}" PARENT_SCOPE)
-		message("FAIL: ${what}")
-	endif()
-endfunction()
 
 macro(run_as_nobody)
 	execute_process(COMMAND ${CMAKE_COMMAND} -E env
@@ -103,7 +89,7 @@ check("unreadable: exit 1 (${rc})" rc EQUAL 1 AND err MATCHES "Permission denied
 file(CHMOD "${b}" FILE_PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ
 	WORLD_READ)
 
-fingerprint(after)
+fingerprint(after "${a}" "${b}")
 check("the files are as they were" before STREQUAL after)
 file(REMOVE_RECURSE "${dir}")
 if(failures)

@@ -8,6 +8,7 @@
 # the output and read back each file's real size under its path. Prints SKIPPED (the
 # test's skip pattern) when no python3 with prometheus_client was found.
 string(REPLACE "@@" ";" WRAPPER "${WRAPPER}")
+include(${CMAKE_CURRENT_LIST_DIR}/stat_test_common.cmake)
 if(NOT PYTHON)
 	message("SKIPPED: no python3 imports prometheus_client: apt-get "
 		"install python3-prometheus-client and re-run cmake")
@@ -18,7 +19,6 @@ set(base "${DIR}/pmemset-stat-om-${tag}")
 set(files "${base}-q\"uote" "${base}-tab\there" "${base}-new\nline"
 	"${base}-utf8-é€")
 set(check_args "")
-set(fingerprint_before "")
 set(total 0)
 set(i 1)
 foreach(f IN LISTS files)
@@ -26,13 +26,12 @@ foreach(f IN LISTS files)
 	string(REPEAT "${block}" ${i} content)
 	file(WRITE "${f}" "${content}")
 	file(SIZE "${f}" size)
-	file(SHA256 "${f}" sum)
-	string(APPEND fingerprint_before "${size} ${sum}\n")
 	math(EXPR total "${total} + ${size}")
 	list(APPEND check_args --expect pmemset_part_size_bytes ${size} 1
 		path "${f}")
 	math(EXPR i "${i} + 1")
 endforeach()
+fingerprint(before ${files})
 list(APPEND check_args --expect pmemset_set_mapped_bytes ${total} 0
 	--count pmemset_part_info 4)
 
@@ -57,13 +56,8 @@ if(NOT check_rc EQUAL 0)
 	string(APPEND failures "\nthe checker failed (${check_rc}) on:\n${text}")
 endif()
 
-set(fingerprint_after "")
-foreach(f IN LISTS files)
-	file(SIZE "${f}" size)
-	file(SHA256 "${f}" sum)
-	string(APPEND fingerprint_after "${size} ${sum}\n")
-endforeach()
-if(NOT fingerprint_before STREQUAL fingerprint_after)
+fingerprint(after ${files})
+if(NOT before STREQUAL after)
 	string(APPEND failures "\nthe files changed")
 endif()
 file(REMOVE ${files} "${prom}")

@@ -76,6 +76,7 @@ struct om {
 	FILE *f;
 	struct pmemset_stat_map *top;	/* the map being dumped */
 	size_t index;			/* the SYS value being written */
+	enum pmemset_stat_value_type usr_type; /* what visit_usr writes */
 	/* the family being written; its header goes before its 1st sample */
 	char family[OM_NAME_MAX];
 	const char *type;
@@ -274,34 +275,24 @@ visit_sys_number(struct om *o, struct pmemset_stat_map *map)
 	return PMEMSET_STAT_S_OK;
 }
 
+/* the USR values of type o->usr_type: numbers, or arrays' elements */
 static enum pmemset_stat_status
-visit_usr_numbers(struct om *o, struct pmemset_stat_map *map)
+visit_usr(struct om *o, struct pmemset_stat_map *map)
 {
 	for (size_t i = 0; i < map->nusr; i++) {
 		struct pmemset_stat_nv nv;
 		values_usr_nv(map, i, &nv);
-		if (nv.type != PMEMSET_STAT_TYPE_UINT64)
+		if (nv.type != o->usr_type)
 			continue;
-		sample_begin(o, map);
-		label(o, "name", nv.name);
-		sample_end(o, nv.data.uint64);
-	}
-	return PMEMSET_STAT_S_OK;
-}
-
-static enum pmemset_stat_status
-visit_usr_arrays(struct om *o, struct pmemset_stat_map *map)
-{
-	for (size_t i = 0; i < map->nusr; i++) {
-		struct pmemset_stat_nv nv;
-		values_usr_nv(map, i, &nv);
-		if (nv.type != PMEMSET_STAT_TYPE_UINT64_ARRAY)
-			continue;
-		for (size_t k = 0; k < nv.data.uint64_array.length; k++) {
+		bool array = nv.type == PMEMSET_STAT_TYPE_UINT64_ARRAY;
+		size_t n = array ? nv.data.uint64_array.length : 1;
+		for (size_t k = 0; k < n; k++) {
 			sample_begin(o, map);
 			label(o, "name", nv.name);
-			label_u64(o, "index", k);
-			sample_end(o, nv.data.uint64_array.array[k]);
+			if (array)
+				label_u64(o, "index", k);
+			sample_end(o, array ? nv.data.uint64_array.array[k] :
+				nv.data.uint64);
 		}
 	}
 	return PMEMSET_STAT_S_OK;
@@ -355,13 +346,14 @@ level_families(struct om *o, enum stat_level level)
 	snprintf(help, sizeof(help), "A number the application put on a %s "
 		"(label name: its name).", level_noun(level));
 	family(o, level, "user_value", "unknown", NULL, help);
-	if ((st = each_map(o, o->top, level, visit_usr_numbers)) !=
-			PMEMSET_STAT_S_OK)
+	o->usr_type = PMEMSET_STAT_TYPE_UINT64;
+	if ((st = each_map(o, o->top, level, visit_usr)) != PMEMSET_STAT_S_OK)
 		return st;
 	snprintf(help, sizeof(help), "An element of an array the application "
 		"put on a %s (labels name, index).", level_noun(level));
 	family(o, level, "user_array_value", "unknown", NULL, help);
-	return each_map(o, o->top, level, visit_usr_arrays);
+	o->usr_type = PMEMSET_STAT_TYPE_UINT64_ARRAY;
+	return each_map(o, o->top, level, visit_usr);
 }
 
 enum pmemset_stat_status
