@@ -260,7 +260,8 @@ sub_trees_empty_views_and_errors(void **state)
 	FILE *full = fopen("/dev/full", "w");
 	assert_non_null(full);
 	assert_st_err(pmemset_stat_dump(f->root, full,
-			PMEMSET_STAT_DUMP_OPENMETRICS), PMEMSET_STAT_S_SYS_FAIL);
+			PMEMSET_STAT_DUMP_OPENMETRICS),
+		PMEMSET_STAT_S_SYS_FAIL);
 	fclose(full);
 }
 
