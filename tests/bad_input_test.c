@@ -2533,7 +2533,8 @@ static int
 stat_dump_bad_format(struct fx *f)
 {
 	return ST(pmemset_stat_dump(f->root, stderr,
-			(enum pmemset_stat_dump_format)2));
+			(enum pmemset_stat_dump_format)
+			(PMEMSET_STAT_DUMP_OPENMETRICS + 1)));
 }
 
 static int

@@ -59,3 +59,57 @@ pmemset_add_test(stat_journal_test SOURCES stat_journal_test.c ${STAT_UTIL}
 # the data-path counters counted per thread and summed by the reader
 pmemset_add_test(stat_counters_test SOURCES stat_counters_test.c ${STAT_UTIL}
 	LABELS stat tsan)
+
+# the OpenMetrics dump; with --parser, read back by prometheus_client's
+# parser (Debian python3-prometheus-client) through the first python3 that
+# has it; without one that test reports itself skipped
+set(PMEMSET_PYTHON "")
+find_program(PMEMSET_PYTHON3 python3)
+foreach(py ${PMEMSET_PYTHON3} /usr/bin/python3)
+	if(NOT PMEMSET_PYTHON AND EXISTS "${py}")
+		execute_process(COMMAND ${py} -c
+			"import prometheus_client.openmetrics.parser"
+			RESULT_VARIABLE py_rc OUTPUT_QUIET ERROR_QUIET)
+		if(py_rc EQUAL 0)
+			set(PMEMSET_PYTHON ${py})
+		endif()
+	endif()
+endforeach()
+if(NOT PMEMSET_PYTHON)
+	message(WARNING "no python3 imports prometheus_client: "
+		"stat_openmetrics_parser_test will be skipped until "
+		"python3-prometheus-client is installed")
+endif()
+set(om_env PMEMSET_PYTHON=${PMEMSET_PYTHON}
+	PMEMSET_OM_CHECK=${CMAKE_CURRENT_SOURCE_DIR}/openmetrics_check.py)
+pmemset_add_test(stat_openmetrics_test SOURCES stat_openmetrics_test.c
+	${STAT_UTIL} LABELS stat ENV ${om_env})
+add_test(NAME stat_openmetrics_parser_test COMMAND ${PMEMSET_TEST_WRAPPER}
+	$<TARGET_FILE:stat_openmetrics_test> --parser)
+set_tests_properties(stat_openmetrics_parser_test PROPERTIES
+	ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR};${om_env}"
+	LABELS stat SKIP_RETURN_CODE 77 TIMEOUT 600)
+
+# pmemset-stat as nobody on root-owned files it may only read (issue 15);
+# skipped where the machine cannot switch users
+if(TARGET pmemset-stat OR EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
+	add_test(NAME stat_tool_nobody_test
+		COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:pmemset-stat>
+			-DLIB=$<TARGET_SONAME_FILE:pmemset>
+			"-DWRAPPER=${stat_wrapper}" -DDIR=${PMEMSET_TEST_DIR}
+			-P ${PROJECT_SOURCE_DIR}/tools/test_pmemset_stat_nobody.cmake)
+	set_tests_properties(stat_tool_nobody_test PROPERTIES
+		LABELS "stat;tool" TIMEOUT 300 SKIP_REGULAR_EXPRESSION "SKIPPED:")
+endif()
+
+# pmemset-stat --openmetrics on odd file names, read back by the parser
+if(TARGET pmemset-stat OR EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
+	add_test(NAME stat_tool_openmetrics_test
+		COMMAND ${CMAKE_COMMAND} -DTOOL=$<TARGET_FILE:pmemset-stat>
+			"-DWRAPPER=${stat_wrapper}" -DPYTHON=${PMEMSET_PYTHON}
+			-DCHECK=${CMAKE_CURRENT_SOURCE_DIR}/openmetrics_check.py
+			-DDIR=${PMEMSET_TEST_DIR}
+			-P ${PROJECT_SOURCE_DIR}/tools/test_pmemset_stat_openmetrics.cmake)
+	set_tests_properties(stat_tool_openmetrics_test PROPERTIES
+		LABELS "stat;tool" TIMEOUT 300 SKIP_REGULAR_EXPRESSION "SKIPPED:")
+endif()

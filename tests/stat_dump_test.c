@@ -52,13 +52,6 @@ teardown(void **state)
 }
 
 static void
-assert_has(const char *text, const char *what)
-{
-	if (strstr(text, what) == NULL)
-		fail_msg("dump lacks \"%s\":\n%s", what, text);
-}
-
-static void
 text_dump_lists_every_map_and_value(void **state)
 {
 	struct fixture *f = *state;

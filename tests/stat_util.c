@@ -197,6 +197,23 @@ stat_lookup(struct pmemset_stat *h, const char *uri)
 	return map;
 }
 
+struct pmemset_stat_map *
+stat_view_of(struct pmemset *set, struct pmemset_stat **h,
+		struct pmemset_stat_map **root)
+{
+	assert_st(pmemset_stat_open(h, set, NULL, 0));
+	assert_st(pmemset_stat_update(*h));
+	assert_st(pmemset_stat_root(*h, root));
+	return stat_lookup(*h, set_uri(set));
+}
+
+void
+assert_has(const char *text, const char *what)
+{
+	if (strstr(text, what) == NULL)
+		fail_msg("the dump lacks \"%s\":\n%s", what, text);
+}
+
 uint64_t
 stat_u64(struct pmemset_stat_map *map, const char *name)
 {

@@ -76,9 +76,14 @@ const char *set_uri(struct pmemset *set);
 const char *uri_fmt(const char *fmt, ...)
 	__attribute__((__format__(__printf__, 1, 2)));
 struct pmemset_stat_map *stat_lookup(struct pmemset_stat *h, const char *uri);
+/* a handle on set alone, updated once: its root, and the set's map */
+struct pmemset_stat_map *stat_view_of(struct pmemset *set,
+		struct pmemset_stat **h, struct pmemset_stat_map **root);
 uint64_t stat_u64(struct pmemset_stat_map *map, const char *name);
 size_t stat_children(struct pmemset_stat_map *map);
 
+/* fails the test, showing text, unless text holds what */
+void assert_has(const char *text, const char *what);
 /* a map's dump as a string (the caller frees it) */
 char *stat_dump_string(struct pmemset_stat_map *map,
 		enum pmemset_stat_dump_format fmt);

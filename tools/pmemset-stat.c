@@ -2,18 +2,25 @@
 /*
  * pmemset-stat.c -- maps the files named on the command line as the parts
  * of one set, never storing to them, and prints the observer tree of that
- * set with all its values, as text or JSON, optionally only the maps whose
- * URI matches the given patterns. Modelled on kstat2(8).
+ * set with all its values, as text, JSON or OpenMetrics, optionally only the
+ * maps whose URI matches the given patterns. Modelled on kstat2(8).
+ * It needs no write permission: a file it may only read is reported
+ * (its size) without being mapped.
  *
- * usage: pmemset-stat [-j|--json] [-m|--match pattern]... file...
+ * usage: pmemset-stat [-j|--json|-o|--openmetrics] [-m|--match pattern]...
+ *        file...
  * exit: 0 success, 1 a file cannot be mapped or the tree printed, 2 usage
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libpmemset.h>
 #include <libpmemset/stat.h>
@@ -23,11 +30,16 @@ static const char *Prog = "pmemset-stat";
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: %s [-j|--json] [-m|--match pattern]... file...\n"
+	fprintf(f, "usage: %s [-j|--json|-o|--openmetrics] "
+		"[-m|--match pattern]... file...\n"
 		"Maps each file (never writing to it) as a part of one set "
 		"and prints\nits observer tree: /pmemset, /pmemset/set/<n>, "
-		"/pmemset/set/<n>/part/<k>.\n"
+		"/pmemset/set/<n>/part/<k>. A file it may only read is not "
+		"mapped;\nits size is shown as the root's unmapped_sizes.\n"
 		"  -j, --json           print JSON instead of text\n"
+		"  -o, --openmetrics    print the OpenMetrics text format "
+		"(Prometheus,\n"
+		"                       node_exporter's textfile collector)\n"
 		"  -m, --match pattern  only maps whose URI matches the "
 		"fnmatch(3)\n"
 		"                       pattern ('*' matches '/' too); "
@@ -47,23 +59,58 @@ fail(const char *what, const char *file)
 	return 1;
 }
 
+/*
+ * The files this user may only read. libpmemset maps files for reading and
+ * writing, so they cannot be parts; what can be known without a mapping,
+ * their sizes, is shown as the root's USR values unmapped_paths and
+ * unmapped_sizes.
+ */
+struct unmapped {
+	const char **paths;
+	uint64_t *sizes;
+	size_t n;
+};
+
+/* the open failed for want of write permission, not for another reason */
+static bool
+no_write_permission(int ret)
+{
+	int e = pmemset_err_to_errno(ret);
+	return e == EACCES || e == EPERM || e == EROFS;
+}
+
 /* maps the whole file, or its largest aligned prefix */
 static int
-map_file(struct pmemset *set, const char *path, struct pmemset_source **src)
+map_file(struct pmemset *set, const char *path, struct pmemset_source **src,
+		struct unmapped *unmapped)
 {
+	/* the size through a descriptor that can only read */
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "%s: %s: cannot open: %s\n", Prog, path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
 	/* DO_NOT_GROW: the file keeps its size; nothing is ever stored */
-	if (pmemset_xsource_from_file(src, path,
-			PMEMSET_SOURCE_FILE_DO_NOT_GROW) != 0)
+	int ret = pmemset_xsource_from_file(src, path,
+			PMEMSET_SOURCE_FILE_DO_NOT_GROW);
+	if (ret != 0 && no_write_permission(ret) && S_ISREG(st.st_mode)) {
+		fprintf(stderr, "%s: %s: not mapped: libpmemset maps files "
+			"read-write and this user may only read it; its size "
+			"is in the root's unmapped_sizes\n", Prog, path);
+		unmapped->paths[unmapped->n] = path;
+		unmapped->sizes[unmapped->n++] = (uint64_t)st.st_size;
+		return 0;
+	}
+	if (ret != 0)
 		return fail("cannot open", path);
 	size_t align;
 	if (pmemset_source_alignment(*src, &align) != 0)
 		return fail("cannot read the alignment", path);
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		fprintf(stderr, "%s: %s: cannot stat: %s\n", Prog, path,
-			strerror(errno));
-		return 1;
-	}
 	size_t size = (size_t)st.st_size;
 	size_t length = size - size % align;
 	if (length == 0) {
@@ -80,7 +127,7 @@ map_file(struct pmemset *set, const char *path, struct pmemset_source **src)
 	if (pmemset_map_config_new(&mc) != 0)
 		return fail("cannot map", path);
 	pmemset_map_config_set_length(mc, length);
-	int ret = pmemset_map(set, *src, mc, NULL);
+	ret = pmemset_map(set, *src, mc, NULL);
 	pmemset_map_config_delete(&mc);
 	if (ret != 0)
 		return fail("cannot map", path);
@@ -89,6 +136,7 @@ map_file(struct pmemset *set, const char *path, struct pmemset_source **src)
 
 static int
 print_tree(struct pmemset *set, struct pmemset_stat_matcher *m, size_t nm,
+		const struct unmapped *unmapped,
 		enum pmemset_stat_dump_format format)
 {
 	struct pmemset_stat *h;
@@ -99,6 +147,12 @@ print_tree(struct pmemset *set, struct pmemset_stat_matcher *m, size_t nm,
 	st = pmemset_stat_update(h);
 	if (st == PMEMSET_STAT_S_OK)
 		st = pmemset_stat_root(h, &root);
+	if (st == PMEMSET_STAT_S_OK && unmapped->n > 0)
+		st = pmemset_stat_map_put_string_array(root, "unmapped_paths",
+			unmapped->paths, unmapped->n);
+	if (st == PMEMSET_STAT_S_OK && unmapped->n > 0)
+		st = pmemset_stat_map_put_uint64_array(root, "unmapped_sizes",
+			unmapped->sizes, unmapped->n);
 	if (st == PMEMSET_STAT_S_OK)
 		st = pmemset_stat_dump(root, stdout, format);
 	int ret = st == PMEMSET_STAT_S_OK ? 0 :
@@ -112,6 +166,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"openmetrics", no_argument, NULL, 'o'},
 		{"match", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -125,10 +180,13 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	int c;
-	while ((c = getopt_long(argc, argv, "jm:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jom:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			format = PMEMSET_STAT_DUMP_JSON;
+			break;
+		case 'o':
+			format = PMEMSET_STAT_DUMP_OPENMETRICS;
 			break;
 		case 'm':
 			m[nm].type = PMEMSET_STAT_MATCH_GLOB;
@@ -154,10 +212,14 @@ main(int argc, char *argv[])
 	}
 
 	struct pmemset_source **srcs = calloc((size_t)nfiles, sizeof(*srcs));
+	struct unmapped unmapped = {
+		calloc((size_t)nfiles, sizeof(*unmapped.paths)),
+		calloc((size_t)nfiles, sizeof(*unmapped.sizes)), 0
+	};
 	struct pmemset_config *cfg = NULL;
 	struct pmemset *set = NULL;
 	int ret = 1;
-	if (srcs == NULL) {
+	if (srcs == NULL || unmapped.paths == NULL || unmapped.sizes == NULL) {
 		fprintf(stderr, "%s: out of memory\n", Prog);
 		goto out;
 	}
@@ -170,15 +232,17 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	for (int i = 0; i < nfiles; i++)
-		if (map_file(set, argv[optind + i], &srcs[i]) != 0)
+		if (map_file(set, argv[optind + i], &srcs[i], &unmapped) != 0)
 			goto out;
-	ret = print_tree(set, m, nm, format);
+	ret = print_tree(set, m, nm, &unmapped, format);
 out:
 	pmemset_delete(&set);
 	for (int i = 0; srcs != NULL && i < nfiles; i++)
 		pmemset_source_delete(&srcs[i]);
 	pmemset_config_delete(&cfg);
 	free(srcs);
+	free(unmapped.paths);
+	free(unmapped.sizes);
 	free(m);
 	return ret;
 }

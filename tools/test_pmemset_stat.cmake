@@ -5,6 +5,7 @@
 # through jq) and its exit codes, and checks that the files' bytes and sizes
 # are exactly what they were.
 string(REPLACE "@@" ";" WRAPPER "${WRAPPER}")
+include(${CMAKE_CURRENT_LIST_DIR}/stat_test_common.cmake)
 if(NOT JQ)
 	message(FATAL_ERROR "jq is not installed: CI must install jq")
 endif()
@@ -21,25 +22,9 @@ file(WRITE "${a}" "${content_a}")
 file(WRITE "${b}" "${content_b}")
 file(WRITE "${empty}" "")
 
-function(fingerprint var)
-	set(out "")
-	foreach(f ${a} ${b} ${empty})
-		file(SHA256 "${f}" sum)
-		file(SIZE "${f}" size)
-		string(APPEND out "${f} ${size} ${sum}\n")
-	endforeach()
-	set(${var} "${out}" PARENT_SCOPE)
-endfunction()
-fingerprint(before)
+fingerprint(before "${a}" "${b}" "${empty}")
 
 set(failures "")
-# check(<what> <condition...>): the condition as if() takes it
-function(check what)
-	if(NOT (${ARGN}))
-		set(failures "${failures}\n${what}" PARENT_SCOPE)
-		message("FAIL: ${what}")
-	endif()
-endfunction()
 
 # runs the tool; out, err and rc in the caller's scope
 macro(run)
@@ -69,7 +54,7 @@ check("text shows B's aligned size" out MATCHES "\tsize +65536\n")
 check("text shows hex addresses" out MATCHES "\taddress +0x[0-9a-f]+\n")
 check("text shows mapped bytes" out MATCHES "\tmapped_bytes +196608\n")
 check("B's unaligned tail is noted" err MATCHES "first 65536 of 65636")
-fingerprint(after_first)
+fingerprint(after_first "${a}" "${b}" "${empty}")
 check("one run leaves the files as they were" before STREQUAL after_first)
 
 # JSON, checked by jq
@@ -108,7 +93,7 @@ check("empty file: exit 1 (${rc})" rc EQUAL 1 AND err MATCHES "empty")
 run(--help)
 check("help: exit 0" rc EQUAL 0 AND out MATCHES "--match")
 
-fingerprint(after)
+fingerprint(after "${a}" "${b}" "${empty}")
 check("all the runs leave the files as they were" before STREQUAL after)
 file(REMOVE "${a}" "${b}" "${empty}" "${DIR}/pmemset-stat-test-${tag}.json")
 if(failures)

@@ -139,7 +139,8 @@ struct pmemset_stat_nv {
 
 enum pmemset_stat_dump_format {
 	PMEMSET_STAT_DUMP_TEXT = 0,
-	PMEMSET_STAT_DUMP_JSON = 1
+	PMEMSET_STAT_DUMP_JSON = 1,
+	PMEMSET_STAT_DUMP_OPENMETRICS = 2	/* OpenMetrics 1.0 text */
 };
 
 /* the handle */
@@ -240,8 +241,9 @@ enum pmemset_stat_status pmemset_stat_uri_decode(const char *str, char *buf,
 		size_t buflen);
 
 /*
- * The map and every map below it, as text or JSON. JSON numbers are written
- * exactly; a parser that reads them as doubles loses precision above 2^53.
+ * The map and every map below it, as text, JSON or OpenMetrics. Numbers are
+ * written exactly; a parser that reads them as doubles (JSON, Prometheus)
+ * loses precision above 2^53.
  */
 enum pmemset_stat_status pmemset_stat_dump(struct pmemset_stat_map *map,
 		FILE *stream, enum pmemset_stat_dump_format format);

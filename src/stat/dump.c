@@ -3,7 +3,8 @@
  * dump.c -- writes a map and every map below it as text (one block per map:
  * its URI, then one "name value" line per value, in the manner of kstat2(8))
  * or as JSON (nested objects: uri, values, maps). Sub-maps are not repeated
- * among the values: they are the nested blocks.
+ * among the values: they are the nested blocks. OpenMetrics is written by
+ * openmetrics.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,9 +18,8 @@ struct out {
 	enum pmemset_stat_dump_format format;
 };
 
-/* the length of a valid UTF-8 sequence at s, or 0 */
-static size_t
-utf8_len(const unsigned char *s)
+size_t
+stat_utf8_len(const unsigned char *s)
 {
 	size_t n;
 	unsigned min;
@@ -60,7 +60,7 @@ json_string(FILE *f, const char *str)
 			fprintf(f, "\\u%04x", c);
 			s++;
 		} else {
-			size_t n = utf8_len(s);
+			size_t n = stat_utf8_len(s);
 			if (n == 0) {
 				fputs("\\ufffd", f);
 				s++;
@@ -256,15 +256,20 @@ pmemset_stat_dump(struct pmemset_stat_map *map, FILE *stream,
 	if (stream == NULL)
 		return STAT_NULL_ARG("stream");
 	if (format != PMEMSET_STAT_DUMP_TEXT &&
-	    format != PMEMSET_STAT_DUMP_JSON)
+	    format != PMEMSET_STAT_DUMP_JSON &&
+	    format != PMEMSET_STAT_DUMP_OPENMETRICS)
 		return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
 			"pmemset_stat_dump: invalid format %d", (int)format);
 	/* refuse before writing anything, rather than half way */
 	enum pmemset_stat_status st = values_sys_readable(map, "*");
 	if (st != PMEMSET_STAT_S_OK)
 		return st;
-	struct out o = {stream, format};
-	st = dump_map(&o, map, 0);
+	if (format == PMEMSET_STAT_DUMP_OPENMETRICS) {
+		st = openmetrics_dump(map, stream);
+	} else {
+		struct out o = {stream, format};
+		st = dump_map(&o, map, 0);
+	}
 	if (st != PMEMSET_STAT_S_OK)
 		return st;
 	if (format == PMEMSET_STAT_DUMP_JSON)

@@ -289,6 +289,12 @@ void values_free(struct pmemset_stat_map *map);
 void values_children_changed(struct pmemset_stat_map *map);
 const char *values_granularity_name(bool fixed, enum pmem2_granularity g);
 
+/* dump.c: the length of a valid UTF-8 sequence at s, or 0 */
+size_t stat_utf8_len(const unsigned char *s);
+/* openmetrics.c: the map and all below it, then "# EOF" */
+enum pmemset_stat_status openmetrics_dump(struct pmemset_stat_map *map,
+		FILE *stream);
+
 /* iter.c, ref.c */
 void iter_detach_all(struct pmemset_stat *h);
 void ref_invalidate_all(struct pmemset_stat_map *map);
