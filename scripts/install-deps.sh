@@ -9,6 +9,8 @@ packages=(
 	valgrind pandoc man-db groff-base jq gnuplot-nox
 	clang libclang-rt-14-dev binutils lcov
 )
+# the USDT probes (sys/sdt.h) and their gdb test
+packages+=(systemtap-sdt-dev gdb)
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
