@@ -41,20 +41,34 @@ clearing_cb(struct pmemset *set, struct pmemset_event_context *ctx,
 	return 0;
 }
 
-static struct pmemset *
-new_set(bool set_mask, uint64_t mask)
+/* a PAGE config with the callback, and the mask unless set_mask is false */
+static struct pmemset_config *
+new_config(pmemset_event_callback *cb, bool set_mask, uint64_t mask)
 {
 	struct pmemset_config *cfg;
-	struct pmemset *set;
 	assert_ok(pmemset_config_new(&cfg));
 	assert_ok(pmemset_config_set_required_store_granularity(cfg,
 			PMEM2_GRANULARITY_PAGE));
-	pmemset_config_set_event_callback(cfg, clearing_cb, NULL);
+	pmemset_config_set_event_callback(cfg, cb, NULL);
 	if (set_mask)
 		assert_ok(pmemset_config_set_event_mask(cfg, mask));
+	return cfg;
+}
+
+static struct pmemset *
+new_set_cb(pmemset_event_callback *cb, bool set_mask, uint64_t mask)
+{
+	struct pmemset_config *cfg = new_config(cb, set_mask, mask);
+	struct pmemset *set;
 	assert_ok(pmemset_new(&set, cfg));
 	assert_ok(pmemset_config_delete(&cfg));
 	return set;
+}
+
+static struct pmemset *
+new_set(bool set_mask, uint64_t mask)
+{
+	return new_set_cb(clearing_cb, set_mask, mask);
 }
 
 struct run {
@@ -280,15 +294,7 @@ map_bad(uint64_t mask)
 	assert_ok(pmemset_source_from_file(&src, path));
 	pmemset_source_set_badblock_detection(src, true);
 	fake_add_badblock(8 * KiB, 4 * KiB);
-	struct pmemset_config *cfg;
-	struct pmemset *set;
-	assert_ok(pmemset_config_new(&cfg));
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
-	pmemset_config_set_event_callback(cfg, stop_on_cleared_cb, NULL);
-	assert_ok(pmemset_config_set_event_mask(cfg, mask));
-	assert_ok(pmemset_new(&set, cfg));
-	assert_ok(pmemset_config_delete(&cfg));
+	struct pmemset *set = new_set_cb(stop_on_cleared_cb, true, mask);
 	memset(&Log, 0, sizeof(Log));
 	int ret = pmemset_map(set, src, NULL, NULL);
 	Fake.nbbs = 0;
@@ -354,14 +360,9 @@ mask_is_copied_at_new(void **state)
 	char *path = test_file("event_mask_copy", FILE_SIZE);
 	struct pmemset_source *src;
 	assert_ok(pmemset_source_from_file(&src, path));
-	struct pmemset_config *cfg;
+	struct pmemset_config *cfg = new_config(clearing_cb, true,
+			PMEMSET_EVENT_MASK(PMEMSET_EVENT_PART_REMOVE));
 	struct pmemset *set;
-	assert_ok(pmemset_config_new(&cfg));
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
-	pmemset_config_set_event_callback(cfg, clearing_cb, NULL);
-	assert_ok(pmemset_config_set_event_mask(cfg,
-			PMEMSET_EVENT_MASK(PMEMSET_EVENT_PART_REMOVE)));
 	assert_ok(pmemset_new(&set, cfg));
 	/* changed after pmemset_new: the set keeps what it copied */
 	assert_ok(pmemset_config_set_event_mask(cfg, PMEMSET_EVENT_MASK_ALL));
@@ -384,10 +385,8 @@ bad_arguments(void **state)
 	assert_msg_has("pmemset_config_set_event_mask");
 	assert_msg_has("cfg");
 
-	struct pmemset_config *cfg;
-	assert_ok(pmemset_config_new(&cfg));
 	uint64_t kept = PMEMSET_EVENT_MASK(PMEMSET_EVENT_FLUSH);
-	assert_ok(pmemset_config_set_event_mask(cfg, kept));
+	struct pmemset_config *cfg = new_config(clearing_cb, true, kept);
 	assert_err(pmemset_config_set_event_mask(cfg,
 			PMEMSET_EVENT_MASK(NEVENTS)), -EINVAL);
 	assert_msg_has("pmemset_config_set_event_mask");
@@ -397,9 +396,6 @@ bad_arguments(void **state)
 	assert_msg_has("0x8000010000000000");
 	assert_err(pmemset_config_set_event_mask(cfg, ~0ULL), -EINVAL);
 	/* refused: the config still has the mask set before */
-	pmemset_config_set_event_callback(cfg, clearing_cb, NULL);
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
 	struct pmemset *set;
 	assert_ok(pmemset_new(&set, cfg));
 	assert_int_equal(set->cfg.event_mask, kept);
