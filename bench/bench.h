@@ -158,6 +158,10 @@ uint64_t rnd(uint64_t *seed);
 /* a set needing granularity g; cb and coalescing optional; 0 or error */
 int bench_set_new(struct pmemset **set, enum pmem2_granularity g,
 		pmemset_event_callback *cb, enum pmemset_coalescing coal);
+/* the same, the callback given only the events in mask */
+int bench_set_new_masked(struct pmemset **set, enum pmem2_granularity g,
+		pmemset_event_callback *cb, uint64_t mask,
+		enum pmemset_coalescing coal);
 /*
  * Maps n parts of PART_SIZE from src at first_offset, first_offset +
  * PART_SIZE, ... (one pmemset_map each) and stores where each landed when

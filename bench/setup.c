@@ -10,12 +10,22 @@ int
 bench_set_new(struct pmemset **set, enum pmem2_granularity g,
 		pmemset_event_callback *cb, enum pmemset_coalescing coal)
 {
+	return bench_set_new_masked(set, g, cb, PMEMSET_EVENT_MASK_ALL, coal);
+}
+
+int
+bench_set_new_masked(struct pmemset **set, enum pmem2_granularity g,
+		pmemset_event_callback *cb, uint64_t mask,
+		enum pmemset_coalescing coal)
+{
 	struct pmemset_config *cfg;
 	int ret = pmemset_config_new(&cfg);
 	if (ret == 0)
 		ret = pmemset_config_set_required_store_granularity(cfg, g);
 	if (ret == 0 && cb != NULL)
 		pmemset_config_set_event_callback(cfg, cb, NULL);
+	if (ret == 0)
+		ret = pmemset_config_set_event_mask(cfg, mask);
 	if (ret == 0)
 		ret = pmemset_new(set, cfg);
 	pmemset_config_delete(&cfg);

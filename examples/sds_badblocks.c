@@ -6,6 +6,8 @@
  * The pool file starts with the application's own header, which holds its
  * SDS; the data follows. The library keeps a copy of the SDS and reports
  * every change with PMEMSET_EVENT_SDS_UPDATE: the application stores it.
+ * The callback is given only the events it handles (an event mask), so
+ * the data path costs what it costs without one.
  * At the next start the map reports how the last user left the file:
  *
  *   OK                   closed cleanly (or first use)
@@ -148,7 +150,16 @@ new_set(struct app *a, uint64_t acceptable)
 			PMEM2_GRANULARITY_PAGE) == 0 &&
 	    pmemset_config_set_acceptable_states(cfg, acceptable) == 0) {
 		pmemset_config_set_event_callback(cfg, on_event, a);
-		(void) pmemset_new(&set, cfg);
+		/*
+		 * Only the events on_event handles: the data path then costs
+		 * what it costs without a callback.
+		 */
+		if (pmemset_config_set_event_mask(cfg,
+				PMEMSET_EVENT_MASK(PMEMSET_EVENT_SDS_UPDATE) |
+				PMEMSET_EVENT_MASK(PMEMSET_EVENT_BADBLOCK) |
+				PMEMSET_EVENT_MASK(
+					PMEMSET_EVENT_BADBLOCKS_CLEARED)) == 0)
+			(void) pmemset_new(&set, cfg);
 	}
 	pmemset_config_delete(&cfg);
 	return set;

@@ -128,6 +128,12 @@ enum pmemset_event {
 /* the spelling used by the original manual page */
 #define PMEMSET_EVENT_BAD_BLOCK PMEMSET_EVENT_BADBLOCK
 
+/* the bit of one event in pmemset_config_set_event_mask's mask */
+#define PMEMSET_EVENT_MASK(ev) (1ULL << (ev))
+/* every event: the default */
+#define PMEMSET_EVENT_MASK_ALL \
+	(PMEMSET_EVENT_MASK(PMEMSET_EVENT_BADBLOCKS_CLEARED + 1) - 1)
+
 struct pmemset_event_copy {
 	void *src;
 	void *dest;
@@ -256,6 +262,8 @@ int pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
 
 void pmemset_config_set_event_callback(struct pmemset_config *cfg,
 		pmemset_event_callback *callback, void *arg);
+
+int pmemset_config_set_event_mask(struct pmemset_config *cfg, uint64_t mask);
 
 /* the set */
 

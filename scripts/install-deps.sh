@@ -10,6 +10,8 @@ packages=(
 	clang libclang-rt-14-dev binutils lcov
 	python3 python3-prometheus-client util-linux
 )
+# the USDT probes (sys/sdt.h) and their gdb test
+packages+=(systemtap-sdt-dev gdb)
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive

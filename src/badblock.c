@@ -21,6 +21,7 @@
 #include "device.h"
 #include "error.h"
 #include "event.h"
+#include "probes.h"
 #include "set.h"
 #include "source.h"
 
@@ -91,6 +92,7 @@ fire_badblock(struct pmemset *set, struct pmemset_source *src,
 {
 	struct pmemset_event_context ctx;
 	memset(&ctx, 0, sizeof(ctx));
+	PROBE3(badblock, src, bb->offset, bb->length);
 	ctx.type = PMEMSET_EVENT_BADBLOCK;
 	ctx.data.badblock.bb = bb;
 	ctx.data.badblock.src = src;
@@ -102,6 +104,7 @@ fire_cleared(struct pmemset *set, struct pmemset_source *src)
 {
 	struct pmemset_event_context ctx;
 	memset(&ctx, 0, sizeof(ctx));
+	PROBE1(badblocks_cleared, src);
 	ctx.type = PMEMSET_EVENT_BADBLOCKS_CLEARED;
 	ctx.data.badblocks_cleared.src = src;
 	return event_fire_stoppable(set, &ctx, "pmemset_map");
@@ -141,8 +144,10 @@ badblock_scan_before_map(struct pmemset *set, struct pmemset_source *src)
 			"source are still there after the BADBLOCK events (the "
 			"first at offset %zu, %zu bytes)%s; nothing was mapped",
 			left.count, found.count, left.items[0].offset,
-			left.items[0].length, set->cfg.callback == NULL ?
-			"; no event callback is set to clear them" : "");
+			left.items[0].length,
+			!event_wanted(set, PMEMSET_EVENT_BADBLOCK) ?
+			"; no event callback is given BADBLOCK to clear them" :
+			"");
 		goto out;
 	}
 	ret = fire_cleared(set, src);

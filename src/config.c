@@ -36,6 +36,7 @@ pmemset_config_new(struct pmemset_config **cfg)
 		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
 				"pmemset_config_new: out of memory");
 	c->acceptable_states = DEFAULT_ACCEPTABLE_STATES;
+	c->event_mask = PMEMSET_EVENT_MASK_ALL;
 	*cfg = c;
 	return 0;
 }
@@ -105,4 +106,18 @@ pmemset_config_set_event_callback(struct pmemset_config *cfg,
 	}
 	cfg->callback = callback;
 	cfg->callback_arg = arg;
+}
+
+int
+pmemset_config_set_event_mask(struct pmemset_config *cfg, uint64_t mask)
+{
+	if (cfg == NULL)
+		return ERR_NULL_ARG("cfg");
+	if (mask & ~PMEMSET_EVENT_MASK_ALL)
+		return err_set(-EINVAL, "pmemset_config_set_event_mask: "
+			"unknown event bits 0x%llx (known: 0x%llx)",
+			(unsigned long long)(mask & ~PMEMSET_EVENT_MASK_ALL),
+			(unsigned long long)PMEMSET_EVENT_MASK_ALL);
+	cfg->event_mask = mask;
+	return 0;
 }

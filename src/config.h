@@ -23,7 +23,18 @@ struct pmemset_config {
 	uint64_t acceptable_states;
 	pmemset_event_callback *callback;
 	void *callback_arg;
+	uint64_t event_mask;	/* the events the callback is given */
 };
+
+/*
+ * The events the data path fires: with none of them in the mask it takes
+ * its fast path. PERSIST is not one: it is never fired.
+ */
+#define DATA_PATH_EVENTS (PMEMSET_EVENT_MASK(PMEMSET_EVENT_COPY) | \
+	PMEMSET_EVENT_MASK(PMEMSET_EVENT_MOVE) | \
+	PMEMSET_EVENT_MASK(PMEMSET_EVENT_SET) | \
+	PMEMSET_EVENT_MASK(PMEMSET_EVENT_FLUSH) | \
+	PMEMSET_EVENT_MASK(PMEMSET_EVENT_DRAIN))
 
 const char *granularity_name(enum pmem2_granularity g);
 

@@ -4,7 +4,8 @@
  * and deep flush.
  *
  * The fast path is one test of the set's hook word and one indirect call to
- * the libpmem2 function chosen when the first part was mapped. Everything
+ * the libpmem2 function chosen when the first part was mapped (and a USDT
+ * probe, src/probes.h: one nop until traced). Everything
  * else (empty set, events, range checks, counters) lives behind the hook
  * word in the out-of-line slow paths. No lock, no allocation, and the error
  * message is touched only on failure.
@@ -16,6 +17,7 @@
 #include "error.h"
 #include "event.h"
 #include "part_map.h"
+#include "probes.h"
 #include "set.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -134,6 +136,7 @@ persist_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 		count(set, COUNT_PERSIST, size);
 	if (hooks & HOOK_CALLBACK)
 		fire_flush(set, ptr, size);
+	PROBE2(persist, ptr, size);
 	set->persist_fn(ptr, size);
 	if (hooks & HOOK_CALLBACK)
 		fire_drain(set);
@@ -148,6 +151,7 @@ static SLOW int
 persist_counted(struct pmemset *set, void *ptr, size_t size)
 {
 	count(set, COUNT_PERSIST, size);
+	PROBE2(persist, ptr, size);
 	set->persist_fn(ptr, size);
 	return 0;
 }
@@ -162,6 +166,7 @@ pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 		return hooks == HOOK_COUNTERS ?
 			persist_counted(set, ptr, size) :
 			persist_slow(set, ptr, size, hooks);
+	PROBE2(persist, ptr, size);
 	set->persist_fn(ptr, size);
 	return 0;
 }
@@ -176,6 +181,7 @@ flush_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 		count(set, COUNT_FLUSH, size);
 	if (hooks & HOOK_CALLBACK)
 		fire_flush(set, ptr, size);
+	PROBE2(flush, ptr, size);
 	set->flush_fn(ptr, size);
 	return 0;
 }
@@ -184,6 +190,7 @@ static SLOW int
 flush_counted(struct pmemset *set, void *ptr, size_t size)
 {
 	count(set, COUNT_FLUSH, size);
+	PROBE2(flush, ptr, size);
 	set->flush_fn(ptr, size);
 	return 0;
 }
@@ -198,6 +205,7 @@ pmemset_flush(struct pmemset *set, void *ptr, size_t size)
 		return hooks == HOOK_COUNTERS ?
 			flush_counted(set, ptr, size) :
 			flush_slow(set, ptr, size, hooks);
+	PROBE2(flush, ptr, size);
 	set->flush_fn(ptr, size);
 	return 0;
 }
@@ -209,6 +217,7 @@ drain_slow(struct pmemset *set, unsigned hooks)
 		return empty_set("pmemset_drain");
 	if (hooks & HOOK_COUNTERS)
 		count(set, COUNT_DRAIN, 0);
+	PROBE0(drain);
 	set->drain_fn();
 	if (hooks & HOOK_CALLBACK)
 		fire_drain(set);
@@ -219,6 +228,7 @@ static SLOW int
 drain_counted(struct pmemset *set)
 {
 	count(set, COUNT_DRAIN, 0);
+	PROBE0(drain);
 	set->drain_fn();
 	return 0;
 }
@@ -232,6 +242,7 @@ pmemset_drain(struct pmemset *set)
 	if (unlikely(hooks != 0))
 		return hooks == HOOK_COUNTERS ? drain_counted(set) :
 			drain_slow(set, hooks);
+	PROBE0(drain);
 	set->drain_fn();
 	return 0;
 }
@@ -253,10 +264,13 @@ mem_do(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 {
 	switch (op) {
 	case OP_COPY:
+		PROBE4(memcpy, dest, src, len, flags);
 		return set->memcpy_fn(dest, src, len, flags);
 	case OP_MOVE:
+		PROBE4(memmove, dest, src, len, flags);
 		return set->memmove_fn(dest, src, len, flags);
 	default:
+		PROBE4(memset, dest, c, len, flags);
 		return set->memset_fn(dest, c, len, flags);
 	}
 }
@@ -329,6 +343,7 @@ pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
 	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
 		return mem_slow(set, OP_COPY, pmemdest, src, 0, len, flags,
 				hooks);
+	PROBE4(memcpy, pmemdest, src, len, flags);
 	return set->memcpy_fn(pmemdest, src, len, flags);
 }
 
@@ -340,6 +355,7 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, void *src, size_t len,
 	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
 		return mem_slow(set, OP_MOVE, pmemdest, src, 0, len, flags,
 				hooks);
+	PROBE4(memmove, pmemdest, src, len, flags);
 	return set->memmove_fn(pmemdest, src, len, flags);
 }
 
@@ -351,6 +367,7 @@ pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
 		return mem_slow(set, OP_SET, pmemdest, NULL, c, len, flags,
 				hooks);
+	PROBE4(memset, pmemdest, c, len, flags);
 	return set->memset_fn(pmemdest, c, len, flags);
 }
 

@@ -11,6 +11,7 @@
 #include "libpmemset.h"
 #include "error.h"
 #include "log.h"
+#include "probes.h"
 
 #define ERRMSG_MAX 1024
 
@@ -58,6 +59,7 @@ err_set(int code, const char *fmt, ...)
 	err_vformat(fmt, ap);
 	va_end(ap);
 	log_line(LOG_ERROR, "%s (%d)", Last_error, code);
+	PROBE2(error, code, Last_error);
 	return code;
 }
 
@@ -70,6 +72,7 @@ err_errno(int errnum, const char *fmt, ...)
 	va_end(ap);
 	err_append(": %s", strerror(errnum));
 	log_line(LOG_ERROR, "%s", Last_error);
+	PROBE2(error, -errnum, Last_error);
 	return -errnum;
 }
 
@@ -129,7 +132,9 @@ err_pmem2(int pmem2_code, const char *fmt, ...)
 	else
 		err_append(": libpmem2 error %d", pmem2_code);
 	log_line(LOG_ERROR, "%s", Last_error);
-	return err_translate_pmem2(pmem2_code);
+	int code = err_translate_pmem2(pmem2_code);
+	PROBE2(error, code, Last_error);
+	return code;
 }
 
 const char *

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "event.h"
+#include "probes.h"
 #include "set.h"
 #include "source.h"
 
@@ -24,10 +25,17 @@ event_in_callback_of(struct pmemset *set)
 	return Callback_set == set;
 }
 
+bool
+event_wanted(struct pmemset *set, enum pmemset_event type)
+{
+	return set->cfg.callback != NULL &&
+		(set->cfg.event_mask & PMEMSET_EVENT_MASK(type)) != 0;
+}
+
 int
 event_fire(struct pmemset *set, struct pmemset_event_context *ctx)
 {
-	if (set->cfg.callback == NULL || Callback_set != NULL)
+	if (Callback_set != NULL || !event_wanted(set, ctx->type))
 		return 0;
 	Callback_set = set;
 	int ret = set->cfg.callback(set, ctx, set->cfg.callback_arg);
@@ -69,6 +77,7 @@ event_part_add(struct pmemset *set, void *addr, size_t len,
 {
 	struct pmemset_event_context ctx;
 	memset(&ctx, 0, sizeof(ctx));
+	PROBE2(part_add, addr, len);
 	ctx.type = PMEMSET_EVENT_PART_ADD;
 	ctx.data.part_add.addr = addr;
 	ctx.data.part_add.len = len;
@@ -79,12 +88,14 @@ event_part_add(struct pmemset *set, void *addr, size_t len,
 void
 event_part_remove(struct pmemset *set, void *addr, size_t len)
 {
+	PROBE2(part_remove, addr, len);
 	fire_range(set, PMEMSET_EVENT_PART_REMOVE, addr, len);
 }
 
 void
 event_remove_range(struct pmemset *set, void *addr, size_t len)
 {
+	PROBE2(remove_range, addr, len);
 	fire_range(set, PMEMSET_EVENT_REMOVE_RANGE, addr, len);
 }
 
@@ -102,6 +113,7 @@ event_sds_update(struct pmemset *set, struct pmemset_source *src)
 	pthread_mutex_lock(&src->lock);
 	snapshot = src->sds;
 	pthread_mutex_unlock(&src->lock);
+	PROBE3(sds_update, src, snapshot.usc, snapshot.refcount);
 	ctx.data.sds_update.sds = &snapshot;
 	ctx.data.sds_update.src = src;
 	(void) event_fire(set, &ctx);

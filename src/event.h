@@ -12,6 +12,9 @@
 /* is this thread inside a callback of `set`? (mutating calls refuse) */
 bool event_in_callback_of(struct pmemset *set);
 
+/* is there a callback, and is this event in its mask? */
+bool event_wanted(struct pmemset *set, enum pmemset_event type);
+
 /* fires ctx and returns the callback's value (0 if nothing was called) */
 int event_fire(struct pmemset *set, struct pmemset_event_context *ctx);
 

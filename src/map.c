@@ -22,6 +22,7 @@
 #include "log.h"
 #include "map_config.h"
 #include "part_map.h"
+#include "probes.h"
 #include "reservation.h"
 #include "sds.h"
 #include "set.h"
@@ -470,6 +471,7 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 			added.addr, added.size);
 	if (desc != NULL)
 		*desc = d;
+	PROBE2(map, d.addr, d.size);
 	event_part_add(set, added.addr, added.size, src->pmem2_src);
 	if (sds_changed)
 		event_sds_update(set, src);

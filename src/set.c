@@ -59,7 +59,8 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 	index_init(&s->index);
 
 	unsigned hooks = HOOK_EMPTY;
-	if (cfg->callback != NULL)
+	/* a callback that wants no data-path event keeps the fast path */
+	if (cfg->callback != NULL && (cfg->event_mask & DATA_PATH_EVENTS))
 		hooks |= HOOK_CALLBACK;
 	if (check_ranges_requested())
 		hooks |= HOOK_CHECK_RANGES;

@@ -17,3 +17,6 @@ set_tests_properties(data_test_tuned PROPERTIES
 pmemset_add_test(data_path_cost_test SOURCES data_path_cost_test.c
 	WRAP malloc calloc realloc pthread_mutex_lock
 	     pthread_rwlock_rdlock pthread_rwlock_wrlock)
+# the event mask: needs the fake device (SDS, bad blocks) and the hook word
+pmemset_add_test(event_mask_test SOURCES event_mask_test.c sds_fake_device.c
+	OBJECT_LINKED)

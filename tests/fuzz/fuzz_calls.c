@@ -19,7 +19,8 @@
  * reservation, bit 2 an observer, bits 3-4 the first coalescing mode,
  * bit 5 an SDS on source 0 through the fake device of the sds tests, bit 6
  * only the OK state acceptable),
- * byte 1 the first size of the file in pages; then one opcode byte per
+ * byte 1 the first size of the file in pages (low 4 bits) and the event
+ * mask (high 4 bits, see event_mask_of); then one opcode byte per
  * call and its argument bytes. A mismatch prints what differed and aborts.
  *
  * Built with clang -fsanitize=fuzzer (scripts/fuzz.sh), or with any
@@ -159,6 +160,8 @@ static struct model {
 	bool sds_strict;	/* and the set accepts only OK */
 	int sds_refs;		/* what its count must be: parts of source 0 */
 	struct pmemset_sds stored; /* the application's copy (SDS_UPDATE) */
+	bool mask_set;		/* pmemset_config_set_event_mask was called */
+	uint64_t mask;		/* the events the callback must be given */
 	enum pmemset_part_state state;	/* the library writes it */
 } M;
 
@@ -194,10 +197,48 @@ static struct {
 	int inner_lookup;
 } E;
 
+/*
+ * The mask from 4 bits of the input: 0 the default (every event), else the
+ * part and SDS events (the model learns addresses and the stored SDS from
+ * them) and the bad-block ones, plus COPY/MOVE/SET (bit 0), FLUSH (bit 1),
+ * DRAIN (bit 2) and REMOVE_RANGE (bit 3).
+ */
+static uint64_t
+event_mask_of(unsigned v)
+{
+	if (v == 0)
+		return PMEMSET_EVENT_MASK_ALL;
+	uint64_t m = PMEMSET_EVENT_MASK(PMEMSET_EVENT_PART_ADD) |
+		PMEMSET_EVENT_MASK(PMEMSET_EVENT_PART_REMOVE) |
+		PMEMSET_EVENT_MASK(PMEMSET_EVENT_SDS_UPDATE) |
+		PMEMSET_EVENT_MASK(PMEMSET_EVENT_BADBLOCK) |
+		PMEMSET_EVENT_MASK(PMEMSET_EVENT_BADBLOCKS_CLEARED);
+	if (v & 1)
+		m |= PMEMSET_EVENT_MASK(PMEMSET_EVENT_COPY) |
+			PMEMSET_EVENT_MASK(PMEMSET_EVENT_MOVE) |
+			PMEMSET_EVENT_MASK(PMEMSET_EVENT_SET);
+	if (v & 2)
+		m |= PMEMSET_EVENT_MASK(PMEMSET_EVENT_FLUSH);
+	if (v & 4)
+		m |= PMEMSET_EVENT_MASK(PMEMSET_EVENT_DRAIN);
+	if (v & 8)
+		m |= PMEMSET_EVENT_MASK(PMEMSET_EVENT_REMOVE_RANGE);
+	return m;
+}
+
+/* n if the mask lets the event through, else 0 */
+static size_t
+delivered(enum pmemset_event type, size_t n)
+{
+	return (M.mask & PMEMSET_EVENT_MASK(type)) ? n : 0;
+}
+
 static int
 on_event(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
 {
 	(void) arg;
+	CHECK(delivered(ctx->type, 1), "event %d delivered outside the mask "
+		"0x%llx", (int)ctx->type, (unsigned long long)M.mask);
 	if (E.n < EVMAX)
 		E.ev[E.n] = *ctx;
 	E.n++;
@@ -787,8 +828,10 @@ op_remove_range(struct input *in)
 	Stats.removed += n;
 	Stats.splits += distinct_pmaps() > pmaps_before;
 	CHECK(n == hit, "model");
-	CHECK(events_of(PMEMSET_EVENT_REMOVE_RANGE) == 1 &&
-		E.ev[0].type == PMEMSET_EVENT_REMOVE_RANGE,
+	CHECK(events_of(PMEMSET_EVENT_REMOVE_RANGE) ==
+		delivered(PMEMSET_EVENT_REMOVE_RANGE, 1) &&
+		(!delivered(PMEMSET_EVENT_REMOVE_RANGE, 1) ||
+		E.ev[0].type == PMEMSET_EVENT_REMOVE_RANGE),
 		"REMOVE_RANGE is not the first event");
 	CHECK(events_of(PMEMSET_EVENT_PART_REMOVE) == hit, "%zu PART_REMOVE "
 		"for %zu parts", events_of(PMEMSET_EVENT_PART_REMOVE), hit);
@@ -928,13 +971,18 @@ op_persist(struct input *in)
 	int want = inside ? 0 : PMEMSET_E_CANNOT_FIND_PART_MAP;
 	E.n = 0;
 	E.sds_updates = 0;
-	E.inner = (how & 8) != 0 && inside;
+	/* the inner calls are made from FLUSH's callback */
+	bool inner = (how & 8) != 0 && inside &&
+		delivered(PMEMSET_EVENT_FLUSH, 1);
+	E.inner = inner;
 	switch (how % 4) {
 	case 0:
 		CHECK_RET(pmemset_persist(L.set, a, len), want);
-		CHECK(want != 0 || (events_of(PMEMSET_EVENT_FLUSH) == 1 &&
-			events_of(PMEMSET_EVENT_DRAIN) == 1),
-			"persist fires FLUSH and DRAIN");
+		CHECK(want != 0 || (events_of(PMEMSET_EVENT_FLUSH) ==
+			delivered(PMEMSET_EVENT_FLUSH, 1) &&
+			events_of(PMEMSET_EVENT_DRAIN) ==
+			delivered(PMEMSET_EVENT_DRAIN, 1)),
+			"persist fires FLUSH and DRAIN (as the mask allows)");
 		break;
 	case 1:
 		CHECK_RET(pmemset_flush(L.set, a, len), want);
@@ -956,7 +1004,7 @@ op_persist(struct input *in)
 		E.inner = 0;
 		break;
 	}
-	if (how & 8 && inside && how % 4 < 2) {
+	if (inner && how % 4 < 2) {
 		CHECK(E.inner == 0, "no FLUSH fired");
 		CHECK_RET(E.inner_ret, PMEMSET_E_IN_CALLBACK);
 		CHECK_RET(E.inner_lookup, 0);
@@ -1030,6 +1078,18 @@ op_write(struct input *in)
 		return;
 	}
 	CHECK(ret == a, "mem* returned %p, not the destination", ret);
+	static const enum pmemset_event Write_event[] = {PMEMSET_EVENT_COPY,
+		PMEMSET_EVENT_MOVE, PMEMSET_EVENT_SET};
+	bool drains = !(flags & (PMEMSET_F_MEM_NODRAIN |
+			PMEMSET_F_MEM_NOFLUSH));
+	CHECK(events_of(Write_event[how % 3]) ==
+		delivered(Write_event[how % 3], 1) &&
+		events_of(PMEMSET_EVENT_DRAIN) ==
+		delivered(PMEMSET_EVENT_DRAIN, drains) &&
+		E.n == delivered(Write_event[how % 3], 1) +
+		delivered(PMEMSET_EVENT_DRAIN, drains),
+		"a write fired %zu events (mask 0x%llx)", E.n,
+		(unsigned long long)M.mask);
 	shadow_write(a, Buf, len);
 	/* every part showing those bytes shows the new ones */
 	for (const char *p = a; p < a + len;) {
@@ -1226,6 +1286,8 @@ set_open(void)
 	CHECK_RET(pmemset_config_set_required_store_granularity(cfg,
 			PMEM2_GRANULARITY_PAGE), 0);
 	pmemset_config_set_event_callback(cfg, on_event, NULL);
+	if (M.mask_set)
+		CHECK_RET(pmemset_config_set_event_mask(cfg, M.mask), 0);
 	if (M.sds_strict)
 		CHECK_RET(pmemset_config_set_acceptable_states(cfg,
 				PMEMSET_PART_STATE_OK), 0);
@@ -1301,7 +1363,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	leave_before_the_mapping_limit();
 	struct input in = {data, size};
 	unsigned mode = byte(&in);
-	unsigned pages = byte(&in) % 16;
+	unsigned pages_and_mask = byte(&in);
+	unsigned pages = pages_and_mask % 16;
 	memset(&M, 0, sizeof(M));
 	memset(&E, 0, sizeof(E));
 	M.checked = mode & 1;
@@ -1309,6 +1372,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	M.co = (enum pmemset_coalescing)((mode >> 3) % 3);
 	M.sds = (mode & 0x20) != 0;
 	M.sds_strict = M.sds && (mode & 0x40) != 0;
+	M.mask_set = (pages_and_mask >> 4) != 0;
+	M.mask = event_mask_of(pages_and_mask >> 4);
 	if (M.sds)
 		fake_device_install();
 	Op_index = 0;
