@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * env_probe.c -- a small program that uses the library the way a
+ * privileged helper might: one call that fails (and so logs, when logging
+ * is on). setuid_env_test.sh runs setuid copies of it as nobody. It prints
+ * its real and effective ids so the test knows the setuid bit took effect.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include <libpmemset.h>
+
+int
+main(int argc, char *argv[])
+{
+	const char *missing = argc > 1 ? argv[1] :
+		"/nonexistent/pmemset-env-probe";
+	struct pmemset_source *src;
+	int ret = pmemset_source_from_file(&src, missing);
+	printf("ruid=%u euid=%u rgid=%u egid=%u ret=%d\n",
+		(unsigned)getuid(), (unsigned)geteuid(), (unsigned)getgid(),
+		(unsigned)getegid(), ret);
+	return ret < 0 ? 0 : 1;
+}
