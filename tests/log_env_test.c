@@ -261,21 +261,32 @@ levels_choose_what_is_logged(void **state)
 	assert_int_equal(total, 3);
 }
 
+/*
+ * The failing calls logged with a file that cannot be opened: one warning
+ * naming the reason, then the three errors on standard error instead.
+ */
+static void
+assert_file_refused_once(const char *path, const char *reason)
+{
+	run_child("1", path, FAILING_CALLS);
+	size_t total;
+	assert_int_equal(count_lines(Child_stderr,
+		"libpmemset: PMEMSET_LOG_FILE=", &total), 1);
+	if (strstr(Child_stderr, reason) == NULL)
+		fail_msg("the warning does not say \"%s\": %s", reason,
+			Child_stderr);
+	assert_int_equal(count_lines(Child_stderr, "libpmemset <error>: ",
+		&total), 3);
+	assert_int_equal(total, 4);
+}
+
 static void
 a_log_file_that_cannot_be_opened_is_reported_once(void **state)
 {
 	(void) state;
 	char path[4096 + 64];
 	snprintf(path, sizeof(path), "%s/no-such-dir/pmemset.log", Dir);
-	run_child("1", path, FAILING_CALLS);
-	size_t total;
-	assert_int_equal(count_lines(Child_stderr,
-		"libpmemset: PMEMSET_LOG_FILE=", &total), 1);
-	assert_non_null(strstr(Child_stderr, "No such file or directory"));
-	/* the three errors went to standard error instead */
-	assert_int_equal(count_lines(Child_stderr, "libpmemset <error>: ",
-		&total), 3);
-	assert_int_equal(total, 4);
+	assert_file_refused_once(path, "No such file or directory");
 }
 
 static void
@@ -289,11 +300,7 @@ a_symbolic_link_is_not_followed(void **state)
 	close(fd);
 	assert_int_equal(symlink(target, Log_path), 0);
 
-	run_child("1", Log_path, FAILING_CALLS);
-	size_t total;
-	assert_int_equal(count_lines(Child_stderr,
-		"libpmemset: PMEMSET_LOG_FILE=", &total), 1);
-	assert_non_null(strstr(Child_stderr, "symbolic links"));
+	assert_file_refused_once(Log_path, "symbolic links");
 	assert_int_equal(test_file_size(target), 0);
 }
 
