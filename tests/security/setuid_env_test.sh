@@ -43,10 +43,13 @@ else
 fi
 
 # a scratch directory on a mount that honours setuid, reachable by nobody
+command -v findmnt >/dev/null ||
+	skip "findmnt (util-linux) is not installed: cannot check for nosuid"
 scratch=
 for dir in "$parent" /var/tmp /tmp; do
 	[ -d "$dir" ] || continue
-	if findmnt -n -o OPTIONS -T "$dir" | grep -qw nosuid; then
+	options=$(findmnt -n -o OPTIONS -T "$dir") || continue
+	if [[ ,$options, == *,nosuid,* ]]; then
 		echo "$dir: mounted nosuid, not usable"
 		continue
 	fi
