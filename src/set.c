@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "env.h"
 #include "error.h"
 #include "event.h"
 #include "log.h"
@@ -19,7 +20,7 @@
 static bool
 check_ranges_requested(void)
 {
-	const char *v = getenv("PMEMSET_CHECK_RANGES");
+	const char *v = env_get("PMEMSET_CHECK_RANGES");
 	return v != NULL && strcmp(v, "1") == 0;
 }
 
