@@ -360,6 +360,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	if (part->rsv != NULL)
 		part->rsv->nparts++;
 	struct pmemset_part_map *pmap = part->pmap;
+	index_write_begin(&set->index);
 	if (pmap != NULL) {
 		pmap_append(pmap, part);
 		index_update(&set->index, pmap);
@@ -369,6 +370,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 		pmap_append(pmap, part);
 		index_insert(&set->index, pmap);
 	}
+	index_write_end(&set->index);
 	journal_note(set, JOURNAL_PART, part->id, part->addr);
 	set->last_part = part;
 	set->nparts++;

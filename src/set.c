@@ -11,6 +11,7 @@
 #include "event.h"
 #include "log.h"
 #include "part_map.h"
+#include "reclaim.h"
 #include "registry.h"
 #include "remove.h"
 #include "reservation.h"
@@ -95,7 +96,9 @@ detach_last_part_map(struct pmemset *set)
 	struct pmemset_part_map *pmap = NULL;
 	if (set->index.count > 0) {
 		pmap = index_at(&set->index, set->index.count - 1);
+		index_write_begin(&set->index);
 		detach_part_map(set, pmap);
+		index_write_end(&set->index);
 	}
 	pthread_rwlock_unlock(&set->lock);
 	return pmap;
@@ -128,6 +131,8 @@ pmemset_delete(struct pmemset **set)
 	}
 
 	index_fini(&s->index);
+	/* what removals queued for after their readers is gone too */
+	reclaim_wait();
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	log_line(LOG_CALL, "pmemset_delete: set %p", (void *)s);
