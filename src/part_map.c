@@ -112,12 +112,13 @@ pmap_reserve(struct pmemset_part_map *pmap, size_t extra)
 void
 pmap_append(struct pmemset_part_map *pmap, struct pmemset_part *part)
 {
-	if (pmap->nparts == 0) {
-		pmap->addr = part->addr;
-		pmap->size = 0;
-	}
+	/* descriptors read the extent lock-free: atomic stores */
+	bool first = pmap->nparts == 0;
+	__atomic_store_n(&pmap->addr, first ? part->addr : pmap->addr,
+			__ATOMIC_RELAXED);
+	__atomic_store_n(&pmap->size, (first ? 0 : pmap->size) + part->size,
+			__ATOMIC_RELAXED);
 	pmap->parts[pmap->nparts++] = part;
-	pmap->size += part->size;
 	part->pmap = pmap;
 }
 
@@ -283,10 +284,18 @@ pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 		ERR_NULL_ARG("pmap");
 		return desc;
 	}
-	/* coalescing may grow it meanwhile */
-	pthread_rwlock_rdlock(&pmap->set->lock);
-	desc.addr = pmap->addr;
-	desc.size = pmap->size;
-	pthread_rwlock_unlock(&pmap->set->lock);
+	/*
+	 * Coalescing may grow it meanwhile, inside the index's write section:
+	 * the sequence count says when both fields were read in one state.
+	 * The reference keeps the part map (and its set) alive.
+	 */
+	const struct part_index *idx = &pmap->set->index;
+	unsigned seq;
+	do {
+		struct index_view unused;
+		seq = index_read_begin(idx, &unused);
+		desc.addr = __atomic_load_n(&pmap->addr, __ATOMIC_RELAXED);
+		desc.size = __atomic_load_n(&pmap->size, __ATOMIC_RELAXED);
+	} while (!index_read_valid(idx, seq));
 	return desc;
 }

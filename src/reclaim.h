@@ -4,7 +4,8 @@
  * them. Readers mark a read section (userspace RCU, the bulletproof flavour:
  * no thread has to register, which a library cannot ask of its users);
  * writers hand what readers may still hold to reclaim_later, which frees it
- * once every read section that could have seen it has ended.
+ * once every read section that could have seen it has ended. Frees still
+ * queued when the library unloads (or the process exits) are done first.
  */
 #ifndef PMEMSET_RECLAIM_H
 #define PMEMSET_RECLAIM_H
@@ -21,9 +22,6 @@ void reclaim_read_end(void);
  */
 void reclaim_later(struct rcu_head *head,
 		void (*free_fn)(struct rcu_head *head));
-
-/* frees queued so far are done when this returns (pmemset_delete) */
-void reclaim_wait(void);
 
 /* free_fn begins with this, so race detectors see the grace period */
 void reclaim_free_begins(void);

@@ -11,7 +11,6 @@
 #include "event.h"
 #include "log.h"
 #include "part_map.h"
-#include "reclaim.h"
 #include "registry.h"
 #include "remove.h"
 #include "reservation.h"
@@ -131,8 +130,6 @@ pmemset_delete(struct pmemset **set)
 	}
 
 	index_fini(&s->index);
-	/* what removals queued for after their readers is gone too */
-	reclaim_wait();
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	log_line(LOG_CALL, "pmemset_delete: set %p", (void *)s);
