@@ -7,7 +7,7 @@
  * of thousands of part maps a process can hold.
  *
  * Lookups read entries while a writer moves them, so both sides use atomic
- * (relaxed) loads and stores; the sequence count decides which reads count.
+ * loads and stores; the sequence count decides which reads count.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -18,8 +18,9 @@
 #include "part_map.h"
 #include "reclaim.h"
 
-#define LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
-#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+/* see index_read_valid for why acquire and release */
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
 struct index_block {
 	struct rcu_head rcu;	/* for the free after readers */
@@ -169,10 +170,9 @@ index_contains(const struct part_index *idx,
 void
 index_write_begin(struct part_index *idx)
 {
+	/* the changes are release stores: none shows before this */
 	unsigned seq = atomic_load_explicit(&idx->seq, memory_order_relaxed);
 	atomic_store_explicit(&idx->seq, seq + 1, memory_order_relaxed);
-	/* no change below may become visible before the count is odd */
-	atomic_thread_fence(memory_order_release);
 }
 
 void

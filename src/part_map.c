@@ -115,9 +115,9 @@ pmap_append(struct pmemset_part_map *pmap, struct pmemset_part *part)
 	/* descriptors read the extent lock-free: atomic stores */
 	bool first = pmap->nparts == 0;
 	__atomic_store_n(&pmap->addr, first ? part->addr : pmap->addr,
-			__ATOMIC_RELAXED);
+			__ATOMIC_RELEASE);
 	__atomic_store_n(&pmap->size, (first ? 0 : pmap->size) + part->size,
-			__ATOMIC_RELAXED);
+			__ATOMIC_RELEASE);
 	pmap->parts[pmap->nparts++] = part;
 	part->pmap = pmap;
 }
@@ -294,8 +294,8 @@ pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 	do {
 		struct index_view unused;
 		seq = index_read_begin(idx, &unused);
-		desc.addr = __atomic_load_n(&pmap->addr, __ATOMIC_RELAXED);
-		desc.size = __atomic_load_n(&pmap->size, __ATOMIC_RELAXED);
+		desc.addr = __atomic_load_n(&pmap->addr, __ATOMIC_ACQUIRE);
+		desc.size = __atomic_load_n(&pmap->size, __ATOMIC_ACQUIRE);
 	} while (!index_read_valid(idx, seq));
 	return desc;
 }

@@ -310,7 +310,7 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 	bool first_run_done = false;
 	size_t first_spare = plan->used_spare;
 	pmap->nparts = 0;
-	__atomic_store_n(&pmap->size, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&pmap->size, 0, __ATOMIC_RELEASE);
 	for (size_t j = 0; j < n; j++) {
 		struct pmemset_part *p = parts[j];
 		if (part_intersects(p, start, end)) {
