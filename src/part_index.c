@@ -124,7 +124,7 @@ bool
 view_contains(const struct index_view *v, const struct pmemset_part_map *pmap)
 {
 	/* compare addresses as integers: pmap may not be ours */
-	uintptr_t addr = (uintptr_t)pmap->addr;
+	uintptr_t addr = (uintptr_t)pmap_start(pmap);
 	size_t lo = 0, hi = v->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

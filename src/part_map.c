@@ -114,8 +114,8 @@ pmap_append(struct pmemset_part_map *pmap, struct pmemset_part *part)
 {
 	/* descriptors read the extent lock-free: atomic stores */
 	bool first = pmap->nparts == 0;
-	__atomic_store_n(&pmap->addr, first ? part->addr : pmap->addr,
-			__ATOMIC_RELEASE);
+	if (first)
+		__atomic_store_n(&pmap->addr, part->addr, __ATOMIC_RELEASE);
 	__atomic_store_n(&pmap->size, (first ? 0 : pmap->size) + part->size,
 			__ATOMIC_RELEASE);
 	pmap->parts[pmap->nparts++] = part;
@@ -144,7 +144,7 @@ query(const struct index_view *v, enum lookup kind, const void *addr,
 			*stale = true;
 			return NULL;
 		}
-		i = view_first_starting_after(v, after->addr);
+		i = view_first_starting_after(v, pmap_start(after));
 		return i < v->count ? view_at(v, i) : NULL;
 	}
 }

@@ -46,6 +46,13 @@ struct pmemset_part_map {
  */
 #define PMAP_DEAD (1L << 48)
 
+/* where it starts, for lock-free readers (coalescing writes it meanwhile) */
+static inline char *
+pmap_start(const struct pmemset_part_map *pmap)
+{
+	return __atomic_load_n(&pmap->addr, __ATOMIC_ACQUIRE);
+}
+
 static inline char *
 pmap_end(const struct pmemset_part_map *pmap)
 {

@@ -5,9 +5,11 @@
  *   3 lookups by address, of parts that stay and of parts that come and go;
  *     each found part map must hold the address and be mapped (its first
  *     word is read while the reference is held)
- *   1 walk with first/next, addresses strictly increasing
+ *   1 walk with first/next, addresses strictly increasing, in both sets
  *   2 map parts and remove them again (remove_part_map or remove_range),
- *     retrying when a lookup holds a reference
+ *     retrying when a lookup holds a reference; one of them also grows a
+ *     coalesced part map in a second set (appends while the walk reads it)
+ *     and removes it whole now and then
  *   1 holds references and checks that they block both removals
  *   1 builds private sets, looks up in them and deletes them with a
  *     reference still held
@@ -35,6 +37,7 @@ static atomic_bool Stop;
 
 struct shared {
 	struct pmemset *set;
+	struct pmemset *grow;	/* OPPORTUNISTIC coalescing */
 	struct pmemset_source *src;
 	char *stable[NSTABLE];
 	/* a volatile part's address | its page, 0 when none: one word */
@@ -128,32 +131,59 @@ lookup_thread(void *arg)
 	return NULL;
 }
 
+/* part maps in the set, or (size_t)-1 when the walk went backwards */
+static size_t
+walk(struct pmemset *set)
+{
+	struct pmemset_part_map *pmap, *next;
+	const char *prev = NULL;
+	size_t n = 0;
+	pmemset_first_part_map(set, &pmap);
+	while (pmap != NULL) {
+		struct pmemset_part_descriptor d =
+			pmemset_descriptor_part_map(pmap);
+		if ((char *)d.addr <= prev)
+			n = (size_t)-1;
+		prev = d.addr;
+		if (n != (size_t)-1)
+			n++;
+		pmemset_next_part_map(set, pmap, &next);
+		pmemset_part_map_drop(&pmap);
+		pmap = next;
+	}
+	return n;
+}
+
 static void *
 walk_thread(void *arg)
 {
 	struct worker *w = arg;
 	struct shared *sh = w->sh;
 	while (!atomic_load(&Stop)) {
-		struct pmemset_part_map *pmap, *next;
-		const char *prev = NULL;
-		size_t n = 0;
-		pmemset_first_part_map(sh->set, &pmap);
-		while (pmap != NULL) {
-			struct pmemset_part_descriptor d =
-				pmemset_descriptor_part_map(pmap);
-			if ((char *)d.addr <= prev)
-				return failed(w, "walk went backwards");
-			prev = d.addr;
-			n++;
-			pmemset_next_part_map(sh->set, pmap, &next);
-			pmemset_part_map_drop(&pmap);
-			pmap = next;
-		}
+		size_t n = walk(sh->set);
+		if (n == (size_t)-1 || walk(sh->grow) == (size_t)-1)
+			return failed(w, "walk went backwards");
 		if (n < NSTABLE)
 			return failed(w, "walk missed part maps that stay");
 		w->ops++;
 	}
 	return NULL;
+}
+
+/* one more part appended to the coalesced part map; all gone at 32 */
+static int
+grow_step(struct worker *w, char **first, size_t *nparts)
+{
+	struct shared *sh = w->sh;
+	if (*nparts == 32) {
+		*nparts = 0;
+		return pmemset_remove_range(sh->grow, *first, 32 * PAGE);
+	}
+	char *addr;
+	int ret = map_page(sh->grow, sh->src, NSTABLE + rnd(w, 16), &addr);
+	if (ret == 0 && (*nparts)++ == 0)
+		*first = addr;
+	return ret;
 }
 
 /* removes a volatile part; a reference a lookup holds may refuse it */
@@ -179,7 +209,12 @@ churn_thread(void *arg)
 	struct worker *w = arg;
 	struct shared *sh = w->sh;
 	_Atomic uintptr_t *slots = sh->slot[w->index];
+	char *grow_first = NULL;
+	size_t grow_parts = 0;
 	while (!atomic_load(&Stop)) {
+		if (w->index == 1 && grow_step(w, &grow_first,
+				&grow_parts) != 0)
+			return failed(w, "grow the coalesced part map");
 		unsigned i = rnd(w, SLOTS);
 		uintptr_t s = atomic_load(&slots[i]);
 		if (s == 0) {
@@ -290,6 +325,9 @@ stress(void **state)
 	sh->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
 	for (size_t k = 0; k < NSTABLE; k++)
 		assert_ok(map_page(sh->set, sh->src, k, &sh->stable[k]));
+	sh->grow = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	assert_ok(pmemset_set_contiguous_part_coalescing(sh->grow,
+			PMEMSET_COALESCING_OPPORTUNISTIC));
 
 	void *(*roles[])(void *) = {lookup_thread, lookup_thread,
 		lookup_thread, walk_thread, churn_thread, churn_thread,
@@ -328,6 +366,7 @@ stress(void **state)
 	assert_int_equal(test_count_part_maps(sh->set), live);
 
 	assert_ok(pmemset_delete(&sh->set));
+	assert_ok(pmemset_delete(&sh->grow));
 	assert_ok(pmemset_source_delete(&sh->src));
 	test_file_remove(path);
 	free(sh);
