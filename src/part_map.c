@@ -261,17 +261,19 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 		ERR_NULL_ARG("*pmap");
 		return;
 	}
-	long refs = atomic_load_explicit(&p->refs, memory_order_relaxed);
-	do {
-		if ((refs & ~PMAP_DEAD) <= 0) {
-			err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
-				"pmemset_part_map_drop: part map %p holds no "
-				"reference to drop", (void *)p);
-			*pmap = NULL;
-			return;
-		}
-	} while (!atomic_compare_exchange_weak_explicit(&p->refs, &refs,
-			refs - 1, memory_order_release, memory_order_relaxed));
+	/*
+	 * One subtraction, undone if there was nothing to drop: a load and a
+	 * compare-and-swap would move the count's cache line twice when
+	 * threads share the part map.
+	 */
+	long refs = atomic_fetch_sub_explicit(&p->refs, 1,
+			memory_order_release);
+	if ((refs & ~PMAP_DEAD) <= 0) {
+		atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+		err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
+			"pmemset_part_map_drop: part map %p holds no "
+			"reference to drop", (void *)p);
+	}
 	*pmap = NULL;
 }
 

@@ -176,8 +176,12 @@ grow_step(struct worker *w, char **first, size_t *nparts)
 {
 	struct shared *sh = w->sh;
 	if (*nparts == 32) {
-		*nparts = 0;
-		return pmemset_remove_range(sh->grow, *first, 32 * PAGE);
+		int ret = pmemset_remove_range(sh->grow, *first, 32 * PAGE);
+		if (ret == PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP)
+			return 0; /* the walk holds it: later */
+		if (ret == 0)
+			*nparts = 0;
+		return ret;
 	}
 	char *addr;
 	int ret = map_page(sh->grow, sh->src, NSTABLE + rnd(w, 16), &addr);
