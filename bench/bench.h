@@ -37,6 +37,7 @@ struct opts {
 	size_t parts_big;	/* part maps in the scale cases */
 	size_t parts_small;
 	size_t max_size;	/* largest data-path size */
+	unsigned threads;	/* side A of the threads group */
 };
 
 struct stats {
@@ -174,5 +175,6 @@ double map_parts(struct pmemset *set, struct pmemset_source *src, size_t n,
 int cases_data(const struct opts *o);
 int cases_parts(const struct opts *o);
 int cases_stat(const struct opts *o);
+int cases_threads(const struct opts *o);
 
 #endif

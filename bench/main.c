@@ -28,6 +28,8 @@ usage(FILE *f)
 		"10000; small: 1000)\n"
 		"  --filter TEXT    run only cases whose group/name contains "
 		"TEXT\n"
+		"  --threads N      threads of side A in the threads group "
+		"(default 2)\n"
 		"  --help\n", f);
 }
 
@@ -46,7 +48,7 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_DIR = 256, O_OUT, O_CSV, O_JSON, O_QUICK, O_REPS, O_SAMPLE,
-		O_PARTS, O_FILTER, O_HELP };
+		O_PARTS, O_FILTER, O_THREADS, O_HELP };
 	static const struct option longopts[] = {
 		{"dir", required_argument, NULL, O_DIR},
 		{"out", required_argument, NULL, O_OUT},
@@ -57,10 +59,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"sample-us", required_argument, NULL, O_SAMPLE},
 		{"parts", required_argument, NULL, O_PARTS},
 		{"filter", required_argument, NULL, O_FILTER},
+		{"threads", required_argument, NULL, O_THREADS},
 		{"help", no_argument, NULL, O_HELP},
 		{NULL, 0, NULL, 0},
 	};
-	size_t reps = 0, sample_us = 0, parts = 0;
+	size_t reps = 0, sample_us = 0, parts = 0, threads = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -94,6 +97,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_FILTER:
 			o->filter = optarg;
+			break;
+		case O_THREADS:
+			if (!parse_size(optarg, &threads) || threads > 64)
+				goto bad;
+			o->threads = (unsigned)threads;
 			break;
 		case O_HELP:
 			usage(stdout);
@@ -144,6 +152,7 @@ main(int argc, char **argv)
 		.parts_big = 10000,
 		.parts_small = 1000,
 		.max_size = 16u << 20,
+		.threads = 2,
 	};
 	if (parse_opts(argc, argv, &o) != 0)
 		return 2;
@@ -154,6 +163,8 @@ main(int argc, char **argv)
 		ret = -1;
 	/* the observer's sets leak like the lookup ones: keep them apart */
 	if (bench_isolated(cases_stat, &o) != 0)
+		ret = -1;
+	if (cases_threads(&o) != 0)
 		ret = -1;
 
 	switch (o.format) {

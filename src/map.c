@@ -361,6 +361,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	if (part->rsv != NULL)
 		part->rsv->nparts++;
 	struct pmemset_part_map *pmap = part->pmap;
+	index_write_begin(&set->index);
 	if (pmap != NULL) {
 		pmap_append(pmap, part);
 		index_update(&set->index, pmap);
@@ -370,6 +371,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 		pmap_append(pmap, part);
 		index_insert(&set->index, pmap);
 	}
+	index_write_end(&set->index);
 	journal_note(set, JOURNAL_PART, part->id, part->addr);
 	set->last_part = part;
 	set->nparts++;

@@ -3,27 +3,49 @@
  * part_index.c -- the interval index of part maps (see part_index.h).
  * Part maps never overlap, so sorting by start also sorts by end and a
  * binary search answers every query. Inserts and removals move the shorter
- * side's entries (memmove): nothing at either end, and cheap in between at
- * the tens of thousands of part maps a process can hold.
+ * side's entries: nothing at either end, and cheap in between at the tens
+ * of thousands of part maps a process can hold.
+ *
+ * Lookups read entries while a writer moves them, so both sides use atomic
+ * loads and stores; the sequence count decides which reads count.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "part_index.h"
 #include "part_map.h"
+#include "reclaim.h"
+
+/* see index_read_valid for why acquire and release */
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+struct index_block {
+	struct rcu_head rcu;	/* for the free after readers */
+	struct index_entry entries[];
+};
 
 void
 index_init(struct part_index *idx)
 {
 	memset(idx, 0, sizeof(*idx));
+	atomic_init(&idx->seq, 0);
 }
 
 void
 index_fini(struct part_index *idx)
 {
-	mem_free(idx->base);
+	mem_free(idx->block);
 	index_init(idx);
+}
+
+static void
+block_free(struct rcu_head *head)
+{
+	reclaim_free_begins();
+	mem_free((char *)head - offsetof(struct index_block, rcu));
 }
 
 int
@@ -34,19 +56,26 @@ index_reserve(struct part_index *idx, size_t extra)
 	size_t cap = idx->cap ? idx->cap * 2 : 16;
 	while (cap < idx->count + extra)
 		cap *= 2;
-	struct index_entry *base = mem_alloc(cap * sizeof(*base));
-	if (base == NULL)
+	struct index_block *block = mem_alloc(sizeof(*block) +
+			cap * sizeof(block->entries[0]));
+	if (block == NULL)
 		return -ENOMEM;
 	/* room on both sides: sets grow at either end */
 	size_t head = (cap - idx->count) / 2;
 	if (idx->count > 0)
-		memcpy(base + head, idx->items,
-			idx->count * sizeof(*base));
-	mem_free(idx->base);
-	idx->base = base;
+		memcpy(block->entries + head, idx->items,
+			idx->count * sizeof(*idx->items));
+	/*
+	 * The old array keeps the same entries, so a reader still searching
+	 * it finds what it would have found; it goes after those readers.
+	 */
+	struct index_block *old = idx->block;
+	idx->block = block;
 	idx->head = head;
-	idx->items = base + head;
+	STORE(&idx->items, block->entries + head);
 	idx->cap = cap;
+	if (old != NULL)
+		reclaim_later(&old->rcu, block_free);
 	return 0;
 }
 
@@ -57,60 +86,129 @@ index_reserve(struct part_index *idx, size_t extra)
  * costs the same at every size.
  */
 static size_t
-first_above(const struct part_index *idx, uintptr_t addr, bool ends)
+first_above(const struct index_view *v, uintptr_t addr, bool ends)
 {
-	size_t len = idx->count;
+	size_t len = v->count;
 	if (len == 0)
 		return 0;
-	const struct index_entry *base = idx->items;
+	const struct index_entry *base = v->items;
 	while (len > 1) {
 		size_t half = len / 2;
 		const struct index_entry *e = &base[half];
-		uintptr_t key = (uintptr_t)(ends ? e->end : e->start);
+		uintptr_t key = (uintptr_t)(ends ? LOAD(&e->end) :
+				LOAD(&e->start));
 		base = key <= addr ? e : base;
 		len -= half;
 	}
-	uintptr_t key = (uintptr_t)(ends ? base->end : base->start);
-	return (size_t)(base - idx->items) + (key <= addr);
+	uintptr_t key = (uintptr_t)(ends ? LOAD(&base->end) :
+			LOAD(&base->start));
+	return (size_t)(base - v->items) + (key <= addr);
+}
+
+struct pmemset_part_map *
+view_find(const struct index_view *v, const void *addr)
+{
+	size_t i = first_above(v, (uintptr_t)addr, true);
+	if (i < v->count && LOAD(&v->items[i].start) <= (const char *)addr)
+		return LOAD(&v->items[i].pmap);
+	return NULL;
+}
+
+size_t
+view_first_starting_after(const struct index_view *v, const void *addr)
+{
+	return first_above(v, (uintptr_t)addr, false);
+}
+
+bool
+view_contains(const struct index_view *v, const struct pmemset_part_map *pmap)
+{
+	/* compare addresses as integers: pmap may not be ours */
+	uintptr_t addr = (uintptr_t)pmap_start(pmap);
+	size_t lo = 0, hi = v->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (LOAD(&v->items[mid].pmap) == pmap)
+			return true;
+		if ((uintptr_t)LOAD(&v->items[mid].start) < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 size_t
 index_first_ending_after(const struct part_index *idx, const void *addr)
 {
-	return first_above(idx, (uintptr_t)addr, true);
+	struct index_view v = index_view_of(idx);
+	return first_above(&v, (uintptr_t)addr, true);
 }
 
 size_t
 index_first_starting_after(const struct part_index *idx, const void *addr)
 {
-	return first_above(idx, (uintptr_t)addr, false);
+	struct index_view v = index_view_of(idx);
+	return first_above(&v, (uintptr_t)addr, false);
 }
 
 struct pmemset_part_map *
 index_find(const struct part_index *idx, const void *addr)
 {
-	size_t i = index_first_ending_after(idx, addr);
-	if (i < idx->count && idx->items[i].start <= (const char *)addr)
-		return idx->items[i].pmap;
-	return NULL;
+	struct index_view v = index_view_of(idx);
+	return view_find(&v, addr);
 }
 
 int
 index_contains(const struct part_index *idx,
 		const struct pmemset_part_map *pmap)
 {
-	size_t lo = 0, hi = idx->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (idx->items[mid].pmap == pmap)
-			return 1;
-		/* compare addresses as integers: pmap may not be ours */
-		if ((uintptr_t)idx->items[mid].start < (uintptr_t)pmap->addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+	struct index_view v = index_view_of(idx);
+	return view_contains(&v, pmap);
+}
+
+void
+index_write_begin(struct part_index *idx)
+{
+	/* the changes are release stores: none shows before this */
+	unsigned seq = atomic_load_explicit(&idx->seq, memory_order_relaxed);
+	atomic_store_explicit(&idx->seq, seq + 1, memory_order_relaxed);
+}
+
+void
+index_write_end(struct part_index *idx)
+{
+	unsigned seq = atomic_load_explicit(&idx->seq, memory_order_relaxed);
+	atomic_store_explicit(&idx->seq, seq + 1, memory_order_release);
+}
+
+static void
+entry_copy(struct index_entry *dst, const struct index_entry *src)
+{
+	STORE(&dst->start, LOAD(&src->start));
+	STORE(&dst->end, LOAD(&src->end));
+	STORE(&dst->pmap, LOAD(&src->pmap));
+}
+
+/* memmove for entries readers may be reading */
+static void
+entries_move(struct index_entry *dst, struct index_entry *src, size_t n)
+{
+	if (dst < src) {
+		for (size_t i = 0; i < n; i++)
+			entry_copy(&dst[i], &src[i]);
+	} else {
+		for (size_t i = n; i > 0; i--)
+			entry_copy(&dst[i - 1], &src[i - 1]);
 	}
-	return 0;
+}
+
+static void
+entry_set(struct index_entry *e, struct pmemset_part_map *pmap)
+{
+	STORE(&e->start, (const char *)pmap->addr);
+	STORE(&e->end, (const char *)pmap_end(pmap));
+	STORE(&e->pmap, pmap);
 }
 
 void
@@ -120,18 +218,15 @@ index_insert(struct part_index *idx, struct pmemset_part_map *pmap)
 	size_t tail_room = idx->cap - idx->head - idx->count;
 	/* index_reserve left room on one side at least */
 	if (idx->head > 0 && (pos < idx->count / 2 || tail_room == 0)) {
-		memmove(idx->items - 1, idx->items,
-				pos * sizeof(*idx->items));
-		idx->items--;
+		entries_move(idx->items - 1, idx->items, pos);
+		STORE(&idx->items, idx->items - 1);
 		idx->head--;
 	} else {
-		memmove(&idx->items[pos + 1], &idx->items[pos],
-				(idx->count - pos) * sizeof(*idx->items));
+		entries_move(&idx->items[pos + 1], &idx->items[pos],
+				idx->count - pos);
 	}
-	idx->items[pos].start = pmap->addr;
-	idx->items[pos].end = pmap_end(pmap);
-	idx->items[pos].pmap = pmap;
-	idx->count++;
+	entry_set(&idx->items[pos], pmap);
+	STORE(&idx->count, idx->count + 1);
 }
 
 void
@@ -141,23 +236,20 @@ index_remove(struct part_index *idx, struct pmemset_part_map *pmap)
 	if (pos >= idx->count || idx->items[pos].pmap != pmap)
 		return;
 	if (pos < idx->count / 2) {
-		memmove(idx->items + 1, idx->items,
-				pos * sizeof(*idx->items));
-		idx->items++;
+		entries_move(idx->items + 1, idx->items, pos);
+		STORE(&idx->items, idx->items + 1);
 		idx->head++;
 	} else {
-		memmove(&idx->items[pos], &idx->items[pos + 1],
-				(idx->count - pos - 1) * sizeof(*idx->items));
+		entries_move(&idx->items[pos], &idx->items[pos + 1],
+				idx->count - pos - 1);
 	}
-	idx->count--;
+	STORE(&idx->count, idx->count - 1);
 }
 
 void
 index_update(struct part_index *idx, struct pmemset_part_map *pmap)
 {
 	size_t pos = index_first_ending_after(idx, pmap->addr);
-	if (pos < idx->count && idx->items[pos].pmap == pmap) {
-		idx->items[pos].start = pmap->addr;
-		idx->items[pos].end = pmap_end(pmap);
-	}
+	if (pos < idx->count && idx->items[pos].pmap == pmap)
+		entry_set(&idx->items[pos], pmap);
 }

@@ -3,14 +3,26 @@
  * part_index.h -- the set's interval index of part maps: a sorted array of
  * non-overlapping ranges, O(log n) lookup by address and successor. Each
  * entry keeps its range inline, so a search touches only the array.
+ *
+ * Writers hold the set's lock for writing and change the array in place
+ * between index_write_begin and index_write_end (a sequence count, odd
+ * meanwhile). Lookups take no lock: inside a read section (reclaim.h) they
+ * snapshot the array, search it and keep the answer only if the count did
+ * not move. A replaced array is freed after the readers that may still
+ * search it are gone, so a stale search reads freed memory never.
  */
 #ifndef PMEMSET_PART_INDEX_H
 #define PMEMSET_PART_INDEX_H
 
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct pmemset_part_map;
+struct index_block;
 
+/* fields are read by lock-free lookups: atomic loads and stores only */
 struct index_entry {
 	const char *start;
 	const char *end;
@@ -23,13 +35,80 @@ struct index_entry {
  * (where sets grow and shrink) cost O(1).
  */
 struct part_index {
-	struct index_entry *items;	/* the first entry: base + head */
+	struct index_entry *items;	/* the first entry, inside block */
 	size_t count;
-	struct index_entry *base;	/* the allocation */
+	_Atomic unsigned seq;		/* odd while a writer changes it */
+	struct index_block *block;	/* the allocation */
 	size_t head;			/* free entries before items */
 	size_t cap;			/* entries in the allocation */
 };
 
+/* the array as one reader saw it; searches run on this */
+struct index_view {
+	const struct index_entry *items;
+	size_t count;
+};
+
+static inline struct index_view
+index_view_of(const struct part_index *idx)
+{
+	struct index_view v;
+	v.items = __atomic_load_n(&idx->items, __ATOMIC_ACQUIRE);
+	v.count = __atomic_load_n(&idx->count, __ATOMIC_ACQUIRE);
+	return v;
+}
+
+/*
+ * Does the answer read since index_read_begin still hold? Every read of the
+ * index is an acquire load, so this one cannot move before them, and every
+ * write a release store, so none moves before the count turned odd (no
+ * fences: ThreadSanitizer does not model them; on x86 all of these are
+ * plain moves).
+ */
+static inline bool
+index_read_valid(const struct part_index *idx, unsigned seq)
+{
+	return atomic_load_explicit(&idx->seq, memory_order_acquire) == seq;
+}
+
+/*
+ * Starts a lock-free read: a consistent items/count pair in *v (so no search
+ * runs past its array) and the count to confirm the answer with.
+ */
+static inline unsigned
+index_read_begin(const struct part_index *idx, struct index_view *v)
+{
+	for (unsigned spins = 0;; spins++) {
+		unsigned seq = atomic_load_explicit(&idx->seq,
+				memory_order_acquire);
+		if ((seq & 1) == 0) {
+			*v = index_view_of(idx);
+			if (index_read_valid(idx, seq))
+				return seq;
+		}
+		/* a writer was preempted mid-change: let it run */
+		if (spins >= 64)
+			sched_yield();
+	}
+}
+
+static inline struct pmemset_part_map *
+view_at(const struct index_view *v, size_t i)
+{
+	return __atomic_load_n(&v->items[i].pmap, __ATOMIC_ACQUIRE);
+}
+
+/* the part map holding addr, or NULL */
+struct pmemset_part_map *view_find(const struct index_view *v,
+		const void *addr);
+/* position of the first part map starting above addr (count if none) */
+size_t view_first_starting_after(const struct index_view *v,
+		const void *addr);
+/* is pmap one of ours? */
+bool view_contains(const struct index_view *v,
+		const struct pmemset_part_map *pmap);
+
+/* the calls below are for holders of the set's lock */
 static inline struct pmemset_part_map *
 index_at(const struct part_index *idx, size_t i)
 {
@@ -37,6 +116,7 @@ index_at(const struct part_index *idx, size_t i)
 }
 
 void index_init(struct part_index *idx);
+/* frees at once: only for a set no reader can reach any more */
 void index_fini(struct part_index *idx);
 /* room for `extra` more items, so later inserts cannot fail; 0 or -ENOMEM */
 int index_reserve(struct part_index *idx, size_t extra);
@@ -52,6 +132,10 @@ size_t index_first_starting_after(const struct part_index *idx,
 /* is pmap one of ours? */
 int index_contains(const struct part_index *idx,
 		const struct pmemset_part_map *pmap);
+
+/* the changes below go between these two */
+void index_write_begin(struct part_index *idx);
+void index_write_end(struct part_index *idx);
 void index_insert(struct part_index *idx, struct pmemset_part_map *pmap);
 void index_remove(struct part_index *idx, struct pmemset_part_map *pmap);
 /* after pmap grew in place (coalescing): refresh its entry's range */

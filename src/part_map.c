@@ -4,11 +4,13 @@
  * first/next, descriptors, references and drop.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "alloc.h"
 #include "error.h"
 #include "part_map.h"
+#include "reclaim.h"
 #include "set.h"
 
 static _Atomic uint64_t Next_object_id = 1;
@@ -41,6 +43,56 @@ pmap_free(struct pmemset_part_map *pmap)
 	mem_free(pmap);
 }
 
+static void
+pmap_free_now(struct rcu_head *head)
+{
+	reclaim_free_begins();
+	pmap_free((struct pmemset_part_map *)((char *)head -
+			offsetof(struct pmemset_part_map, rcu)));
+}
+
+void
+pmap_free_later(struct pmemset_part_map *pmap)
+{
+	reclaim_later(&pmap->rcu, pmap_free_now);
+}
+
+bool
+pmap_try_ref(struct pmemset_part_map *pmap)
+{
+	/* one add, then undo if dead: cheaper than a compare-and-swap loop */
+	long old = atomic_fetch_add_explicit(&pmap->refs, 1,
+			memory_order_acquire);
+	if ((old & PMAP_DEAD) == 0)
+		return true;
+	pmap_unref(pmap);
+	return false;
+}
+
+void
+pmap_unref(struct pmemset_part_map *pmap)
+{
+	atomic_fetch_sub_explicit(&pmap->refs, 1, memory_order_release);
+}
+
+bool
+pmap_kill(struct pmemset_part_map *pmap, long allowed, long *seen)
+{
+	long expected = allowed;
+	if (atomic_compare_exchange_strong(&pmap->refs, &expected,
+			allowed | PMAP_DEAD))
+		return true;
+	*seen = expected;
+	return false;
+}
+
+void
+pmap_revive(struct pmemset_part_map *pmap)
+{
+	/* a subtraction: lookups that bounced off may not have undone yet */
+	atomic_fetch_sub(&pmap->refs, PMAP_DEAD);
+}
+
 int
 pmap_reserve(struct pmemset_part_map *pmap, size_t extra)
 {
@@ -60,19 +112,74 @@ pmap_reserve(struct pmemset_part_map *pmap, size_t extra)
 void
 pmap_append(struct pmemset_part_map *pmap, struct pmemset_part *part)
 {
-	if (pmap->nparts == 0) {
-		pmap->addr = part->addr;
-		pmap->size = 0;
-	}
+	/* descriptors read the extent lock-free: atomic stores */
+	bool first = pmap->nparts == 0;
+	if (first)
+		__atomic_store_n(&pmap->addr, part->addr, __ATOMIC_RELEASE);
+	__atomic_store_n(&pmap->size, (first ? 0 : pmap->size) + part->size,
+			__ATOMIC_RELEASE);
 	pmap->parts[pmap->nparts++] = part;
-	pmap->size += part->size;
 	part->pmap = pmap;
 }
 
-static void
-take_reference(struct pmemset_part_map *pmap)
+enum lookup { BY_ADDRESS, FIRST, AFTER };
+
+/*
+ * One query on a snapshot of the index; *stale when `after` (for AFTER) is
+ * not in it. Reads only the index: nothing here writes memory.
+ */
+static struct pmemset_part_map *
+query(const struct index_view *v, enum lookup kind, const void *addr,
+		const struct pmemset_part_map *after, bool *stale)
 {
-	atomic_fetch_add_explicit(&pmap->refs, 1, memory_order_relaxed);
+	size_t i;
+	switch (kind) {
+	case BY_ADDRESS:
+		return view_find(v, addr);
+	case FIRST:
+		return v->count > 0 ? view_at(v, 0) : NULL;
+	case AFTER:
+	default:
+		if (!view_contains(v, after)) {
+			*stale = true;
+			return NULL;
+		}
+		i = view_first_starting_after(v, pmap_start(after));
+		return i < v->count ? view_at(v, i) : NULL;
+	}
+}
+
+/*
+ * The part map a query names, with a reference taken, or NULL. No lock:
+ * the answer counts only if no writer changed the index meanwhile, and the
+ * reference only if the part map was not killed by a remover; otherwise it
+ * is asked again. The only shared write is the found part map's count.
+ */
+static struct pmemset_part_map *
+lookup(struct pmemset *set, enum lookup kind, const void *addr,
+		const struct pmemset_part_map *after, bool *stale)
+{
+	struct pmemset_part_map *found;
+	reclaim_read_begin();
+	for (;;) {
+		struct index_view v;
+		unsigned seq = index_read_begin(&set->index, &v);
+		*stale = false;
+		found = query(&v, kind, addr, after, stale);
+		if (!index_read_valid(&set->index, seq))
+			continue;
+		if (found == NULL)
+			break;
+		/* dead: a remover took it out meanwhile, or is splitting it */
+		if (!pmap_try_ref(found))
+			continue;
+		/* a split may have shrunk it between the search and the ref */
+		if (index_read_valid(&set->index, seq))
+			break;
+		pmap_unref(found);
+	}
+	reclaim_read_end();
+	return found;
 }
 
 int
@@ -86,12 +193,9 @@ pmemset_part_map_by_address(struct pmemset *set,
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 
-	pthread_rwlock_rdlock(&set->lock);
-	struct pmemset_part_map *found = index_find(&set->index, addr);
-	if (found != NULL)
-		take_reference(found);
-	pthread_rwlock_unlock(&set->lock);
-
+	bool stale;
+	struct pmemset_part_map *found = lookup(set, BY_ADDRESS, addr, NULL,
+			&stale);
 	if (found == NULL)
 		return err_set(PMEMSET_E_CANNOT_FIND_PART_MAP,
 			"pmemset_part_map_by_address: no part map of set %p "
@@ -113,12 +217,8 @@ pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 		ERR_NULL_ARG("set");
 		return;
 	}
-	pthread_rwlock_rdlock(&set->lock);
-	if (set->index.count > 0) {
-		*pmap = index_at(&set->index, 0);
-		take_reference(*pmap);
-	}
-	pthread_rwlock_unlock(&set->lock);
+	bool stale;
+	*pmap = lookup(set, FIRST, NULL, NULL, &stale);
 }
 
 void
@@ -139,20 +239,13 @@ pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 		ERR_NULL_ARG("cur");
 		return;
 	}
-	pthread_rwlock_rdlock(&set->lock);
-	if (cur->set != set || !index_contains(&set->index, cur)) {
-		pthread_rwlock_unlock(&set->lock);
+	bool stale = cur->set != set;
+	if (!stale)
+		*next = lookup(set, AFTER, NULL, cur, &stale);
+	if (stale)
 		err_set(PMEMSET_E_PART_NOT_FOUND,
 			"pmemset_next_part_map: part map %p is not in set %p",
 			(void *)cur, (void *)set);
-		return;
-	}
-	size_t i = index_first_starting_after(&set->index, cur->addr);
-	if (i < set->index.count) {
-		*next = index_at(&set->index, i);
-		take_reference(*next);
-	}
-	pthread_rwlock_unlock(&set->lock);
 }
 
 void
@@ -168,17 +261,19 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 		ERR_NULL_ARG("*pmap");
 		return;
 	}
-	long refs = atomic_load_explicit(&p->refs, memory_order_relaxed);
-	do {
-		if (refs <= 0) {
-			err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
-				"pmemset_part_map_drop: part map %p holds no "
-				"reference to drop", (void *)p);
-			*pmap = NULL;
-			return;
-		}
-	} while (!atomic_compare_exchange_weak_explicit(&p->refs, &refs,
-			refs - 1, memory_order_release, memory_order_relaxed));
+	/*
+	 * One subtraction, undone if there was nothing to drop: a load and a
+	 * compare-and-swap would move the count's cache line twice when
+	 * threads share the part map.
+	 */
+	long refs = atomic_fetch_sub_explicit(&p->refs, 1,
+			memory_order_release);
+	if ((refs & ~PMAP_DEAD) <= 0) {
+		atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+		err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
+			"pmemset_part_map_drop: part map %p holds no "
+			"reference to drop", (void *)p);
+	}
 	*pmap = NULL;
 }
 
@@ -191,10 +286,18 @@ pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 		ERR_NULL_ARG("pmap");
 		return desc;
 	}
-	/* coalescing may grow it meanwhile */
-	pthread_rwlock_rdlock(&pmap->set->lock);
-	desc.addr = pmap->addr;
-	desc.size = pmap->size;
-	pthread_rwlock_unlock(&pmap->set->lock);
+	/*
+	 * Coalescing may grow it meanwhile, inside the index's write section:
+	 * the sequence count says when both fields were read in one state.
+	 * The reference keeps the part map (and its set) alive.
+	 */
+	const struct part_index *idx = &pmap->set->index;
+	unsigned seq;
+	do {
+		struct index_view unused;
+		seq = index_read_begin(idx, &unused);
+		desc.addr = __atomic_load_n(&pmap->addr, __ATOMIC_ACQUIRE);
+		desc.size = __atomic_load_n(&pmap->size, __ATOMIC_ACQUIRE);
+	} while (!index_read_valid(idx, seq));
 	return desc;
 }

@@ -54,6 +54,20 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 	}
 }
 
+/* the message for a part map found holding `refs` where `allowed` may be */
+static int
+references_error(struct pmemset_part_map *pmap, long refs, long allowed,
+		const char *func)
+{
+	if (refs < allowed)
+		return err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
+			"%s: part map %p was already dropped (it holds no "
+			"reference)", func, (void *)pmap);
+	return err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
+		"%s: part map %p still has %ld other reference(s) held; drop "
+		"them first", func, (void *)pmap, refs - allowed);
+}
+
 /* the lock is held; undoes nothing, only reports */
 static int
 check_no_references(struct pmemset_part_map *pmap, long allowed,
@@ -62,13 +76,20 @@ check_no_references(struct pmemset_part_map *pmap, long allowed,
 	long refs = atomic_load(&pmap->refs);
 	if (refs == allowed)
 		return 0;
-	if (refs < allowed)
-		return err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
-			"%s: part map %p was already dropped (it holds no "
-			"reference)", func, (void *)pmap);
-	return err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
-		"%s: part map %p still has %ld other reference(s) held; drop "
-		"them first", func, (void *)pmap, refs - allowed);
+	return references_error(pmap, refs, allowed, func);
+}
+
+/*
+ * Inside the index's write section: no lookup can take a reference from
+ * here on, or one was taken since check_no_references (then it reports).
+ */
+static int
+kill_part_map(struct pmemset_part_map *pmap, long allowed, const char *func)
+{
+	long seen;
+	if (pmap_kill(pmap, allowed, &seen))
+		return 0;
+	return references_error(pmap, seen, allowed, func);
 }
 
 void
@@ -126,8 +147,13 @@ pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 	/* flush before anything changes, so a failure leaves it all in place */
 	if (ret == 0)
 		ret = deep_flush_part_map(pmap);
-	if (ret == 0)
-		detach_part_map(set, pmap);
+	if (ret == 0) {
+		index_write_begin(&set->index);
+		ret = kill_part_map(pmap, 1, "pmemset_remove_part_map");
+		if (ret == 0)
+			detach_part_map(set, pmap);
+		index_write_end(&set->index);
+	}
 	pthread_rwlock_unlock(&set->lock);
 	if (ret != 0)
 		return ret;
@@ -136,7 +162,7 @@ pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 			(void *)pmap->addr, pmap->size);
 	remove_detached_parts(set, pmap->parts, pmap->nparts);
 	pmap->nparts = 0;
-	pmap_free(pmap);
+	pmap_free_later(pmap);
 	*part = NULL;
 	return 0;
 }
@@ -284,7 +310,7 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 	bool first_run_done = false;
 	size_t first_spare = plan->used_spare;
 	pmap->nparts = 0;
-	pmap->size = 0;
+	__atomic_store_n(&pmap->size, 0, __ATOMIC_RELEASE);
 	for (size_t j = 0; j < n; j++) {
 		struct pmemset_part *p = parts[j];
 		if (part_intersects(p, start, end)) {
@@ -316,10 +342,28 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 	/* index the pieces once their addresses are known */
 	for (size_t i = first_spare; i < plan->used_spare; i++)
 		index_insert(&set->index, plan->spare[i]);
-	if (pmap->nparts > 0)
+	if (pmap->nparts > 0) {
 		index_insert(&set->index, pmap);
-	else
-		pmap_free(pmap);
+		pmap_revive(pmap);
+	} else {
+		pmap_free_later(pmap);
+	}
+}
+
+/* in the index's write section: all of the plan's part maps or none dead */
+static int
+kill_affected(struct range_plan *plan)
+{
+	for (size_t i = 0; i < plan->naffected; i++) {
+		int ret = kill_part_map(plan->affected[i], 0,
+				"pmemset_remove_range");
+		if (ret == 0)
+			continue;
+		while (i-- > 0)
+			pmap_revive(plan->affected[i]);
+		return ret;
+	}
+	return 0;
 }
 
 int
@@ -346,12 +390,19 @@ pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 	pthread_rwlock_wrlock(&set->lock);
 	int ret = plan_range(set, start, end, &plan);
 	if (ret == 0) {
-		for (size_t i = 0; i < plan.naffected; i++)
-			split_part_map(set, plan.affected[i], start, end,
-					&plan);
-		set->nparts -= plan.nremoved;
-		set->mapped_bytes -= plan.removed_bytes;
-		set_parts_changed(set);
+		index_write_begin(&set->index);
+		ret = kill_affected(&plan);
+		if (ret == 0) {
+			for (size_t i = 0; i < plan.naffected; i++)
+				split_part_map(set, plan.affected[i], start,
+						end, &plan);
+			set->nparts -= plan.nremoved;
+			set->mapped_bytes -= plan.removed_bytes;
+			set_parts_changed(set);
+		}
+		index_write_end(&set->index);
+		if (ret != 0)
+			plan_free(&plan);
 	}
 	pthread_rwlock_unlock(&set->lock);
 	if (ret != 0)

@@ -98,7 +98,9 @@ detach_first_part_map(struct pmemset *set)
 	struct pmemset_part_map *pmap = NULL;
 	if (set->index.count > 0) {
 		pmap = index_at(&set->index, 0);
+		index_write_begin(&set->index);
 		detach_part_map(set, pmap);
+		index_write_end(&set->index);
 	}
 	pthread_rwlock_unlock(&set->lock);
 	return pmap;

@@ -14,3 +14,14 @@ pmemset_add_test(map_race_test SOURCES map_race_test.c WRAP pmem2_map_new
 	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
 # the interval index on its own: needs our objects
 pmemset_add_test(part_index_test SOURCES part_index_test.c OBJECT_LINKED)
+# lock-free lookups against every change, 8 threads, for seconds: 20 plain
+# and under TSan, 15 under ASan, 5 under valgrind (60 across CI's runs)
+set(lookup_stress_seconds 20)
+if(PMEMSET_ASAN)
+	set(lookup_stress_seconds 15)
+elseif(PMEMSET_TEST_WRAPPER)
+	set(lookup_stress_seconds 5)
+endif()
+pmemset_add_test(lookup_stress_test SOURCES lookup_stress_test.c
+	LABELS tsan ARGS ${lookup_stress_seconds}
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")

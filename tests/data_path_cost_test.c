@@ -3,7 +3,8 @@
  * data_path_cost_test.c -- the data path takes no lock and allocates
  * nothing, with and without an event callback: malloc, calloc, realloc and
  * every pthread lock our objects call are wrapped and counted while
- * persist, flush, drain, memcpy, memmove and memset run.
+ * persist, flush, drain, memcpy, memmove and memset run, and while part
+ * maps are looked up, described and dropped.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -66,13 +67,30 @@ run_data_path(pmemset_event_callback *cb)
 	Counting = 0;
 	assert_int_equal(Calls, 0);
 
-	/* the counter does see our own calls: a lookup takes the lock */
-	Counting = 1;
+	/* lookups take no lock either (they read the index lock-free) */
 	struct pmemset_part_map *pmap;
-	assert_ok(pmemset_part_map_by_address(set, &pmap, p));
+	Counting = 1;
+	for (int i = 0; i < 100; i++) {
+		assert_ok(pmemset_part_map_by_address(set, &pmap, p + i));
+		struct pmemset_part_descriptor pd =
+			pmemset_descriptor_part_map(pmap);
+		assert_ptr_equal(pd.addr, p);
+		pmemset_part_map_drop(&pmap);
+		pmemset_first_part_map(set, &pmap);
+		struct pmemset_part_map *next = NULL;
+		pmemset_next_part_map(set, pmap, &next);
+		assert_null(next);
+		pmemset_part_map_drop(&pmap);
+	}
+	Counting = 0;
+	assert_int_equal(Calls, 0);
+
+	/* the counter does see our own calls: this one takes the lock */
+	enum pmem2_granularity g;
+	Counting = 1;
+	assert_ok(pmemset_get_store_granularity(set, &g));
 	Counting = 0;
 	assert_true(Calls > 0);
-	pmemset_part_map_drop(&pmap);
 
 	assert_ok(pmemset_delete(&set));
 	assert_ok(pmemset_source_delete(&src));

@@ -60,6 +60,18 @@ LD_LIBRARY_PATH=$libdir "$work/outside_pc" | grep -q "written from outside" ||
 	fail "pkg-config program did not run"
 echo "pkg-config: built and ran"
 
+# the static library: its private dependencies (liburcu-bp) come from the .pc
+if [ -f "$libdir/libpmemset.a" ]; then
+	cc -o "$work/outside_static_pc" "$src/tests/packaging/outside.c" \
+		$(pkg-config --cflags libpmemset) "$libdir/libpmemset.a" \
+		$(pkg-config --static --libs libpmemset | sed 's/-lpmemset\b//')
+	objdump -p "$work/outside_static_pc" | grep -q 'NEEDED.*libpmemset' &&
+		fail "the static program needs libpmemset.so"
+	"$work/outside_static_pc" | grep -q "written from outside" ||
+		fail "static pkg-config program did not run"
+	echo "pkg-config --static: built and ran"
+fi
+
 # CMake package
 mkdir -p "$work/cmake_src"
 cp "$src/tests/packaging/outside.c" "$work/cmake_src/"
@@ -70,6 +82,13 @@ cmake --build "$work/cmake_build" >/dev/null
 LD_LIBRARY_PATH=$libdir "$work/cmake_build/outside" | grep -q "written from outside" ||
 	fail "find_package program did not run"
 echo "find_package(pmemset): built and ran"
+if [ -f "$libdir/libpmemset.a" ]; then
+	[ -x "$work/cmake_build/outside_static" ] ||
+		fail "find_package(pmemset) offers no pmemset::pmemset_static"
+	"$work/cmake_build/outside_static" | grep -q "written from outside" ||
+		fail "find_package static program did not run"
+	echo "find_package(pmemset), static: built and ran"
+fi
 
 # manual pages, when the build made them
 if [ "${EXPECT_MAN:-OFF}" = "ON" ]; then
