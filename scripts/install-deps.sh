@@ -8,6 +8,7 @@ packages=(
 	libpmem2-dev libndctl-dev libdaxctl-dev libcmocka-dev
 	valgrind pandoc man-db groff-base jq gnuplot-nox
 	clang libclang-rt-14-dev binutils lcov
+	dpkg-dev file lintian
 )
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
