@@ -10,7 +10,8 @@
 #   libpmemset-dev     dev: headers, the .so link, libpmemset.a, the .pc file,
 #                      the CMake package, man pages 3 and 7
 #   libpmemset-tools   tools: pmemset-bench
-# Build them from a configured build tree with
+# Build them from a build configured with -DCMAKE_INSTALL_PREFIX=/usr (which
+# gives Debian's lib/<multiarch>; lintian warns about plain lib/) with
 #   cpack --config <build>/CPackConfig.cmake -G DEB
 # tests/packaging/deb_test.sh checks them with lintian and installs them.
 
