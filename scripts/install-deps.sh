@@ -10,6 +10,7 @@ packages=(
 	valgrind pandoc man-db groff-base jq gnuplot-nox
 	clang libclang-rt-14-dev binutils lcov
 	python3 python3-prometheus-client util-linux
+	dpkg-dev file lintian
 )
 # the USDT probes (sys/sdt.h) and their gdb test
 packages+=(systemtap-sdt-dev gdb)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The whole test suite, as CI runs it, with warnings as errors:
-#   plain      every test (unit, examples, packaging, docs, benchmark quick mode)
+#   plain      every test (unit, examples, packaging, Debian packages, docs,
+#              benchmark quick mode)
 #   asan       every test under AddressSanitizer + UndefinedBehaviorSanitizer
 #   valgrind   every test under valgrind memcheck (leaks are errors)
 #   tsan       the thread tests under ThreadSanitizer
@@ -25,7 +26,11 @@ for config in "${configs[@]}"; do
 	echo "=== $config ==="
 	case $config in
 	plain)
-		build build-ci-plain
+		# /usr: the Debian layout (lib/<multiarch>) that deb_test packages.
+		# deb_test (label "package") installs the packages into THIS
+		# machine's /usr with dpkg when run as root, as CI is, on a
+		# throwaway machine, and purges them; not root, it skips that part.
+		build build-ci-plain -DCMAKE_INSTALL_PREFIX=/usr
 		ctest --test-dir build-ci-plain --output-on-failure -j2
 		;;
 	asan)

@@ -39,3 +39,17 @@ if(PMEMSET_STATIC AND NOT PMEMSET_ASAN AND NOT PMEMSET_TSAN
 	set_tests_properties(static_symbols_test PROPERTIES LABELS "packaging"
 		ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR}" TIMEOUT 120)
 endif()
+
+# the Debian packages: built, checked by lintian and (as root) installed
+# into this machine, used and purged (tests/packaging/deb_test.sh). Alone
+# (RUN_SERIAL): while libpmemset is installed in /usr nothing else runs.
+# Plain builds only: sanitizer or valgrind builds package nothing useful.
+if(NOT PMEMSET_ASAN AND NOT PMEMSET_TSAN AND NOT PMEMSET_COVERAGE AND
+		NOT PMEMSET_TEST_WRAPPER)
+	add_test(NAME deb_test
+		COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/packaging/deb_test.sh
+			${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR})
+	set_tests_properties(deb_test PROPERTIES LABELS "package"
+		ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR};EXPECT_MAN=${expect_man}"
+		RUN_SERIAL ON SKIP_RETURN_CODE 77 TIMEOUT 1800)
+endif()

@@ -4,7 +4,8 @@
 # install_test.sh BUILD_DIR SOURCE_DIR
 # Installs the build into a scratch prefix, then checks what a user gets:
 # exactly the public functions exported, under LIBPMEMSET_1.0; the soname;
-# libpmemset.pc and the CMake package both build a program that runs.
+# libpmemset.pc and the CMake package both build a program that runs; the
+# installed programs run from the prefix without LD_LIBRARY_PATH.
 set -euo pipefail
 build=$1
 src=$2
@@ -89,6 +90,24 @@ if [ -f "$libdir/libpmemset.a" ]; then
 		fail "find_package static program did not run"
 	echo "find_package(pmemset), static: built and ran"
 fi
+
+# the installed programs find the installed library on their own (their
+# RPATH, $ORIGIN/../<libdir>), whatever else is installed on the machine
+tools=(pmemset-stat)
+grep -q '^PMEMSET_BENCH:BOOL=ON' "$build/CMakeCache.txt" && tools+=(pmemset-bench)
+for tool in "${tools[@]}"; do
+	exe=$prefix/bin/$tool
+	[ -x "$exe" ] || fail "$tool not installed"
+	ldd=$(env -u LD_LIBRARY_PATH ldd "$exe" | grep 'libpmemset\.so\.1 ' || true)
+	loaded=$(awk '{print $3}' <<<"$ldd")
+	[ "$(readlink -f "$loaded")" = "$(readlink -f "$libdir/libpmemset.so.1")" ] ||
+		fail "$tool does not load the library of $prefix: $ldd"
+	help=$(env -u LD_LIBRARY_PATH "$exe" --help) || fail "$tool --help failed"
+	[[ "$help" == *"usage: $tool"* ]] || fail "$tool --help: $help"
+done
+readelf -d "$libdir/libpmemset.so.1" >"$work/dynamic"
+grep -qE 'R(UN)?PATH' "$work/dynamic" && fail "libpmemset.so carries an RPATH"
+echo "installed programs: ${tools[*]} run without LD_LIBRARY_PATH"
 
 # manual pages, when the build made them
 if [ "${EXPECT_MAN:-OFF}" = "ON" ]; then
