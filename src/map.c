@@ -19,6 +19,7 @@
 #include "badblock.h"
 #include "error.h"
 #include "event.h"
+#include "fork.h"
 #include "log.h"
 #include "map_config.h"
 #include "part_map.h"
@@ -169,7 +170,9 @@ map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
 	    (ret = pmem2_config_set_vdm(cfg,
 			(struct vdm *)&Placeholder_vdm)) != 0)
 		goto out;
+	pmem2_gate_enter();
 	ret = pmem2_map_new(map, cfg, src->pmem2_src);
+	pmem2_gate_leave();
 out:
 	pmem2_config_delete(&cfg);
 	return ret;
@@ -318,7 +321,9 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 static void
 unplace(struct pmemset_part *part)
 {
+	pmem2_gate_enter();
 	(void) pmem2_map_delete(&part->map);
+	pmem2_gate_leave();
 	if (part->rsv != NULL && part->rsv->owned && part->rsv->nparts == 0 &&
 	    part->pmap == NULL)
 		rsv_release_if_empty(&part->rsv);
@@ -335,6 +340,8 @@ fix_granularity(struct pmemset *set, struct pmem2_map *map,
 	set->memcpy_fn = pmem2_get_memcpy_fn(map);
 	set->memmove_fn = pmem2_get_memmove_fn(map);
 	set->memset_fn = pmem2_get_memset_fn(map);
+	if (g == PMEM2_GRANULARITY_PAGE)
+		pmem2_gate_page_fns(set);
 	set->granularity_fixed = true;
 }
 

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "event.h"
+#include "fork.h"
 #include "log.h"
 #include "part_map.h"
 #include "remove.h"
@@ -31,7 +32,9 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 	pthread_rwlock_wrlock(&set->lock);
 	for (size_t i = 0; i < nparts; i++) {
 		struct pmemset_part *p = parts[i];
+		pmem2_gate_enter();
 		(void) pmem2_map_delete(&p->map);
+		pmem2_gate_leave();
 		if (p->rsv == NULL) /* placed by libpmem2 itself */
 			continue;
 		p->rsv->nparts--;

@@ -69,3 +69,11 @@ if(PMEMSET_TEST_WRAPPER MATCHES "valgrind")
 endif()
 pmemset_add_test(crash_test SOURCES crash_test.c sds_fake_device.c
 	OBJECT_LINKED LABELS reliability ENV ${crash_env})
+# fork() while other threads are inside the library: every child finishes
+# (fewer rounds under valgrind, where each child runs slowly too)
+set(fork_env "")
+if(PMEMSET_TEST_WRAPPER MATCHES "valgrind")
+	set(fork_env PMEMSET_FORK_ROUNDS=20)
+endif()
+pmemset_add_test(fork_test SOURCES fork_test.c ${STAT_UTIL}
+	LABELS reliability ENV ${fork_env})
