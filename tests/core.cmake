@@ -14,3 +14,11 @@ pmemset_add_test(map_race_test SOURCES map_race_test.c WRAP pmem2_map_new
 	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
 # the interval index on its own: needs our objects
 pmemset_add_test(part_index_test SOURCES part_index_test.c OBJECT_LINKED)
+# removals whose unmapping fails: through the seam, and at vm.max_map_count
+# (not under valgrind, whose own bookkeeping cannot hold that many mappings)
+set(remove_failure_env "")
+if(PMEMSET_TEST_WRAPPER MATCHES "valgrind")
+	set(remove_failure_env PMEMSET_TEST_SKIP_MAP_LIMIT=1)
+endif()
+pmemset_add_test(remove_failure_test SOURCES remove_failure_test.c
+	WRAP pmem2_map_delete ENV ${remove_failure_env})
