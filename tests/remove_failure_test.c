@@ -91,6 +91,16 @@ assert_part_usable(struct fx *f, int i)
 	assert_ok(pmemset_persist(f->set, f->addr[i], PART));
 }
 
+/* the one part map of the fixture: a reference to it and its extent */
+static struct pmemset_part_descriptor
+the_part_map(struct fx *f, struct pmemset_part_map **pm)
+{
+	assert_ok(pmemset_part_map_by_address(f->set, pm, f->addr[0]));
+	struct pmemset_part_descriptor d = pmemset_descriptor_part_map(*pm);
+	event_log_clear(&Log);
+	return d;
+}
+
 static size_t
 count_events(enum pmemset_event type)
 {
@@ -139,9 +149,7 @@ remove_part_map_failing_first_changes_nothing(void **state)
 	struct fx f;
 	fx_setup(&f);
 	struct pmemset_part_map *pm;
-	assert_ok(pmemset_part_map_by_address(f.set, &pm, f.addr[0]));
-	struct pmemset_part_descriptor before = pmemset_descriptor_part_map(pm);
-	event_log_clear(&Log);
+	struct pmemset_part_descriptor before = the_part_map(&f, &pm);
 	Fail_skip = 0;
 	Fail_ret = -ENOMEM;
 	assert_err(pmemset_remove_part_map(f.set, &pm), -ENOMEM);
@@ -173,8 +181,7 @@ remove_part_map_failing_later_keeps_the_rest(void **state)
 	struct fx f;
 	fx_setup(&f);
 	struct pmemset_part_map *pm;
-	assert_ok(pmemset_part_map_by_address(f.set, &pm, f.addr[0]));
-	event_log_clear(&Log);
+	(void) the_part_map(&f, &pm);
 	Fail_skip = 1;
 	Fail_ret = PMEM2_E_MAPPING_NOT_FOUND;
 	int ret = pmemset_remove_part_map(f.set, &pm);
@@ -282,10 +289,8 @@ removals_at_the_mapping_limit_fail_cleanly(void **state)
 	struct fx f;
 	fx_setup(&f);
 	struct pmemset_part_map *pm;
-	assert_ok(pmemset_part_map_by_address(f.set, &pm, f.addr[0]));
-	struct pmemset_part_descriptor before = pmemset_descriptor_part_map(pm);
+	struct pmemset_part_descriptor before = the_part_map(&f, &pm);
 	pmemset_part_map_drop(&pm);
-	event_log_clear(&Log);
 
 	fill_mappings();
 	/* the middle part: its mapping must be split off, which cannot be */
