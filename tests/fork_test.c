@@ -194,7 +194,7 @@ children_of_a_busy_parent_finish(void **state)
 	const char *r = getenv("PMEMSET_FORK_ROUNDS");
 	int rounds = r != NULL ? atoi(r) : 200;
 	if (rounds == 0)
-		skip(); /* under ASan: see reliability.cmake */
+		skip(); /* under ASan or TSan: see reliability.cmake */
 	char *path = test_file("fork", 8 * PART);
 	assert_ok(pmemset_source_from_file(&Shared_src, path));
 	pmemset_source_set_badblock_detection(Shared_src, true);
