@@ -117,6 +117,25 @@ source_journal_read(uint64_t *seq, core_source_visitor *fn, void *arg)
 	return kept;
 }
 
+void
+source_journal_lock(void)
+{
+	pthread_mutex_lock(&Source_journal_lock);
+}
+
+void
+source_journal_unlock(void)
+{
+	pthread_mutex_unlock(&Source_journal_lock);
+}
+
+void
+source_journal_lock_reset(void)
+{
+	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+	Source_journal_lock = fresh;
+}
+
 uint64_t
 source_journal_head(void)
 {

@@ -67,6 +67,12 @@ void source_journal_note(struct pmemset_source *src);
 /* core_source_changes (core_view.h) */
 bool source_journal_read(uint64_t *seq, core_source_visitor *fn, void *arg);
 
+/* the source journal's lock, for fork.c only */
+void source_journal_lock(void);
+void source_journal_unlock(void);
+/* in a forked child: the lock made afresh */
+void source_journal_lock_reset(void);
+
 /* the source journal's current end */
 uint64_t source_journal_head(void);
 

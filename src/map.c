@@ -4,9 +4,9 @@
  * placing the part (coalesced after the last part map, first fit in the
  * user's reservation, or a new internal reservation) and mapping it.
  *
- * A failed map leaves the set, the source and the file as they were: every
- * allocation is made before the first irreversible step, and a grown file
- * is cut back.
+ * A failed map leaves the set and the source as they were: every allocation
+ * is made before the first irreversible step. A file grown for the part
+ * stays grown (see grow_source).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +19,7 @@
 #include "badblock.h"
 #include "error.h"
 #include "event.h"
+#include "fork.h"
 #include "log.h"
 #include "map_config.h"
 #include "part_map.h"
@@ -52,7 +53,15 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 {
 	e->offset = mc ? mc->offset : 0;
 	e->length = mc ? mc->length : 0;
-	int ret = source_size(src, &e->file_size);
+	/*
+	 * The size the source is known to have saves an fstat per part; a
+	 * part past it, or "to the end" (someone may have grown the file),
+	 * asks the file again.
+	 */
+	e->file_size = source_known_size(src);
+	bool covered = e->length != 0 && e->offset <= e->file_size &&
+			e->length <= e->file_size - e->offset;
+	int ret = covered ? 0 : source_size(src, &e->file_size);
 	if (ret != 0)
 		return ret;
 	/* a source's alignment never changes; asking libpmem2 may read sysfs */
@@ -104,11 +113,17 @@ is_regular_file(struct pmemset_source *src)
 	return regular != 0;
 }
 
-/* grows the file to hold the part; *grown says whether to cut it back */
+/*
+ * Grows the file to hold the part. A map that fails later never cuts it
+ * back: between the growth and the failure another source of the same
+ * file, another set or another process may have mapped the new bytes or
+ * written there (pwrite needs no lock of ours), and no lock we could take
+ * would tell. A cut-back would destroy their data or turn their mapping
+ * into SIGBUS; a file left longer, its new blocks zero, harms no one.
+ */
 static int
-grow_source(struct pmemset_source *src, const struct extent *e, bool *grown)
+grow_source(struct pmemset_source *src, const struct extent *e)
 {
-	*grown = false;
 	size_t needed = e->offset + e->length;
 	if (needed <= e->file_size)
 		return 0;
@@ -128,13 +143,13 @@ grow_source(struct pmemset_source *src, const struct extent *e, bool *grown)
 	if (r == EOPNOTSUPP || r == ENOSYS)
 		r = ftruncate(src->fd, (off_t)needed) == 0 ? 0 : errno;
 	if (r != 0) {
-		/* fallocate may have allocated part of it */
-		(void) ftruncate(src->fd, (off_t)e->file_size);
+		/* what fallocate did grow stays, for the same reason */
+		source_forget_size(src);
 		return err_set(PMEMSET_E_CANNOT_GROW_SOURCE_FILE,
 			"pmemset_map: cannot grow the source file from %zu to "
 			"%zu bytes: %s", e->file_size, needed, strerror(r));
 	}
-	*grown = true;
+	source_note_size(src, needed);
 	return 0;
 }
 
@@ -156,7 +171,9 @@ map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
 	    (ret = pmem2_config_set_vdm(cfg,
 			(struct vdm *)&Placeholder_vdm)) != 0)
 		goto out;
+	pmem2_gate_enter();
 	ret = pmem2_map_new(map, cfg, src->pmem2_src);
+	pmem2_gate_leave();
 out:
 	pmem2_config_delete(&cfg);
 	return ret;
@@ -305,7 +322,9 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 static void
 unplace(struct pmemset_part *part)
 {
+	pmem2_gate_enter();
 	(void) pmem2_map_delete(&part->map);
+	pmem2_gate_leave();
 	if (part->rsv != NULL && part->rsv->owned && part->rsv->nparts == 0 &&
 	    part->pmap == NULL)
 		rsv_release_if_empty(&part->rsv);
@@ -322,6 +341,8 @@ fix_granularity(struct pmemset *set, struct pmem2_map *map,
 	set->memcpy_fn = pmem2_get_memcpy_fn(map);
 	set->memmove_fn = pmem2_get_memmove_fn(map);
 	set->memset_fn = pmem2_get_memset_fn(map);
+	if (g == PMEM2_GRANULARITY_PAGE)
+		pmem2_gate_page_fns(set);
 	set->granularity_fixed = true;
 }
 
@@ -392,8 +413,8 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 }
 
 /*
- * With the source's grow lock held: the size read, the growth, the map and
- * a failed map's cut-back happen with no other map of the source between.
+ * With the source's grow lock held: the size read, the growth and the map
+ * happen with no other map of the source between.
  */
 static int
 map_source_locked(struct pmemset *set, struct pmemset_source *src,
@@ -410,18 +431,14 @@ map_source_locked(struct pmemset *set, struct pmemset_source *src,
 	ret = sds_before_map(set, src, &sds);
 	if (ret != 0)
 		return ret;
-	bool grown;
-	ret = grow_source(src, &e, &grown);
+	ret = grow_source(src, &e);
 	if (ret != 0)
 		return ret;
 	pthread_rwlock_wrlock(&set->lock);
 	ret = map_locked(set, src, &e, part, fresh, d, added);
 	pthread_rwlock_unlock(&set->lock);
-	if (ret != 0) {
-		if (grown)
-			(void) ftruncate(src->fd, (off_t)e.file_size);
+	if (ret != 0)
 		return ret;
-	}
 	*sds_changed = sds_after_map(src, &sds);
 	return 0;
 }

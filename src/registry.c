@@ -4,6 +4,7 @@
  */
 #include <stdatomic.h>
 
+#include "fork.h"
 #include "registry.h"
 #include "set.h"
 
@@ -49,6 +50,7 @@ registry_observe_all(bool attach)
 void
 registry_add(struct pmemset *set)
 {
+	fork_guard_install();
 	pthread_mutex_lock(&Registry_lock);
 	set->id = Next_set_id++;
 	set->reg_prev = NULL;
@@ -65,6 +67,11 @@ void
 registry_remove(struct pmemset *set)
 {
 	pthread_mutex_lock(&Registry_lock);
+	/* a parent's set deleted in a forked child is in no list */
+	if (set->reg_prev == NULL && Registry_head != set) {
+		pthread_mutex_unlock(&Registry_lock);
+		return;
+	}
 	if (set->reg_prev != NULL)
 		set->reg_prev->reg_next = set->reg_next;
 	else
@@ -73,6 +80,19 @@ registry_remove(struct pmemset *set)
 		set->reg_next->reg_prev = set->reg_prev;
 	set->reg_prev = set->reg_next = NULL;
 	pthread_mutex_unlock(&Registry_lock);
+	registry_bump();
+}
+
+void
+registry_forget_inherited(void)
+{
+	struct pmemset *s = Registry_head;
+	while (s != NULL) {
+		struct pmemset *next = s->reg_next;
+		s->reg_prev = s->reg_next = NULL;
+		s = next;
+	}
+	Registry_head = NULL;
 	registry_bump();
 }
 

@@ -16,6 +16,11 @@ extern struct pmemset *Registry_head;
 
 void registry_add(struct pmemset *set);
 void registry_remove(struct pmemset *set);
+/*
+ * In a forked child, with Registry_lock held: the parent's sets leave the
+ * list (the child must not use them; their locks may be held for ever).
+ */
+void registry_forget_inherited(void);
 /* any set created, deleted, mapped or unmapped */
 void registry_bump(void);
 uint64_t registry_generation(void);

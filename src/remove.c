@@ -6,13 +6,29 @@
  * Removal detaches parts from the index under the lock (so no one else can
  * reach or remove them), then fires the events with no lock held while the
  * bytes are still mapped, then unmaps under the lock again.
+ *
+ * Unmapping can fail (at vm.max_map_count, turning a range back into
+ * reserved space needs the kernel to split a mapping). A removal that
+ * cannot unmap fails and changes nothing the caller can see:
+ *
+ *  - first, with the set unchanged, the bytes to go are made read-only,
+ *    which makes the kernel split the mappings at their ends now; at the
+ *    limit that fails and the removal fails with nothing changed. The
+ *    unmapping after it then needs no split that could fail half-way;
+ *  - should an unmapping still fail, the parts not yet unmapped go back
+ *    into the set, writable again, with a PART_ADD each (their PART_REMOVE
+ *    was reported already), and the removal returns the error. Only if
+ *    even that cannot be done (out of memory) do their bytes become
+ *    PROT_NONE, never left writable and unreachable.
  */
 #include <errno.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
 #include "alloc.h"
 #include "error.h"
 #include "event.h"
+#include "fork.h"
 #include "log.h"
 #include "part_map.h"
 #include "remove.h"
@@ -21,17 +37,133 @@
 #include "set.h"
 #include "source.h"
 
-void
+int
+protect_for_removal(char *addr, size_t size, const char *func)
+{
+	if (mprotect(addr, size, PROT_READ) == 0)
+		return 0;
+	int errnum = errno;
+	/* a split at one end may have happened: harmless, flags unchanged */
+	(void) mprotect(addr, size, PROT_READ | PROT_WRITE);
+	if (errnum == ENOMEM)
+		return err_set(-ENOMEM, "%s: cannot unmap %p+%zu: the kernel "
+			"cannot split its mapping (the process may be at its "
+			"limit of mappings, vm.max_map_count); nothing was "
+			"removed", func, (void *)addr, size);
+	return err_errno(errnum, "%s: cannot prepare %p+%zu for unmapping; "
+			"nothing was removed", func, (void *)addr, size);
+}
+
+static void
+reverse_parts(struct pmemset_part **parts, size_t lo, size_t hi)
+{
+	while (lo + 1 < hi) {
+		struct pmemset_part *t = parts[lo];
+		parts[lo++] = parts[--hi];
+		parts[hi] = t;
+	}
+}
+
+/* [a, b) becomes [b, a): the parts still mapped come first, in order */
+static void
+rotate_parts(struct pmemset_part **parts, size_t split, size_t n)
+{
+	reverse_parts(parts, 0, split);
+	reverse_parts(parts, split, n);
+	reverse_parts(parts, 0, n);
+}
+
+/*
+ * Lock held: a run of parts of one original part map, still mapped, goes
+ * back into the set: into `home` if it is theirs (a whole part map being
+ * removed: a caller's reference to it stays good), else into a part map of
+ * its own (remove_range's pieces).
+ */
+static bool
+reattach_run(struct pmemset *set, struct pmemset_part **run, size_t n,
+		struct pmemset_part_map *home)
+{
+	struct pmemset_part_map *pmap = home;
+	if (home == NULL || run[0]->pmap != home) {
+		home = NULL;
+		pmap = pmap_new(set, run[0]->rsv);
+		if (pmap == NULL || pmap_reserve(pmap, n) != 0) {
+			pmap_free(pmap);
+			return false;
+		}
+	}
+	if (index_reserve(&set->index, 1) != 0) {
+		if (pmap != home)
+			pmap_free(pmap);
+		return false;
+	}
+	/* run may be home's own array: appending never overtakes it */
+	pmap->nparts = 0;
+	for (size_t i = 0; i < n; i++) {
+		pmap_append(pmap, run[i]);
+		journal_note(set, JOURNAL_PART, run[i]->id, run[i]->addr);
+		set->nparts++;
+		set->mapped_bytes += run[i]->size;
+	}
+	journal_note(set, JOURNAL_PART_MAP, pmap->id, pmap->addr);
+	index_insert(&set->index, pmap);
+	/* killed for the removal (delete kills none): lookups find it again */
+	if (pmap == home && (atomic_load(&pmap->refs) & PMAP_DEAD))
+		pmap_revive(pmap);
+	set_parts_changed(set);
+	/* read-only since protect_for_removal; a read-only source stays so */
+	(void) mprotect(pmap->addr, pmap->size, PROT_READ | PROT_WRITE);
+	return true;
+}
+
+/* lock held: the parts not unmapped go back, run by run */
+static void
+reattach_parts(struct pmemset *set, struct pmemset_part **parts, size_t n,
+		struct pmemset_part_map *home)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i + 1;
+		while (j < n && parts[j]->pmap == parts[i]->pmap &&
+		    parts[j]->addr == parts[j - 1]->addr + parts[j - 1]->size)
+			j++;
+		if (!reattach_run(set, parts + i, j - i, home)) {
+			/* the last resort: unreachable, so not writable */
+			char *lo = parts[i]->addr;
+			size_t len = (size_t)(parts[j - 1]->addr +
+					parts[j - 1]->size - lo);
+			(void) mprotect(lo, len, PROT_NONE);
+			log_line(LOG_ERROR, "%p+%zu could neither be unmapped "
+				"nor put back into set %p: made inaccessible",
+				(void *)lo, len, (void *)set);
+		}
+		i = j;
+	}
+}
+
+int
 remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
-		size_t nparts)
+		size_t nparts, struct pmemset_part_map *home, const char *func)
 {
 	for (size_t i = 0; i < nparts; i++)
 		event_part_remove(set, parts[i]->addr, parts[i]->size);
 
+	int ret = 0;
+	size_t done;
 	pthread_rwlock_wrlock(&set->lock);
-	for (size_t i = 0; i < nparts; i++) {
-		struct pmemset_part *p = parts[i];
-		(void) pmem2_map_delete(&p->map);
+	for (done = 0; done < nparts; done++) {
+		struct pmemset_part *p = parts[done];
+		pmem2_gate_enter();
+		ret = pmem2_map_delete(&p->map);
+		pmem2_gate_leave();
+		if (ret != 0) {
+			ret = err_pmem2(ret, "%s: cannot unmap part %p+%zu; "
+				"it stays in the set, with the %zu part(s) "
+				"after it, and %zu part(s) before it were "
+				"removed", func, (void *)p->addr, p->size,
+				nparts - done - 1, done);
+			break;
+		}
 		if (p->rsv == NULL) /* placed by libpmem2 itself */
 			continue;
 		p->rsv->nparts--;
@@ -43,15 +175,27 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 			rsv_trim(p->rsv, hosts_last);
 		}
 	}
+	size_t kept = nparts - done;
+	if (kept > 0) {
+		/* the kept first: they may go back into this very array */
+		rotate_parts(parts, done, nparts);
+		index_write_begin(&set->index);
+		reattach_parts(set, parts, kept, home);
+		index_write_end(&set->index);
+	}
 	pthread_rwlock_unlock(&set->lock);
 
-	for (size_t i = 0; i < nparts; i++) {
+	for (size_t i = 0; i < kept; i++)
+		event_part_add(set, parts[i]->addr, parts[i]->size,
+				parts[i]->src->pmem2_src);
+	for (size_t i = kept; i < nparts; i++) {
 		struct pmemset_source *src = parts[i]->src;
 		atomic_fetch_sub(&src->nparts, 1);
 		if (sds_release(src))
 			event_sds_update(set, src);
 		mem_free(parts[i]);
 	}
+	return ret;
 }
 
 /* the message for a part map found holding `refs` where `allowed` may be */
@@ -147,12 +291,18 @@ pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 	/* flush before anything changes, so a failure leaves it all in place */
 	if (ret == 0)
 		ret = deep_flush_part_map(pmap);
+	if (ret == 0)
+		ret = protect_for_removal(pmap->addr, pmap->size,
+				"pmemset_remove_part_map");
 	if (ret == 0) {
 		index_write_begin(&set->index);
 		ret = kill_part_map(pmap, 1, "pmemset_remove_part_map");
 		if (ret == 0)
 			detach_part_map(set, pmap);
 		index_write_end(&set->index);
+		if (ret != 0)	/* a lookup took a reference meanwhile */
+			(void) mprotect(pmap->addr, pmap->size,
+					PROT_READ | PROT_WRITE);
 	}
 	pthread_rwlock_unlock(&set->lock);
 	if (ret != 0)
@@ -160,7 +310,10 @@ pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 
 	log_line(LOG_CALL, "pmemset_remove_part_map: %p+%zu",
 			(void *)pmap->addr, pmap->size);
-	remove_detached_parts(set, pmap->parts, pmap->nparts);
+	ret = remove_detached_parts(set, pmap->parts, pmap->nparts, pmap,
+			"pmemset_remove_part_map");
+	if (ret != 0)
+		return ret; /* pmap is back, with the parts still mapped */
 	pmap->nparts = 0;
 	pmap_free_later(pmap);
 	*part = NULL;
@@ -298,8 +451,12 @@ nomem:
 			"pmemset_remove_range: out of memory");
 }
 
-/* lock held; splits one part map along the removed parts. Cannot fail. */
-static void
+/*
+ * Lock held; splits one part map along the removed parts. Cannot fail.
+ * True if none of its parts stays: the caller frees it once the removed
+ * parts, which still point at it, are unmapped.
+ */
+static bool
 split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 		const char *start, const char *end, struct range_plan *plan)
 {
@@ -345,9 +502,57 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 	if (pmap->nparts > 0) {
 		index_insert(&set->index, pmap);
 		pmap_revive(pmap);
-	} else {
-		pmap_free_later(pmap);
 	}
+	return pmap->nparts == 0;
+}
+
+/* the run of parts of pmap that [start, end) removes */
+static void
+removed_run(const struct pmemset_part_map *pmap, const char *start,
+		const char *end, char **lo, size_t *size)
+{
+	char *first = NULL, *last_end = NULL;
+	for (size_t i = 0; i < pmap->nparts; i++) {
+		struct pmemset_part *p = pmap->parts[i];
+		if (!part_intersects(p, start, end))
+			continue;
+		if (first == NULL)
+			first = p->addr;
+		last_end = p->addr + p->size;
+	}
+	*lo = first;
+	*size = (size_t)(last_end - first);
+}
+
+/* undoes protect_range for the first n affected part maps */
+static void
+unprotect_range(struct range_plan *plan, const char *start, const char *end,
+		size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *lo;
+		size_t size;
+		removed_run(plan->affected[i], start, end, &lo, &size);
+		(void) mprotect(lo, size, PROT_READ | PROT_WRITE);
+	}
+}
+
+/* lock held, before any change: see protect_for_removal */
+static int
+protect_range(struct range_plan *plan, const char *start, const char *end)
+{
+	for (size_t i = 0; i < plan->naffected; i++) {
+		char *lo;
+		size_t size;
+		removed_run(plan->affected[i], start, end, &lo, &size);
+		int ret = protect_for_removal(lo, size,
+				"pmemset_remove_range");
+		if (ret == 0)
+			continue;
+		unprotect_range(plan, start, end, i);
+		return ret;
+	}
+	return 0;
 }
 
 /* in the index's write section: all of the plan's part maps or none dead */
@@ -387,22 +592,33 @@ pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 	const char *end = (const char *)((uintptr_t)start + len);
 
 	struct range_plan plan = {0};
+	size_t nemptied = 0;
 	pthread_rwlock_wrlock(&set->lock);
 	int ret = plan_range(set, start, end, &plan);
+	if (ret == 0) {
+		ret = protect_range(&plan, start, end);
+		if (ret != 0)
+			plan_free(&plan);
+	}
 	if (ret == 0) {
 		index_write_begin(&set->index);
 		ret = kill_affected(&plan);
 		if (ret == 0) {
+			/* the emptied part maps move to the front of affected */
 			for (size_t i = 0; i < plan.naffected; i++)
-				split_part_map(set, plan.affected[i], start,
-						end, &plan);
+				if (split_part_map(set, plan.affected[i], start,
+						end, &plan))
+					plan.affected[nemptied++] =
+						plan.affected[i];
 			set->nparts -= plan.nremoved;
 			set->mapped_bytes -= plan.removed_bytes;
 			set_parts_changed(set);
 		}
 		index_write_end(&set->index);
-		if (ret != 0)
+		if (ret != 0) {	/* a lookup took a reference meanwhile */
+			unprotect_range(&plan, start, end, plan.naffected);
 			plan_free(&plan);
+		}
 	}
 	pthread_rwlock_unlock(&set->lock);
 	if (ret != 0)
@@ -411,7 +627,11 @@ pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 	log_line(LOG_CALL, "pmemset_remove_range: %p+%zu removes %zu part(s)",
 			addr, len, plan.nremoved);
 	event_remove_range(set, addr, len);
-	remove_detached_parts(set, plan.removed, plan.nremoved);
+	ret = remove_detached_parts(set, plan.removed, plan.nremoved, NULL,
+			"pmemset_remove_range");
+	/* unreachable since the split; parts kept went to new part maps */
+	for (size_t i = 0; i < nemptied; i++)
+		pmap_free_later(plan.affected[i]);
 	plan_free(&plan);
-	return 0;
+	return ret;
 }

@@ -85,25 +85,32 @@ nomem:
 }
 
 /*
- * Takes the lowest part map out of the index (NULL when none is left), so
- * delete can unmap part map by part map with no lock held during events and
- * without allocating anything (delete must not fail). The lowest, so that
- * PART_REMOVE comes in address order as pmemset_delete(3) promises; taking
- * the first entry of the index moves nothing either (entries float).
+ * Takes the lowest part map out of the index (*pmap NULL when none is
+ * left), so delete can unmap part map by part map with no lock held during
+ * events and without allocating anything. The lowest, so that PART_REMOVE
+ * comes in address order as pmemset_delete(3) promises; taking the first
+ * entry of the index moves nothing either (entries float). Fails, changing
+ * nothing, when its mappings cannot be prepared for unmapping (remove.h).
  */
-static struct pmemset_part_map *
-detach_first_part_map(struct pmemset *set)
+static int
+detach_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 {
+	int ret = 0;
+	*pmap = NULL;
 	pthread_rwlock_wrlock(&set->lock);
-	struct pmemset_part_map *pmap = NULL;
 	if (set->index.count > 0) {
-		pmap = index_at(&set->index, 0);
-		index_write_begin(&set->index);
-		detach_part_map(set, pmap);
-		index_write_end(&set->index);
+		struct pmemset_part_map *first = index_at(&set->index, 0);
+		ret = protect_for_removal(first->addr, first->size,
+				"pmemset_delete");
+		if (ret == 0) {
+			index_write_begin(&set->index);
+			detach_part_map(set, first);
+			index_write_end(&set->index);
+			*pmap = first;
+		}
 	}
 	pthread_rwlock_unlock(&set->lock);
-	return pmap;
+	return ret;
 }
 
 int
@@ -118,20 +125,29 @@ pmemset_delete(struct pmemset **set)
 	if (event_in_callback_of(s))
 		return event_refuse_in_callback("pmemset_delete");
 
-	/* unreachable for observers first, so none reads a dying set */
-	registry_remove(s);
-	/* nobody reads its journal any more: the removals need none */
-	pthread_rwlock_wrlock(&s->lock);
-	journal_fini(&s->journal);
-	pthread_rwlock_unlock(&s->lock);
-
+	/*
+	 * Everything unmapped first, the set still whole: a part that cannot
+	 * be unmapped stays in it, and the set stays usable (and deletable
+	 * again) rather than leaving a writable mapping nobody knows of.
+	 */
 	struct pmemset_part_map *pmap;
-	while ((pmap = detach_first_part_map(s)) != NULL) {
-		remove_detached_parts(s, pmap->parts, pmap->nparts);
+	int ret;
+	while ((ret = detach_first_part_map(s, &pmap)) == 0 && pmap != NULL) {
+		ret = remove_detached_parts(s, pmap->parts, pmap->nparts, pmap,
+				"pmemset_delete");
+		if (ret != 0)
+			break;	/* pmap is back in the set */
 		pmap->nparts = 0;
 		pmap_free(pmap);
 	}
+	if (ret != 0)
+		return ret;
 
+	/* unreachable for observers, so none reads a dying set */
+	registry_remove(s);
+	pthread_rwlock_wrlock(&s->lock);
+	journal_fini(&s->journal);
+	pthread_rwlock_unlock(&s->lock);
 	index_fini(&s->index);
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);

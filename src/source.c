@@ -292,6 +292,7 @@ source_size(struct pmemset_source *src, size_t *size)
 	int ret = pmem2_source_size(src->pmem2_src, size);
 	if (ret != 0)
 		return err_pmem2(ret, "cannot read the size of the source");
+	source_note_size(src, *size);
 	return 0;
 }
 

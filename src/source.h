@@ -25,11 +25,17 @@ struct pmemset_source {
 	_Atomic size_t nparts; /* parts mapped from it, in every set */
 	_Atomic size_t alignment; /* cached by the first map; 0 until then */
 	_Atomic int regular;	/* a regular file? -1 until a map asked */
+	/*
+	 * The size last read or made by a map (0: not known): a part inside it
+	 * needs no fstat and no growth. Files only grow under us (a failed map
+	 * never cuts one back); one shrunk by someone else is the caller's
+	 * mistake, as it always was (stores past the end raise SIGBUS).
+	 */
+	_Atomic size_t known_size;
 
 	/*
 	 * Serialises maps of this source: a map reads the file size, may grow
-	 * the file and cuts it back if it fails; another map in between could
-	 * lose its bytes to that cut.
+	 * the file and maps, with no other map of the source in between.
 	 */
 	pthread_mutex_t grow_lock;
 
@@ -45,7 +51,26 @@ struct pmemset_source {
 
 const char *source_kind_name(enum source_kind kind);
 
-/* current size of the source in bytes */
+/* current size of the source in bytes (asks the file; remembers it) */
 int source_size(struct pmemset_source *src, size_t *size);
+
+static inline size_t
+source_known_size(struct pmemset_source *src)
+{
+	return atomic_load_explicit(&src->known_size, memory_order_relaxed);
+}
+
+static inline void
+source_note_size(struct pmemset_source *src, size_t size)
+{
+	atomic_store_explicit(&src->known_size, size, memory_order_relaxed);
+}
+
+/* after a growth that may have gone part-way: ask the file next time */
+static inline void
+source_forget_size(struct pmemset_source *src)
+{
+	source_note_size(src, 0);
+}
 
 #endif

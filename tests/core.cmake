@@ -25,3 +25,11 @@ endif()
 pmemset_add_test(lookup_stress_test SOURCES lookup_stress_test.c
 	LABELS tsan ARGS ${lookup_stress_seconds}
 	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
+# removals whose unmapping fails: through the seam, and at vm.max_map_count
+# (not under valgrind, whose own bookkeeping cannot hold that many mappings)
+set(remove_failure_env "")
+if(PMEMSET_TEST_WRAPPER MATCHES "valgrind")
+	set(remove_failure_env PMEMSET_TEST_SKIP_MAP_LIMIT=1)
+endif()
+pmemset_add_test(remove_failure_test SOURCES remove_failure_test.c
+	WRAP pmem2_map_delete ENV ${remove_failure_env})

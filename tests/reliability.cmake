@@ -69,3 +69,18 @@ if(PMEMSET_TEST_WRAPPER MATCHES "valgrind")
 endif()
 pmemset_add_test(crash_test SOURCES crash_test.c sds_fake_device.c
 	OBJECT_LINKED LABELS reliability ENV ${crash_env})
+# fork() while other threads are inside the library: every child finishes
+# (fewer rounds under valgrind, where each child runs slowly too). Not under
+# ASan or TSan: GCC 12's sanitizer runtimes take no lock of their allocators
+# around fork, so a child forked while another thread allocates hangs in
+# malloc, whatever the library does (seen: ASan's size-class allocator,
+# TSan's metadata allocator).
+set(fork_env "")
+if(PMEMSET_TEST_WRAPPER MATCHES "valgrind")
+	set(fork_env PMEMSET_FORK_ROUNDS=20)
+endif()
+if(PMEMSET_ASAN OR PMEMSET_TSAN)
+	set(fork_env PMEMSET_FORK_ROUNDS=0)
+endif()
+pmemset_add_test(fork_test SOURCES fork_test.c ${STAT_UTIL}
+	LABELS reliability ENV ${fork_env})

@@ -658,6 +658,17 @@ op_map(struct input *in)
 	/* written at every map that got as far as the SDS, even refused */
 	CHECK(M.state == state, "*state_ptr is %d, the model says %d",
 		(int)M.state, (int)state);
+	/*
+	 * Placement fails after the file grew; the file stays grown (a
+	 * failed map never cuts it back: others may use the new bytes).
+	 */
+	bool placed_late = ret == PMEMSET_E_CANNOT_COALESCE_PARTS ||
+			ret == PMEMSET_E_CANNOT_FIT_PART_MAP;
+	if (grows && (ret == 0 || placed_late)) {
+		memset(&M.shadow[file][M.fsize[file]], 0,
+				off + plen - M.fsize[file]);
+		M.fsize[file] = off + plen;
+	}
 	if (ret != 0) {
 		CHECK(pmemset_errormsg()[0] != '\0', "no message");
 		CHECK(E.n == 0, "a failed map fired %zu event(s)", E.n);
@@ -690,11 +701,6 @@ op_map(struct input *in)
 	M.last = q.id;
 	if (M.n > Stats.max_parts)
 		Stats.max_parts = M.n;
-	if (grows) {
-		memset(&M.shadow[file][M.fsize[file]], 0,
-				off + plen - M.fsize[file]);
-		M.fsize[file] = off + plen;
-	}
 	if (!(how & 4)) {
 		char *lo;
 		size_t size;
