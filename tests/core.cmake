@@ -15,4 +15,5 @@ pmemset_add_test(map_race_test SOURCES map_race_test.c WRAP pmem2_map_new
 # the interval index on its own: needs our objects
 pmemset_add_test(part_index_test SOURCES part_index_test.c OBJECT_LINKED)
 # PMDK 1.12.1's own libpmemset test cases not checked elsewhere (README.md)
-pmemset_add_test(pmdk_compat_test SOURCES pmdk_compat_test.c)
+pmemset_add_test(pmdk_compat_test SOURCES pmdk_compat_test.c LABELS tsan
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
