@@ -74,6 +74,47 @@ map_range(struct pmemset *set, struct pmemset_source *src, size_t offset,
 	return pmemset_map(set, src, Mc, desc);
 }
 
+/* most cases map from one 1 MiB file: the fixture holds its source */
+struct file_fixture {
+	char *path;
+	struct pmemset_source *src;
+};
+
+static int
+file_setup(void **state)
+{
+	struct file_fixture *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	f->path = test_file("pmdk", 1 * MiB);
+	assert_ok(pmemset_source_from_file(&f->src, f->path));
+	*state = f;
+	return 0;
+}
+
+static int
+file_teardown(void **state)
+{
+	struct file_fixture *f = *state;
+	assert_ok(pmemset_source_delete(&f->src));
+	test_file_remove(f->path);
+	free(f);
+	return 0;
+}
+
+static struct pmemset_source *
+file_source(void **state)
+{
+	return ((struct file_fixture *)*state)->src;
+}
+
+static void
+delete_set_and_reservation(struct pmemset **set,
+		struct pmem2_vm_reservation **rsv)
+{
+	assert_ok(pmemset_delete(set));
+	assert_int_equal(pmem2_vm_reservation_delete(rsv), 0);
+}
+
 /* the descriptor of the n-th part map in address order (from 0) */
 static struct pmemset_part_descriptor
 nth_desc(struct pmemset *set, size_t n)
@@ -320,8 +361,6 @@ pmdk_part_map_unaligned_size(void **state)
 	assert_int_equal(test_count_part_maps(set), 0);
 	assert_int_equal(test_file_size(path), 16 * MiB - 1);
 	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
 }
 
 /*
@@ -333,10 +372,7 @@ pmdk_part_map_unaligned_size(void **state)
 static void
 pmdk_part_map_full_coalesce_after(void **state)
 {
-	(void) state;
-	char *path = test_file("full_after", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 
 	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
 	assert_ok(pmemset_map(set, src, NULL, NULL));
@@ -363,11 +399,7 @@ pmdk_part_map_full_coalesce_after(void **state)
 	after = nth_desc(set, 0);
 	assert_ptr_equal(after.addr, before.addr);
 	assert_int_equal(after.size, 2 * MiB);
-	assert_ok(pmemset_delete(&set));
-	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
-
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
+	delete_set_and_reservation(&set, &rsv);
 }
 
 /* OPPORTUNISTIC after a NONE map: a part map of its own, of equal size
@@ -375,10 +407,7 @@ pmdk_part_map_full_coalesce_after(void **state)
 static void
 pmdk_part_map_opp_coalesce_after(void **state)
 {
-	(void) state;
-	char *path = test_file("opp_after", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
 	assert_ok(map_range(set, src, 0, PART, NULL));
 	assert_ok(pmemset_set_contiguous_part_coalescing(set,
@@ -388,18 +417,13 @@ pmdk_part_map_opp_coalesce_after(void **state)
 	assert_int_equal(nth_desc(set, 0).size, PART);
 	assert_int_equal(nth_desc(set, 1).size, PART);
 	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
 }
 
 /* remove the first of two part maps; the second becomes the first */
 static void
 pmdk_part_remove_part_map(void **state)
 {
-	(void) state;
-	char *path = test_file("rm_pmap", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
 	assert_ok(map_range(set, src, 0, PART, NULL));
 	assert_ok(map_range(set, src, 0, 2 * PART, NULL));
@@ -420,8 +444,6 @@ pmdk_part_remove_part_map(void **state)
 	pmemset_first_part_map(set, &first);
 	assert_null(first);
 	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
 }
 
 /* two NONE part maps in the program's reservation, at base and base + 1 MiB */
@@ -443,10 +465,7 @@ two_whole_file_maps(struct pmem2_vm_reservation **rsv,
 static void
 pmdk_part_full_coalescing_after_remove_first_part_map(void **state)
 {
-	(void) state;
-	char *path = test_file("full_rm1", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmem2_vm_reservation *rsv;
 	char *base;
 	struct pmemset *set = two_whole_file_maps(&rsv, src, &base);
@@ -461,10 +480,7 @@ pmdk_part_full_coalescing_after_remove_first_part_map(void **state)
 	assert_int_equal(d.size, 2 * MiB);
 	remove_at(set, d.addr);
 	assert_int_equal(test_count_part_maps(set), 0);
-	assert_ok(pmemset_delete(&set));
-	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
+	delete_set_and_reservation(&set, &rsv);
 }
 
 /* removes the middle part map (walking first/next) until none is left */
@@ -491,17 +507,12 @@ remove_middles(struct pmemset *set, size_t n)
 static void
 pmdk_part_remove_multiple_part_maps(void **state)
 {
-	(void) state;
-	char *path = test_file("rm_many", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
 	for (int i = 0; i < 100; i++)
 		assert_ok(map_range(set, src, 0, PART, NULL));
 	remove_middles(set, 100);
 	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
 }
 
 static void
@@ -553,10 +564,7 @@ pmdk_part_map_source_len_unset(void **state)
 static void
 pmdk_part_remove_two_ranges(void **state)
 {
-	(void) state;
-	char *path = test_file("rm_two", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
 	assert_ok(map_range(set, src, 0, PART, NULL));
 	assert_ok(map_range(set, src, 0, PART, NULL));
@@ -566,8 +574,6 @@ pmdk_part_remove_two_ranges(void **state)
 			(size_t)((char *)b.addr - a_end) + 2));
 	assert_int_equal(test_count_part_maps(set), 0);
 	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
 }
 
 /* nothing of the reservation's range [off, off + len) is mapped */
@@ -585,10 +591,7 @@ assert_hole(struct pmem2_vm_reservation *rsv, size_t off, size_t len)
 static void
 pmdk_part_remove_coalesced_two_ranges(void **state)
 {
-	(void) state;
-	char *path = test_file("rm_coal2", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
 	char *base = pmem2_vm_reservation_get_address(rsv);
@@ -614,20 +617,14 @@ pmdk_part_remove_coalesced_two_ranges(void **state)
 	assert_ptr_equal(b.addr, base + 3 * PART);
 	assert_int_equal(b.size, PART);
 	assert_hole(rsv, PART, 2 * PART);
-	assert_ok(pmemset_delete(&set));
-	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
+	delete_set_and_reservation(&set, &rsv);
 }
 
 /* three parts fill the program's reservation; it is never resized */
 static void
 pmdk_part_map_with_set_reservation(void **state)
 {
-	(void) state;
-	char *path = test_file("rsv3", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 3 * PART), 0);
 	char *base = pmem2_vm_reservation_get_address(rsv);
@@ -641,19 +638,13 @@ pmdk_part_map_with_set_reservation(void **state)
 		remove_at(set, base + i * PART);
 	assert_int_equal(pmem2_vm_reservation_get_size(rsv), 3 * PART);
 	assert_int_equal(test_count_part_maps(set), 0);
-	assert_ok(pmemset_delete(&set));
-	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
+	delete_set_and_reservation(&set, &rsv);
 }
 
 static void
 pmdk_part_map_with_set_reservation_too_small(void **state)
 {
-	(void) state;
-	char *path = test_file("rsv_small", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, PART), 0);
 	struct pmemset *set = new_set(rsv, PMEMSET_COALESCING_NONE);
@@ -661,10 +652,7 @@ pmdk_part_map_with_set_reservation_too_small(void **state)
 			PMEMSET_E_CANNOT_FIT_PART_MAP);
 	assert_int_equal(pmem2_vm_reservation_get_size(rsv), PART);
 	assert_int_equal(test_count_part_maps(set), 0);
-	assert_ok(pmemset_delete(&set));
-	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
+	delete_set_and_reservation(&set, &rsv);
 }
 
 /* six half-size parts, every second removed: room for three more halves
@@ -672,10 +660,7 @@ pmdk_part_map_with_set_reservation_too_small(void **state)
 static void
 pmdk_part_map_with_set_reservation_cannot_fit(void **state)
 {
-	(void) state;
-	char *path = test_file("rsv_frag", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	const size_t whole = 2 * PART, half = PART;
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 3 * whole), 0);
@@ -689,10 +674,7 @@ pmdk_part_map_with_set_reservation_cannot_fit(void **state)
 			PMEMSET_E_CANNOT_FIT_PART_MAP);
 	assert_int_equal(pmem2_vm_reservation_get_size(rsv), 3 * whole);
 	assert_int_equal(test_count_part_maps(set), 3);
-	assert_ok(pmemset_delete(&set));
-	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
+	delete_set_and_reservation(&set, &rsv);
 }
 
 /* map, look up and remove from many threads at once on one set */
@@ -726,10 +708,7 @@ map_lookup_remove(void *arg)
 static void
 pmdk_part_pmemset_async_map_remove_multiple_part_maps(void **state)
 {
-	(void) state;
-	char *path = test_file("async", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
 	struct pmemset_map_config *mc;
 	assert_ok(pmemset_map_config_new(&mc));
@@ -748,8 +727,6 @@ pmdk_part_pmemset_async_map_remove_multiple_part_maps(void **state)
 	assert_int_equal(test_count_part_maps(set), 0);
 	assert_ok(pmemset_map_config_delete(&mc));
 	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
 }
 
 /* ---- pmemset_memcpy, pmemset_memmove, pmemset_memset ---- */
@@ -944,10 +921,7 @@ pmdk_memset(void **state)
 static void
 pmdk_persist_multiple_parts_and_flush_drain(void **state)
 {
-	(void) state;
-	char *path = test_file("persist", 1 * MiB);
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_source *src = file_source(state);
 	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
 	struct pmemset_part_descriptor a, b;
 	assert_ok(map_range(set, src, 0, PART, &a));
@@ -962,22 +936,20 @@ pmdk_persist_multiple_parts_and_flush_drain(void **state)
 	assert_ok(pmemset_flush(set, a.addr, a.size));
 	assert_ok(pmemset_flush(set, b.addr, b.size / 2));
 	assert_ok(pmemset_drain(set));
-	int fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
+	/* the file holds what was flushed */
 	unsigned char c;
-	assert_int_equal(pread(fd, &c, 1, PART - 1), 1);
+	assert_ok(pmemset_source_pread_mcsafe(src, &c, 1, PART - 1));
 	assert_int_equal(c, 3);
-	assert_int_equal(pread(fd, &c, 1, 2 * PART), 1);
+	assert_ok(pmemset_source_pread_mcsafe(src, &c, 1, 2 * PART));
 	assert_int_equal(c, 4);
-	close(fd);
 	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	test_file_remove(path);
 }
 
 int
 main(void)
 {
+#define WITH_FILE(name) \
+	cmocka_unit_test_setup_teardown(name, file_setup, file_teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pmdk_new_delete_null_set),
 		cmocka_unit_test(pmdk_source_src_from_file_not_exists_disp),
@@ -986,25 +958,25 @@ main(void)
 		cmocka_unit_test(pmdk_source_src_file_and_pmem2_mcsafe),
 		cmocka_unit_test(pmdk_part_unmap_part),
 		cmocka_unit_test(pmdk_part_map_unaligned_size),
-		cmocka_unit_test(pmdk_part_map_full_coalesce_after),
-		cmocka_unit_test(pmdk_part_map_opp_coalesce_after),
-		cmocka_unit_test(pmdk_part_remove_part_map),
-		cmocka_unit_test(
+		WITH_FILE(pmdk_part_map_full_coalesce_after),
+		WITH_FILE(pmdk_part_map_opp_coalesce_after),
+		WITH_FILE(pmdk_part_remove_part_map),
+		WITH_FILE(
 			pmdk_part_full_coalescing_after_remove_first_part_map),
-		cmocka_unit_test(pmdk_part_remove_multiple_part_maps),
+		WITH_FILE(pmdk_part_remove_multiple_part_maps),
 		cmocka_unit_test(pmdk_part_map_valid_source_temp),
 		cmocka_unit_test(pmdk_part_map_source_len_unset),
-		cmocka_unit_test(pmdk_part_remove_two_ranges),
-		cmocka_unit_test(pmdk_part_remove_coalesced_two_ranges),
-		cmocka_unit_test(pmdk_part_map_with_set_reservation),
-		cmocka_unit_test(pmdk_part_map_with_set_reservation_too_small),
-		cmocka_unit_test(pmdk_part_map_with_set_reservation_cannot_fit),
-		cmocka_unit_test(
+		WITH_FILE(pmdk_part_remove_two_ranges),
+		WITH_FILE(pmdk_part_remove_coalesced_two_ranges),
+		WITH_FILE(pmdk_part_map_with_set_reservation),
+		WITH_FILE(pmdk_part_map_with_set_reservation_too_small),
+		WITH_FILE(pmdk_part_map_with_set_reservation_cannot_fit),
+		WITH_FILE(
 			pmdk_part_pmemset_async_map_remove_multiple_part_maps),
 		cmocka_unit_test(pmdk_memcpy),
 		cmocka_unit_test(pmdk_memmove),
 		cmocka_unit_test(pmdk_memset),
-		cmocka_unit_test(pmdk_persist_multiple_parts_and_flush_drain),
+		WITH_FILE(pmdk_persist_multiple_parts_and_flush_drain),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
