@@ -181,8 +181,9 @@ map_failed(int ret, const struct extent *e)
 #define PLACE_NOT_POSSIBLE 1
 
 /*
- * Appends the part right after the part map that holds the last mapped
- * part. PLACE_NOT_POSSIBLE when there is none or its neighbourhood is taken.
+ * Appends the part right after the part map that holds set->last_part (the
+ * most recently mapped part, or after removals the one PMDK would pick).
+ * PLACE_NOT_POSSIBLE when there is none or its neighbourhood is taken.
  */
 static int
 place_coalesced(struct pmemset *set, struct pmemset_source *src,
@@ -287,15 +288,15 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 		int ret = place_coalesced(set, src, e, part);
 		if (ret != PLACE_NOT_POSSIBLE)
 			return ret;
-		if (set->coalescing == PMEMSET_COALESCING_FULL)
+		/* with nothing to append to, FULL maps as NONE would (PMDK) */
+		if (set->coalescing == PMEMSET_COALESCING_FULL &&
+		    set->last_part != NULL)
 			return err_set(PMEMSET_E_CANNOT_COALESCE_PARTS,
-				set->last_part == NULL ?
-				"pmemset_map: FULL coalescing needs a previous "
-				"part map to append to, and there is none" :
 				"pmemset_map: FULL coalescing: the address "
-				"range after the last part map is taken (or it "
+				"range after the part map at %p is taken (or it "
 				"was mapped with coalescing off and keeps no "
-				"room after it)");
+				"room after it)",
+				(void *)set->last_part->pmap->addr);
 	}
 	return place_new(set, src, e, part);
 }

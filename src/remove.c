@@ -71,6 +71,25 @@ check_no_references(struct pmemset_part_map *pmap, long allowed,
 		"them first", func, (void *)pmap, refs - allowed);
 }
 
+/*
+ * The part map coalescing appended to is gone (it started at gone_addr):
+ * append to its neighbour below, or else above, as PMDK does; to nothing
+ * once the set is empty. The lock is held and the part map is out of the
+ * index.
+ */
+static void
+retarget_coalescing(struct pmemset *set, const char *gone_addr)
+{
+	size_t i = index_first_starting_after(&set->index, gone_addr);
+	if (i > 0)
+		i--;
+	set->last_part = NULL;
+	if (i < set->index.count) {
+		struct pmemset_part_map *next = index_at(&set->index, i);
+		set->last_part = next->parts[next->nparts - 1];
+	}
+}
+
 void
 detach_part_map(struct pmemset *set, struct pmemset_part_map *pmap)
 {
@@ -81,7 +100,7 @@ detach_part_map(struct pmemset *set, struct pmemset_part_map *pmap)
 	set->nparts -= pmap->nparts;
 	set->mapped_bytes -= pmap->size;
 	if (set->last_part != NULL && set->last_part->pmap == pmap)
-		set->last_part = NULL;
+		retarget_coalescing(set, pmap->addr);
 	set_parts_changed(set);
 }
 
@@ -283,6 +302,9 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 	struct pmemset_part_map *target = NULL; /* run being filled */
 	bool first_run_done = false;
 	size_t first_spare = plan->used_spare;
+	/* is this the part map coalescing appends to? */
+	bool was_target = set->last_part != NULL &&
+			set->last_part->pmap == pmap;
 	pmap->nparts = 0;
 	pmap->size = 0;
 	for (size_t j = 0; j < n; j++) {
@@ -291,8 +313,6 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 			journal_note(set, JOURNAL_PART, p->id, p->addr);
 			plan->removed[plan->nremoved++] = p;
 			plan->removed_bytes += p->size;
-			if (set->last_part == p)
-				set->last_part = NULL;
 			if (target == pmap)
 				first_run_done = true;
 			target = NULL;
@@ -318,7 +338,12 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 		index_insert(&set->index, plan->spare[i]);
 	if (pmap->nparts > 0)
 		index_insert(&set->index, pmap);
-	else
+	/* coalescing keeps appending to the lowest piece left, as PMDK does */
+	if (was_target && pmap->nparts > 0)
+		set->last_part = pmap->parts[pmap->nparts - 1];
+	else if (was_target)
+		retarget_coalescing(set, pmap->addr);
+	if (pmap->nparts == 0)
 		pmap_free(pmap);
 }
 

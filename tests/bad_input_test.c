@@ -859,14 +859,15 @@ map_do_not_grow_past_the_end(struct fx *f)
 	return ret;
 }
 
+/* the set's part map was made with coalescing off: no room after it */
 static int
-map_full_coalescing_on_an_empty_set(struct fx *f)
+map_full_coalescing_after_an_uncoalesced_part(struct fx *f)
 {
-	if (pmemset_set_contiguous_part_coalescing(f->empty,
+	if (pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_FULL))
 		return UNEXPECTED_OK;
-	int ret = map_with(f->empty, f->src, 0, PART);
-	pmemset_set_contiguous_part_coalescing(f->empty,
+	int ret = map_with(f->set, f->src, 0, PART);
+	pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_NONE);
 	return ret;
 }
@@ -2750,7 +2751,7 @@ static const struct row Core_rows[] = {
 	ROW(map_length_zero_at_the_end, PMEMSET_E_MAP_LENGTH_UNSET),
 	ROW(map_length_zero_past_the_end, PMEMSET_E_MAP_LENGTH_UNSET),
 	ROW(map_do_not_grow_past_the_end, PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL),
-	ROW(map_full_coalescing_on_an_empty_set,
+	ROW(map_full_coalescing_after_an_uncoalesced_part,
 		PMEMSET_E_CANNOT_COALESCE_PARTS),
 	ROW(map_too_coarse_for_the_set, PMEMSET_E_GRANULARITY_NOT_SUPPORTED),
 	ROW(map_reservation_too_small, PMEMSET_E_CANNOT_FIT_PART_MAP),

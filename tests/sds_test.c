@@ -549,14 +549,25 @@ failed_map_after_check_changes_nothing(void **state)
 	assert_ok(pmemset_map_config_delete(&mc));
 	assert_ok(pmemset_source_delete(&fixed));
 
-	/* placing fails (FULL coalescing has nothing to append to) */
+	/*
+	 * placing fails: FULL coalescing cannot append to a part map made
+	 * with coalescing off (mapped from a source without an SDS)
+	 */
+	struct pmemset_source *plain;
+	struct pmemset_part_descriptor plain_part;
+	assert_ok(pmemset_source_from_file(&plain, f->path));
+	assert_ok(pmemset_map(f->set, plain, NULL, &plain_part));
 	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_FULL));
+	event_log_clear(&Log);
 	assert_err(pmemset_map(f->set, f->src, NULL, NULL),
 			PMEMSET_E_CANNOT_COALESCE_PARTS);
 	assert_failed_map_left_sds(f, &before);
 	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_NONE));
+	assert_ok(pmemset_remove_range(f->set, plain_part.addr,
+			plain_part.size));
+	assert_ok(pmemset_source_delete(&plain));
 
 	/* every allocation of the map fails in turn */
 	long countdown = 0;
