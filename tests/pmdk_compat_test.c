@@ -363,6 +363,23 @@ pmdk_part_map_unaligned_size(void **state)
 	assert_ok(pmemset_delete(&set));
 }
 
+/* FULL turned on before the first map: the first maps as NONE would */
+static void
+pmdk_part_map_full_coalesce_before(void **state)
+{
+	struct pmemset_source *src = file_source(state);
+	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_FULL);
+	assert_ok(pmemset_map(set, src, NULL, NULL));
+	struct pmemset_part_descriptor before = nth_desc(set, 0);
+	assert_int_equal(before.size, 1 * MiB);
+	assert_ok(pmemset_map(set, src, NULL, NULL));
+	assert_int_equal(test_count_part_maps(set), 1);
+	struct pmemset_part_descriptor after = nth_desc(set, 0);
+	assert_ptr_equal(after.addr, before.addr);
+	assert_int_equal(after.size, 2 * MiB);
+	assert_ok(pmemset_delete(&set));
+}
+
 /*
  * FULL turned on after a first map made with coalescing off. Without a
  * reservation of the program's, that part map keeps no room after it
@@ -446,6 +463,26 @@ pmdk_part_remove_part_map(void **state)
 	assert_ok(pmemset_delete(&set));
 }
 
+/* FULL from the start: 64 KiB + 128 KiB make one part map; removing it
+ * empties the set */
+static void
+pmdk_part_full_coalescing_before_remove_part_map(void **state)
+{
+	struct pmemset_source *src = file_source(state);
+	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_FULL);
+	assert_ok(map_range(set, src, 0, PART, NULL));
+	assert_ok(map_range(set, src, 0, 2 * PART, NULL));
+	assert_int_equal(test_count_part_maps(set), 1);
+	struct pmemset_part_map *pmap;
+	pmemset_first_part_map(set, &pmap);
+	assert_int_equal(pmemset_descriptor_part_map(pmap).size, 3 * PART);
+	assert_ok(pmemset_remove_part_map(set, &pmap));
+	assert_null(pmap);
+	pmemset_first_part_map(set, &pmap);
+	assert_null(pmap);
+	assert_ok(pmemset_delete(&set));
+}
+
 /* two NONE part maps in the program's reservation, at base and base + 1 MiB */
 static struct pmemset *
 two_whole_file_maps(struct pmem2_vm_reservation **rsv,
@@ -477,6 +514,29 @@ pmdk_part_full_coalescing_after_remove_first_part_map(void **state)
 	assert_int_equal(test_count_part_maps(set), 1);
 	struct pmemset_part_descriptor d = nth_desc(set, 0);
 	assert_ptr_equal(d.addr, base + 1 * MiB);
+	assert_int_equal(d.size, 2 * MiB);
+	remove_at(set, d.addr);
+	assert_int_equal(test_count_part_maps(set), 0);
+	delete_set_and_reservation(&set, &rsv);
+}
+
+/* the most recent part map removed: FULL appends to the one left, as PMDK
+ * (api.md, Coalescing) */
+static void
+pmdk_part_full_coalescing_after_remove_second_part_map(void **state)
+{
+	struct pmemset_source *src = file_source(state);
+	struct pmem2_vm_reservation *rsv;
+	char *base;
+	struct pmemset *set = two_whole_file_maps(&rsv, src, &base);
+	remove_at(set, base + 1 * MiB);
+	assert_int_equal(test_count_part_maps(set), 1);
+	assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_FULL));
+	assert_ok(pmemset_map(set, src, NULL, NULL));
+	assert_int_equal(test_count_part_maps(set), 1);
+	struct pmemset_part_descriptor d = nth_desc(set, 0);
+	assert_ptr_equal(d.addr, base);
 	assert_int_equal(d.size, 2 * MiB);
 	remove_at(set, d.addr);
 	assert_int_equal(test_count_part_maps(set), 0);
@@ -620,6 +680,62 @@ pmdk_part_remove_coalesced_two_ranges(void **state)
 	delete_set_and_reservation(&set, &rsv);
 }
 
+/* FULL from the start in the program's reservation: n parts of PART */
+static struct pmemset *
+coalesced_parts(struct pmem2_vm_reservation **rsv, size_t rsv_size,
+		struct pmemset_source *src, int n, char **base)
+{
+	assert_int_equal(pmem2_vm_reservation_new(rsv, NULL, rsv_size), 0);
+	*base = pmem2_vm_reservation_get_address(*rsv);
+	struct pmemset *set = new_set(*rsv, PMEMSET_COALESCING_FULL);
+	for (int i = 0; i < n; i++)
+		assert_ok(map_range(set, src, 0, PART, NULL));
+	assert_int_equal(test_count_part_maps(set), 1);
+	struct pmemset_part_descriptor d = nth_desc(set, 0);
+	assert_ptr_equal(d.addr, *base);
+	assert_int_equal(d.size, (size_t)n * PART);
+	return set;
+}
+
+/* one byte in the middle part of three removes that part only */
+static void
+pmdk_part_remove_coalesced_middle_range(void **state)
+{
+	struct pmemset_source *src = file_source(state);
+	struct pmem2_vm_reservation *rsv;
+	char *base;
+	struct pmemset *set = coalesced_parts(&rsv, 1 * MiB, src, 3, &base);
+	assert_ok(pmemset_remove_range(set, base + PART, 1));
+	assert_hole(rsv, PART, PART);
+	assert_int_equal(test_count_part_maps(set), 2);
+	assert_ptr_equal(nth_desc(set, 0).addr, base);
+	assert_ptr_equal(nth_desc(set, 1).addr, base + 2 * PART);
+	delete_set_and_reservation(&set, &rsv);
+}
+
+/* five coalesced parts, the 2nd and 4th removed: three part maps */
+static void
+pmdk_part_divide_coalesced_remove_obtained_pmaps(void **state)
+{
+	struct pmemset_source *src = file_source(state);
+	struct pmem2_vm_reservation *rsv;
+	char *base;
+	struct pmemset *set = coalesced_parts(&rsv, 1 * MiB, src, 5, &base);
+	assert_ok(pmemset_remove_range(set, base + PART, PART));
+	assert_ok(pmemset_remove_range(set, base + 3 * PART, PART));
+	assert_int_equal(test_count_part_maps(set), 3);
+	for (int i = 0; i < 3; i++) {
+		struct pmemset_part_map *pmap;
+		pmemset_first_part_map(set, &pmap);
+		assert_ptr_equal(pmemset_descriptor_part_map(pmap).addr,
+				base + (size_t)i * 2 * PART);
+		assert_ok(pmemset_remove_part_map(set, &pmap));
+		assert_null(pmap);
+	}
+	assert_int_equal(test_count_part_maps(set), 0);
+	delete_set_and_reservation(&set, &rsv);
+}
+
 /* three parts fill the program's reservation; it is never resized */
 static void
 pmdk_part_map_with_set_reservation(void **state)
@@ -638,6 +754,27 @@ pmdk_part_map_with_set_reservation(void **state)
 		remove_at(set, base + i * PART);
 	assert_int_equal(pmem2_vm_reservation_get_size(rsv), 3 * PART);
 	assert_int_equal(test_count_part_maps(set), 0);
+	delete_set_and_reservation(&set, &rsv);
+}
+
+/* FULL on before the first map fills the reservation with one part map;
+ * with its first and last parts removed, the next map is appended to the
+ * middle one */
+static void
+pmdk_part_map_coalesce_with_set_reservation(void **state)
+{
+	struct pmemset_source *src = file_source(state);
+	struct pmem2_vm_reservation *rsv;
+	char *base;
+	struct pmemset *set = coalesced_parts(&rsv, 3 * PART, src, 3, &base);
+	assert_ok(pmemset_remove_range(set, base, PART));
+	assert_ok(pmemset_remove_range(set, base + 2 * PART, PART));
+	assert_ok(map_range(set, src, 0, PART, NULL));
+	assert_int_equal(pmem2_vm_reservation_get_size(rsv), 3 * PART);
+	assert_int_equal(test_count_part_maps(set), 1);
+	struct pmemset_part_descriptor d = nth_desc(set, 0);
+	assert_ptr_equal(d.addr, base + PART);
+	assert_int_equal(d.size, 2 * PART);
 	delete_set_and_reservation(&set, &rsv);
 }
 
@@ -958,17 +1095,26 @@ main(void)
 		cmocka_unit_test(pmdk_source_src_file_and_pmem2_mcsafe),
 		cmocka_unit_test(pmdk_part_unmap_part),
 		cmocka_unit_test(pmdk_part_map_unaligned_size),
+		WITH_FILE(pmdk_part_map_full_coalesce_before),
 		WITH_FILE(pmdk_part_map_full_coalesce_after),
 		WITH_FILE(pmdk_part_map_opp_coalesce_after),
 		WITH_FILE(pmdk_part_remove_part_map),
 		WITH_FILE(
+			pmdk_part_full_coalescing_before_remove_part_map),
+		WITH_FILE(
 			pmdk_part_full_coalescing_after_remove_first_part_map),
+		WITH_FILE(
+			pmdk_part_full_coalescing_after_remove_second_part_map),
 		WITH_FILE(pmdk_part_remove_multiple_part_maps),
 		cmocka_unit_test(pmdk_part_map_valid_source_temp),
 		cmocka_unit_test(pmdk_part_map_source_len_unset),
 		WITH_FILE(pmdk_part_remove_two_ranges),
 		WITH_FILE(pmdk_part_remove_coalesced_two_ranges),
+		WITH_FILE(pmdk_part_remove_coalesced_middle_range),
+		WITH_FILE(
+			pmdk_part_divide_coalesced_remove_obtained_pmaps),
 		WITH_FILE(pmdk_part_map_with_set_reservation),
+		WITH_FILE(pmdk_part_map_coalesce_with_set_reservation),
 		WITH_FILE(pmdk_part_map_with_set_reservation_too_small),
 		WITH_FILE(pmdk_part_map_with_set_reservation_cannot_fit),
 		WITH_FILE(
