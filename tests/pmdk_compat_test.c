@@ -361,6 +361,8 @@ pmdk_part_map_unaligned_size(void **state)
 	assert_int_equal(test_count_part_maps(set), 0);
 	assert_int_equal(test_file_size(path), 16 * MiB - 1);
 	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&src));
+	test_file_remove(path);
 }
 
 /* FULL turned on before the first map: the first maps as NONE would */
