@@ -174,7 +174,6 @@ found_decrement(struct pmemset_source *src)
 int
 pmemset_badblock_clear(struct pmemset_badblock *bb, struct pmemset_source *src)
 {
-	err_clear();
 	if (bb == NULL)
 		return ERR_NULL_ARG("bb");
 	if (src == NULL)

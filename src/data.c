@@ -357,7 +357,6 @@ pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 int
 pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	const char *start = ptr;

@@ -4,7 +4,6 @@
  * helpers every failure site uses to set a message naming what was wrong.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,28 +13,13 @@
 
 #define ERRMSG_MAX 1024
 
+/* set by every failure, never cleared: errno's rule */
 static __thread char Last_error[ERRMSG_MAX];
-/*
- * Every control-path call clears the message; this flag makes that one
- * load of an initial-exec thread-local (no __tls_get_addr) when there is
- * nothing to clear, which is almost always.
- */
-static __thread bool Has_message __attribute__((tls_model("initial-exec")));
-
-void
-err_clear(void)
-{
-	if (Has_message) {
-		Last_error[0] = '\0';
-		Has_message = false;
-	}
-}
 
 static void
 err_vformat(const char *fmt, va_list ap)
 {
 	vsnprintf(Last_error, sizeof(Last_error), fmt, ap);
-	Has_message = true;
 }
 
 static void

@@ -8,10 +8,11 @@
 
 #include <stdarg.h>
 
-/* control-path calls clear the message on entry (PMDK left it stale) */
-void err_clear(void);
-
-/* sets the message (printf-style) and returns code, so: return err_set(...) */
+/*
+ * Every failure sets a fresh message; nothing clears it (errno's rule, so
+ * cleanup calls after a failure keep its message).
+ * err_set sets the message (printf-style) and returns code: return err_set(...)
+ */
 int err_set(int code, const char *fmt, ...)
 	__attribute__((__format__(__printf__, 2, 3)));
 

@@ -429,7 +429,6 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		struct pmemset_map_config *map_cfg,
 		struct pmemset_part_descriptor *desc)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	if (src == NULL)

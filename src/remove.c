@@ -123,7 +123,6 @@ deep_flush_part_map(struct pmemset_part_map *pmap)
 int
 pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	if (part == NULL)
@@ -350,7 +349,6 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 int
 pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	if (event_in_callback_of(set))

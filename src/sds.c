@@ -107,7 +107,6 @@ int
 pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 		enum pmemset_part_state *state_ptr)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	if (sds == NULL)

@@ -26,7 +26,6 @@ check_ranges_requested(void)
 int
 pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	*set = NULL;
@@ -104,7 +103,6 @@ detach_last_part_map(struct pmemset *set)
 int
 pmemset_delete(struct pmemset **set)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	struct pmemset *s = *set;
@@ -150,7 +148,6 @@ set_parts_changed(struct pmemset *set)
 int
 pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	if (g == NULL)
@@ -171,7 +168,6 @@ int
 pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 		enum pmemset_coalescing value)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	switch (value) {

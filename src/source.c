@@ -157,7 +157,6 @@ static int
 file_source_new(struct pmemset_source **src, const char *file, uint64_t flags,
 		const char *func)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	*src = NULL;
@@ -214,7 +213,6 @@ pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 int
 pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	*src = NULL;
@@ -247,7 +245,6 @@ int
 pmemset_source_from_pmem2(struct pmemset_source **src,
 		struct pmem2_source *pmem2_src)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	*src = NULL;
@@ -270,7 +267,6 @@ pmemset_source_from_pmem2(struct pmemset_source **src,
 int
 pmemset_source_delete(struct pmemset_source **src)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	struct pmemset_source *s = *src;
@@ -298,7 +294,6 @@ source_size(struct pmemset_source *src, size_t *size)
 int
 pmemset_source_alignment(struct pmemset_source *src, size_t *alignment)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	if (alignment == NULL)
@@ -312,7 +307,6 @@ pmemset_source_alignment(struct pmemset_source *src, size_t *alignment)
 void
 pmemset_source_set_badblock_detection(struct pmemset_source *src, bool value)
 {
-	err_clear();
 	if (src == NULL) {
 		ERR_NULL_ARG("src");
 		return;
@@ -324,7 +318,6 @@ static int
 mcsafe_io(struct pmemset_source *src, void *buf, size_t size, size_t offset,
 		bool write, const char *func)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	if (buf == NULL)

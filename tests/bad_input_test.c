@@ -67,14 +67,17 @@ struct fx {
 	int inner_ret;
 	int inner_called;
 
-	/* the message of the failing call, when later calls clear it */
+	/* the failing call's message, to check later calls leave it */
 	char msg[1024];
 	int msg_captured;
 };
 
 static struct fx F;
 
-/* keeps the first message a row's calls set, so later calls cannot clear it */
+/*
+ * Called right after a row's failing call: keeps its message, so the check
+ * after the row can tell whether the row's own cleanup changed it.
+ */
 static void
 capture(struct fx *f)
 {
@@ -781,7 +784,8 @@ map_with(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		pmemset_map_config_set_length(mc, length);
 		ret = pmemset_map(set, src, mc, NULL);
 	}
-	capture(&F);
+	if (ret != 0)
+		capture(&F);
 	pmemset_map_config_delete(&mc);
 	return ret;
 }
@@ -3041,6 +3045,42 @@ list_part_maps(struct pmemset *set, struct part_list *l)
 	}
 }
 
+/*
+ * errno's rule: the usual cleanup after a failure (deleting configs, map
+ * configs and sources, dropping a part map, a successful lookup) succeeds
+ * and leaves the failure's message word for word. NULL, or what changed it.
+ */
+static const char *
+cleanup_keeps_the_message(struct fx *f)
+{
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s", pmemset_errormsg());
+	struct pmemset_config *cfg;
+	struct pmemset_map_config *mc;
+	struct pmemset_source *src;
+	struct pmemset_part_map *pmap;
+#define KEEPS(call, what) do { \
+	if ((call) != 0) \
+		return what " failed"; \
+	if (strcmp(pmemset_errormsg(), msg) != 0) \
+		return what " changed the message"; \
+} while (0)
+	KEEPS(pmemset_config_new(&cfg), "pmemset_config_new");
+	KEEPS(pmemset_config_delete(&cfg), "pmemset_config_delete");
+	KEEPS(pmemset_config_delete(&cfg), "pmemset_config_delete of NULL");
+	KEEPS(pmemset_map_config_new(&mc), "pmemset_map_config_new");
+	KEEPS(pmemset_map_config_delete(&mc), "pmemset_map_config_delete");
+	KEEPS(pmemset_source_from_file(&src, f->path),
+			"pmemset_source_from_file");
+	KEEPS(pmemset_source_delete(&src), "pmemset_source_delete");
+	KEEPS(pmemset_part_map_by_address(f->set, &pmap, f->part.addr),
+			"pmemset_part_map_by_address");
+	pmemset_part_map_drop(&pmap);
+	KEEPS(pmap != NULL, "pmemset_part_map_drop");
+#undef KEEPS
+	return NULL;
+}
+
 /* the set still maps, writes, persists, removes; the observer updates */
 static const char *
 still_usable(struct fx *f)
@@ -3105,6 +3145,15 @@ run_rows(struct fx *f, const struct row *rows, size_t n)
 				snprintf(why, sizeof(why), "%d descriptors "
 					"open, was %d", test_open_fds(), fds);
 		}
+		if (why[0] == '\0' && f->msg_captured &&
+		    strcmp(pmemset_errormsg(), f->msg) != 0)
+			snprintf(why, sizeof(why), "the row's cleanup changed "
+				"the message to \"%s\"", pmemset_errormsg());
+		const char *changed = why[0] ? NULL :
+				cleanup_keeps_the_message(f);
+		if (changed != NULL)
+			snprintf(why, sizeof(why), "after it, %s: \"%s\"",
+				changed, pmemset_errormsg());
 		const char *unusable = why[0] ? NULL : still_usable(f);
 		if (unusable != NULL)
 			snprintf(why, sizeof(why), "the set is not usable "

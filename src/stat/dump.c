@@ -250,7 +250,6 @@ enum pmemset_stat_status
 pmemset_stat_dump(struct pmemset_stat_map *map, FILE *stream,
 		enum pmemset_stat_dump_format format)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (stream == NULL)

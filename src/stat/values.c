@@ -462,7 +462,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get(struct pmemset_stat_map *map, const char *name,
 		struct pmemset_stat_nv *nv)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (name == NULL)
@@ -512,7 +511,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_uint64(struct pmemset_stat_map *map, const char *name,
 		uint64_t *value)
 {
-	err_clear();
 	struct pmemset_stat_nv nv;
 	enum pmemset_stat_status st = get_typed(map, name, value,
 			PMEMSET_STAT_TYPE_UINT64, &nv, __func__);
@@ -525,7 +523,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_string(struct pmemset_stat_map *map, const char *name,
 		const char **value)
 {
-	err_clear();
 	struct pmemset_stat_nv nv;
 	enum pmemset_stat_status st = get_typed(map, name, value,
 			PMEMSET_STAT_TYPE_STRING, &nv, __func__);
@@ -538,7 +535,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_uint64_array(struct pmemset_stat_map *map,
 		const char *name, const uint64_t **values, size_t *length)
 {
-	err_clear();
 	if (length == NULL)
 		return STAT_NULL_ARG("length");
 	struct pmemset_stat_nv nv;
@@ -555,7 +551,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_string_array(struct pmemset_stat_map *map,
 		const char *name, const char *const **values, size_t *length)
 {
-	err_clear();
 	if (length == NULL)
 		return STAT_NULL_ARG("length");
 	struct pmemset_stat_nv nv;
@@ -572,7 +567,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_map(struct pmemset_stat_map *map, const char *name,
 		struct pmemset_stat_map **sub_map)
 {
-	err_clear();
 	struct pmemset_stat_nv nv;
 	enum pmemset_stat_status st = get_typed(map, name, sub_map,
 			PMEMSET_STAT_TYPE_MAP, &nv, __func__);
@@ -584,7 +578,6 @@ pmemset_stat_map_get_map(struct pmemset_stat_map *map, const char *name,
 enum pmemset_stat_status
 pmemset_stat_map_size(struct pmemset_stat_map *map, size_t *count)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (count == NULL)
@@ -687,7 +680,6 @@ enum pmemset_stat_status
 pmemset_stat_map_put_uint64(struct pmemset_stat_map *map, const char *name,
 		uint64_t value)
 {
-	err_clear();
 	struct stat_usr u;
 	enum pmemset_stat_status st = usr_begin(map, name,
 			PMEMSET_STAT_TYPE_UINT64, &u, __func__);
@@ -701,7 +693,6 @@ enum pmemset_stat_status
 pmemset_stat_map_put_string(struct pmemset_stat_map *map, const char *name,
 		const char *value)
 {
-	err_clear();
 	if (value == NULL)
 		return STAT_NULL_ARG("value");
 	struct stat_usr u;
@@ -722,7 +713,6 @@ enum pmemset_stat_status
 pmemset_stat_map_put_uint64_array(struct pmemset_stat_map *map,
 		const char *name, const uint64_t *values, size_t length)
 {
-	err_clear();
 	if (values == NULL && length > 0)
 		return STAT_NULL_ARG("values");
 	if (length > SIZE_MAX / sizeof(uint64_t))
@@ -749,7 +739,6 @@ enum pmemset_stat_status
 pmemset_stat_map_put_string_array(struct pmemset_stat_map *map,
 		const char *name, const char *const *values, size_t length)
 {
-	err_clear();
 	if (values == NULL && length > 0)
 		return STAT_NULL_ARG("values");
 	if (length > SIZE_MAX / sizeof(char *))
@@ -783,7 +772,6 @@ nomem:
 enum pmemset_stat_status
 pmemset_stat_map_remove(struct pmemset_stat_map *map, const char *name)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (name == NULL)
