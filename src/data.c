@@ -385,6 +385,7 @@ pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
 					p->addr + p->size : (char *)end;
 			if (lo >= hi)
 				continue;
+			err_pmem2_mark();
 			int r = pmem2_deep_flush(p->map, lo, (size_t)(hi - lo));
 			if (r != 0) {
 				err_pmem2(r, "pmemset_deep_flush: %p+%zu",

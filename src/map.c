@@ -57,6 +57,7 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 	/* a source's alignment never changes; asking libpmem2 may read sysfs */
 	e->alignment = atomic_load(&src->alignment);
 	if (e->alignment == 0) {
+		err_pmem2_mark();
 		ret = pmem2_source_alignment(src->pmem2_src, &e->alignment);
 		if (ret != 0)
 			return err_pmem2(ret, "pmemset_map: cannot read the "
@@ -143,6 +144,7 @@ map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
 		struct pmem2_map **map)
 {
 	struct pmem2_config *cfg;
+	err_pmem2_mark();
 	int ret = pmem2_config_new(&cfg);
 	if (ret != 0)
 		return ret;
@@ -262,6 +264,7 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t extra = e->alignment > page ? e->alignment - page : 0;
 	struct rsv *r;
+	err_pmem2_mark();
 	ret = rsv_new_internal(&r, e->length + slack + extra);
 	if (ret == -ENOMEM)
 		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,

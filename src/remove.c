@@ -109,6 +109,7 @@ deep_flush_part_map(struct pmemset_part_map *pmap)
 {
 	for (size_t i = 0; i < pmap->nparts; i++) {
 		struct pmemset_part *p = pmap->parts[i];
+		err_pmem2_mark();
 		int ret = pmem2_deep_flush(p->map, p->addr, p->size);
 		if (ret != 0) {
 			err_pmem2(ret, "pmemset_remove_part_map: deep flush "

@@ -148,6 +148,7 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 static int
 read_device(struct pmemset_source *src, struct device_now *now)
 {
+	err_pmem2_mark();
 	int ret = device_usc(src->pmem2_src, &now->usc);
 	if (ret == PMEM2_E_NOSUPP)
 		return err_set(PMEMSET_E_SDS_NOSUPP,
@@ -159,6 +160,7 @@ read_device(struct pmemset_source *src, struct device_now *now)
 				"shutdown count of the source's device");
 
 	size_t len = 0;
+	err_pmem2_mark();
 	ret = device_id(src->pmem2_src, NULL, &len);
 	if (ret == PMEM2_E_NOSUPP)
 		return err_set(PMEMSET_E_SDS_NOSUPP,
@@ -175,6 +177,7 @@ read_device(struct pmemset_source *src, struct device_now *now)
 			PMEMSET_SDS_DEVICE_ID_LEN);
 	memset(now->id, 0, sizeof(now->id));
 	len = sizeof(now->id);
+	err_pmem2_mark();
 	ret = device_id(src->pmem2_src, now->id, &len);
 	if (ret != 0)
 		return err_pmem2(ret, "pmemset_map: cannot read the id of the "

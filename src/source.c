@@ -70,11 +70,13 @@ source_free(struct pmemset_source *src)
 static int
 open_error(const char *func, const char *path, int errnum)
 {
+	/*
+	 * As PMDK: a missing file is INVALID_SOURCE_PATH, which
+	 * pmemset_err_to_errno turns into ENOENT, as the message says; other
+	 * path errors keep their own errno.
+	 */
 	switch (errnum) {
 	case ENOENT:
-	case ENOTDIR:
-	case ENAMETOOLONG:
-	case ELOOP:
 		return err_set(PMEMSET_E_INVALID_SOURCE_PATH,
 			"%s: cannot open \"%s\": %s", func, path,
 			strerror(errnum));
@@ -86,13 +88,38 @@ open_error(const char *func, const char *path, int errnum)
 	}
 }
 
+/* what kind of file fd is, for a message, when libpmem2 refused its type */
+static const char *
+file_kind(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return "a file of a type libpmem2 cannot map";
+	if (S_ISCHR(st.st_mode))
+		return "a character device that is not Device DAX";
+	if (S_ISBLK(st.st_mode))
+		return "a block device (map a file on its DAX file system)";
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO";
+	if (S_ISSOCK(st.st_mode))
+		return "a socket";
+	if (S_ISDIR(st.st_mode))
+		return "a directory";
+	return "a file of a type libpmem2 cannot map";
+}
+
 /* the fd-taking tail shared by file and temporary sources */
 static int
 source_adopt_fd(struct pmemset_source *src, const char *func, int fd)
 {
 	src->fd = fd;
 	src->owns_fd = true;
+	err_pmem2_mark();
 	int ret = pmem2_source_from_fd(&src->pmem2_src, fd);
+	if (ret == PMEM2_E_INVALID_FILE_TYPE)
+		return err_set(err_translate_pmem2(ret), "%s: \"%s\" is %s",
+				func, src->path ? src->path : "the file",
+				file_kind(fd));
 	if (ret != 0)
 		return err_pmem2(ret, "%s: not a source libpmem2 can map", func);
 	return 0;
@@ -285,6 +312,7 @@ pmemset_source_delete(struct pmemset_source **src)
 int
 source_size(struct pmemset_source *src, size_t *size)
 {
+	err_pmem2_mark();
 	int ret = pmem2_source_size(src->pmem2_src, size);
 	if (ret != 0)
 		return err_pmem2(ret, "cannot read the size of the source");
@@ -298,6 +326,7 @@ pmemset_source_alignment(struct pmemset_source *src, size_t *alignment)
 		return ERR_NULL_ARG("src");
 	if (alignment == NULL)
 		return ERR_NULL_ARG("alignment");
+	err_pmem2_mark();
 	int ret = pmem2_source_alignment(src->pmem2_src, alignment);
 	if (ret != 0)
 		return err_pmem2(ret, "pmemset_source_alignment");
@@ -330,6 +359,7 @@ mcsafe_io(struct pmemset_source *src, void *buf, size_t size, size_t offset,
 		return err_set(PMEMSET_E_LENGTH_OUT_OF_RANGE,
 			"%s: %zu bytes at offset %zu run past the end of the "
 			"source (%zu bytes)", func, size, offset, file_size);
+	err_pmem2_mark();
 	ret = write ?
 		pmem2_source_pwrite_mcsafe(src->pmem2_src, buf, size, offset) :
 		pmem2_source_pread_mcsafe(src->pmem2_src, buf, size, offset);

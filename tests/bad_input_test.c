@@ -2705,7 +2705,7 @@ static const struct row Core_rows[] = {
 	ROW(from_file_missing, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(from_file_empty_path, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(from_file_directory, PMEMSET_E_INVALID_SOURCE_TYPE),
-	ROW(from_file_name_too_long, PMEMSET_E_INVALID_SOURCE_PATH),
+	ROW(from_file_name_too_long, -ENAMETOOLONG),
 	ROW(xsource_null_out, INVAL),
 	ROW(xsource_null_path, INVAL),
 	ROW(xsource_unknown_flag, PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS),

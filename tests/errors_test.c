@@ -72,6 +72,56 @@ translation_of_libpmem2_codes(void **state)
 	assert_msg_has(strerror(ENOSPC));
 }
 
+/* libpmem2's text is quoted only when the marked call set it */
+static void
+libpmem2_message_is_quoted_only_when_fresh(void **state)
+{
+	(void) state;
+	struct pmem2_source *p2;
+	struct pmem2_config *cfg;
+	assert_int_equal(pmem2_config_new(&cfg), 0);
+	/* an old libpmem2 message, A */
+	assert_int_not_equal(pmem2_config_set_sharing(cfg,
+			(enum pmem2_sharing_type)42), 0);
+	char a[256];
+	snprintf(a, sizeof(a), "%s", pmem2_errormsg());
+	assert_true(a[0] != '\0');
+
+	/* a failure that set message B: B is quoted */
+	err_pmem2_mark();
+	int ret = pmem2_config_set_offset(cfg, (size_t)INT64_MAX + 1);
+	assert_int_not_equal(ret, 0);
+	char b[256];
+	snprintf(b, sizeof(b), "%s", pmem2_errormsg());
+	assert_string_not_equal(a, b);
+	err_pmem2(ret, "first");
+	assert_msg_has(b);
+
+	/* a failure that set nothing: described from its code, B not quoted */
+	err_pmem2_mark();
+	assert_int_equal(err_pmem2(PMEM2_E_IO_FAIL, "second"),
+			PMEMSET_E_IO_FAIL);
+	assert_null(strstr(pmemset_errormsg(), b));
+	assert_msg_has("second: ");
+	assert_msg_has(err_pmem2_code_text(PMEM2_E_IO_FAIL));
+	/* no raw libpmem2 number, for any code */
+	for (int code = PMEM2_E_IO_FAIL; code <= PMEM2_E_UNKNOWN; code++)
+		assert_null(strstr(err_pmem2_code_text(code), "100"));
+
+	/* without a mark nothing is quoted either */
+	assert_int_not_equal(pmem2_config_set_sharing(cfg,
+			(enum pmem2_sharing_type)42), 0);
+	err_pmem2(PMEM2_E_NOSUPP, "third");
+	assert_null(strstr(pmemset_errormsg(), a));
+	/* and a failure of libpmem2 that set no message (a bad fd) */
+	err_pmem2_mark();
+	ret = pmem2_source_from_fd(&p2, -1);
+	err_pmem2(ret, "fourth");
+	assert_null(strstr(pmemset_errormsg(), a));
+	assert_msg_has(err_pmem2_code_text(ret));
+	pmem2_config_delete(&cfg);
+}
+
 static void *
 other_thread(void *arg)
 {
@@ -206,6 +256,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(err_to_errno_table),
 		cmocka_unit_test(translation_of_libpmem2_codes),
+		cmocka_unit_test(libpmem2_message_is_quoted_only_when_fresh),
 		cmocka_unit_test(message_is_thread_local),
 		cmocka_unit_test(no_successful_call_changes_the_message),
 		cmocka_unit_test(long_messages_are_cut_not_overflowed),

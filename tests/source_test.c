@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,9 +49,37 @@ from_file_missing_path(void **state)
 			PMEMSET_E_INVALID_SOURCE_PATH);
 	assert_null(src);
 	assert_msg_has(path);
+	/* the message says "No such file", and so does the errno */
+	assert_msg_has(strerror(ENOENT));
+	assert_int_equal(pmemset_err_to_errno(PMEMSET_E_INVALID_SOURCE_PATH),
+			ENOENT);
 	/* and it was not created */
 	assert_int_equal(access(path, F_OK), -1);
 	test_file_remove(path);
+}
+
+/*
+ * libpmem2 sets no message for /dev/null: ours must say what it is, from
+ * the code, never quote libpmem2's message of the FIFO tried just before,
+ * nor show libpmem2's number.
+ */
+static void
+dev_null_after_a_fifo_is_described_afresh(void **state)
+{
+	(void) state;
+	char *fifo = missing_path();
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	struct pmemset_source *src;
+	assert_err(pmemset_source_from_file(&src, fifo),
+			PMEMSET_E_INVALID_SOURCE_TYPE);
+	assert_msg_has("is a FIFO");
+	assert_err(pmemset_source_from_file(&src, "/dev/null"),
+			PMEMSET_E_INVALID_SOURCE_TYPE);
+	assert_msg_has("pmemset_source_from_file: \"/dev/null\" is a "
+			"character device that is not Device DAX");
+	assert_null(strstr(pmemset_errormsg(), "010000"));
+	assert_null(strstr(pmemset_errormsg(), "10000"));
+	test_file_remove(fifo);
 }
 
 static void
@@ -319,6 +348,7 @@ main(void)
 		cmocka_unit_test(from_file_opens_an_existing_file),
 		cmocka_unit_test(from_file_missing_path),
 		cmocka_unit_test(from_file_directory),
+		cmocka_unit_test(dev_null_after_a_fifo_is_described_afresh),
 		cmocka_unit_test(from_file_null_arguments),
 		cmocka_unit_test(from_file_read_only),
 		cmocka_unit_test(xsource_create_always_truncates),
