@@ -45,6 +45,16 @@ struct extent {
 	size_t alignment;
 };
 
+static bool is_regular_file(struct pmemset_source *src);
+
+/* would grow_source try to grow it? */
+static bool
+source_can_grow(struct pmemset_source *src)
+{
+	return !(src->flags & PMEMSET_SOURCE_FILE_DO_NOT_GROW) &&
+		src->fd >= 0 && is_regular_file(src);
+}
+
 static int
 resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 		struct extent *e)
@@ -79,6 +89,16 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 				e->offset, e->file_size);
 		e->length = e->file_size - e->offset;
 	}
+	/*
+	 * PMDK grows the file before anything checks the length, so a length
+	 * no file can reach fails growing (its tests pin SIZE_MAX on a
+	 * temporary source to that): so do we, still before touching the file.
+	 */
+	if (e->length > (size_t)INT64_MAX - e->offset && source_can_grow(src))
+		return err_set(PMEMSET_E_CANNOT_GROW_SOURCE_FILE,
+			"pmemset_map: cannot grow the source to offset %zu + "
+			"length %zu: beyond the largest file size", e->offset,
+			e->length);
 	if (e->length % e->alignment != 0)
 		return err_set(PMEMSET_E_LENGTH_UNALIGNED,
 			"pmemset_map: length %zu is not a multiple of the "
@@ -434,8 +454,9 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 {
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
-	if (src == NULL)
-		return ERR_NULL_ARG("src");
+	if (src == NULL) /* PMDK's code for it */
+		return err_set(PMEMSET_E_INVALID_SOURCE_TYPE,
+			"pmemset_map: src is NULL");
 	if (event_in_callback_of(set))
 		return event_refuse_in_callback("pmemset_map");
 

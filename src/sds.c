@@ -111,8 +111,7 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 		return ERR_NULL_ARG("src");
 	if (sds == NULL)
 		return ERR_NULL_ARG("sds");
-	if (state_ptr == NULL)
-		return ERR_NULL_ARG("state_ptr");
+	/* a NULL state_ptr is allowed (as PMDK): the state is not reported */
 	/* an SDS read back from storage may be garbage: check it first */
 	if (memchr(sds->id, '\0', sizeof(sds->id)) == NULL)
 		return err_set(-EINVAL, "pmemset_source_set_sds: sds->id is "
@@ -259,7 +258,8 @@ sds_before_map(struct pmemset *set, struct pmemset_source *src,
 	pthread_mutex_lock(&src->lock);
 	src->last_state = st;
 	/* written even when refused: the caller learns why */
-	*src->state_ptr = st;
+	if (src->state_ptr != NULL)
+		*src->state_ptr = st;
 	pthread_mutex_unlock(&src->lock);
 	source_journal_note(src);
 

@@ -184,11 +184,13 @@ static int
 file_source_new(struct pmemset_source **src, const char *file, uint64_t flags,
 		const char *func)
 {
+	/* func, not __func__: messages name the function the caller called */
 	if (src == NULL)
-		return ERR_NULL_ARG("src");
+		return err_set(-EINVAL, "%s: src is NULL", func);
 	*src = NULL;
-	if (file == NULL)
-		return ERR_NULL_ARG("file");
+	if (file == NULL) /* PMDK's code for it */
+		return err_set(PMEMSET_E_INVALID_SOURCE_PATH,
+			"%s: file is NULL", func);
 	int ret = validate_create_flags(flags);
 	if (ret != 0)
 		return ret;
@@ -243,8 +245,9 @@ pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	*src = NULL;
-	if (dir == NULL)
-		return ERR_NULL_ARG("dir");
+	if (dir == NULL) /* PMDK's code for it */
+		return err_set(PMEMSET_E_INVALID_SOURCE_PATH,
+			"pmemset_source_from_temporary: dir is NULL");
 
 	struct pmemset_source *s = source_alloc(SOURCE_TEMPORARY);
 	if (s == NULL)
@@ -348,9 +351,9 @@ mcsafe_io(struct pmemset_source *src, void *buf, size_t size, size_t offset,
 		bool write, const char *func)
 {
 	if (src == NULL)
-		return ERR_NULL_ARG("src");
+		return err_set(-EINVAL, "%s: src is NULL", func);
 	if (buf == NULL)
-		return ERR_NULL_ARG("buf");
+		return err_set(-EINVAL, "%s: buf is NULL", func);
 	size_t file_size;
 	int ret = source_size(src, &file_size);
 	if (ret != 0)

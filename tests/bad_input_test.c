@@ -559,20 +559,6 @@ sds_null_sds(struct fx *f)
 }
 
 static int
-sds_null_state_fn(struct pmemset_source *src)
-{
-	struct pmemset_sds sds = PMEMSET_SDS_INITIALIZE();
-	return pmemset_source_set_sds(src, &sds, NULL);
-}
-
-static int
-sds_null_state(struct fx *f)
-{
-	(void) f;
-	return with_fresh_source(sds_null_state_fn);
-}
-
-static int
 sds_unterminated_id_fn(struct pmemset_source *src)
 {
 	static struct pmemset_sds sds;
@@ -830,6 +816,31 @@ static int
 map_length_huge(struct fx *f)
 {
 	return map_with(f->set, f->src, 0, SIZE_MAX & ~(size_t)4095);
+}
+
+/* PMDK's test_part_map_invalid_source_temp: growing fails first */
+static int
+map_temporary_length_size_max(struct fx *f)
+{
+	struct pmemset_source *tmp;
+	if (pmemset_source_from_temporary(&tmp, f->dir_path))
+		return UNEXPECTED_OK;
+	int ret = map_with(f->set, tmp, 0, SIZE_MAX);
+	pmemset_source_delete(&tmp);
+	return ret;
+}
+
+/* a source that may not grow: the length itself is out of range */
+static int
+map_do_not_grow_length_huge(struct fx *f)
+{
+	struct pmemset_source *fixed;
+	if (pmemset_xsource_from_file(&fixed, f->path,
+			PMEMSET_SOURCE_FILE_DO_NOT_GROW))
+		return UNEXPECTED_OK;
+	int ret = map_with(f->set, fixed, 0, SIZE_MAX & ~(size_t)4095);
+	pmemset_source_delete(&fixed);
+	return ret;
 }
 
 static int
@@ -2701,13 +2712,13 @@ static const struct row Core_rows[] = {
 	ROW(from_pmem2_null_out, INVAL),
 	ROW(from_pmem2_null_source, PMEMSET_E_INVALID_PMEM2_SOURCE),
 	ROW(from_file_null_out, INVAL),
-	ROW(from_file_null_path, INVAL),
+	ROW(from_file_null_path, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(from_file_missing, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(from_file_empty_path, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(from_file_directory, PMEMSET_E_INVALID_SOURCE_TYPE),
 	ROW(from_file_name_too_long, -ENAMETOOLONG),
 	ROW(xsource_null_out, INVAL),
-	ROW(xsource_null_path, INVAL),
+	ROW(xsource_null_path, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(xsource_unknown_flag, PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS),
 	ROW(xsource_setuid_mode, PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS),
 	ROW(xsource_always_and_if_needed,
@@ -2716,13 +2727,12 @@ static const struct row Core_rows[] = {
 	ROW(xsource_missing_without_create, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(xsource_create_in_missing_dir, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(temporary_null_out, INVAL),
-	ROW(temporary_null_dir, INVAL),
+	ROW(temporary_null_dir, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(temporary_missing_dir, PMEMSET_E_CANNOT_CREATE_TEMP_FILE),
 	ROW(temporary_in_a_file, PMEMSET_E_CANNOT_CREATE_TEMP_FILE),
 	ROW(source_delete_null, INVAL),
 	ROW(sds_null_source, INVAL),
 	ROW(sds_null_sds, INVAL),
-	ROW(sds_null_state, INVAL),
 	ROW(sds_unterminated_id, INVAL),
 	ROW(sds_negative_refcount, INVAL),
 	ROW(badblock_detection_null, REPORTED),
@@ -2745,13 +2755,16 @@ static const struct row Core_rows[] = {
 	ROW(badblock_clear_not_reported, INVAL),
 
 	ROW(map_null_set, INVAL),
-	ROW(map_null_source, INVAL),
+	ROW(map_null_source, PMEMSET_E_INVALID_SOURCE_TYPE),
 	ROW(map_offset_one, PMEMSET_E_INVALID_OFFSET_VALUE),
 	ROW(map_offset_page_minus_one, PMEMSET_E_INVALID_OFFSET_VALUE),
 	ROW(map_length_one, PMEMSET_E_LENGTH_UNALIGNED),
 	ROW(map_length_page_plus_one, PMEMSET_E_LENGTH_UNALIGNED),
-	ROW(map_length_huge, PMEMSET_E_LENGTH_OUT_OF_RANGE),
-	ROW(map_offset_plus_length_past_int64, PMEMSET_E_LENGTH_OUT_OF_RANGE),
+	ROW(map_length_huge, PMEMSET_E_CANNOT_GROW_SOURCE_FILE),
+	ROW(map_offset_plus_length_past_int64,
+		PMEMSET_E_CANNOT_GROW_SOURCE_FILE),
+	ROW(map_temporary_length_size_max, PMEMSET_E_CANNOT_GROW_SOURCE_FILE),
+	ROW(map_do_not_grow_length_huge, PMEMSET_E_LENGTH_OUT_OF_RANGE),
 	ROW(map_length_zero_at_the_end, PMEMSET_E_MAP_LENGTH_UNSET),
 	ROW(map_length_zero_past_the_end, PMEMSET_E_MAP_LENGTH_UNSET),
 	ROW(map_do_not_grow_past_the_end, PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL),

@@ -154,10 +154,21 @@ set_sds_null_args(void **state)
 	assert_msg_has("src");
 	assert_err(pmemset_source_set_sds(f->src, NULL, &f->state), -EINVAL);
 	assert_msg_has("sds");
-	assert_err(pmemset_source_set_sds(f->src, &f->sds, NULL), -EINVAL);
-	assert_msg_has("state_ptr");
 	/* none of them stuck */
 	assert_ok(pmemset_source_set_sds(f->src, &f->sds, &f->state));
+}
+
+static void
+set_sds_with_null_state_ptr_maps(void **state)
+{
+	/* as PMDK: accepted, the state is simply not reported */
+	struct fixture *f = *state;
+	assert_ok(pmemset_source_set_sds(f->src, &f->sds, NULL));
+	f->set = set_accepting(ALL_STATES);
+	assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
+	assert_int_equal(sds_copy(f->src).refcount, 1);
+	assert_ok(pmemset_delete(&f->set));
+	assert_int_equal(sds_copy(f->src).refcount, 0);
 }
 
 static void
@@ -910,6 +921,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(set_sds_null_args,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(set_sds_with_null_state_ptr_maps,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(set_sds_twice_fails,
 				setup, teardown),

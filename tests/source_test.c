@@ -101,12 +101,30 @@ from_file_null_arguments(void **state)
 	(void) state;
 	struct pmemset_source *src = (void *)0x1;
 	assert_err(pmemset_source_from_file(NULL, "x"), -EINVAL);
-	assert_err(pmemset_source_from_file(&src, NULL), -EINVAL);
+	/* the public function is named, never an internal helper */
+	assert_string_equal(pmemset_errormsg(),
+			"pmemset_source_from_file: src is NULL");
+	/* PMDK's code for a missing path */
+	assert_err(pmemset_source_from_file(&src, NULL),
+			PMEMSET_E_INVALID_SOURCE_PATH);
 	assert_null(src);
-	assert_msg_has("file");
+	assert_string_equal(pmemset_errormsg(),
+			"pmemset_source_from_file: file is NULL");
 	assert_err(pmemset_xsource_from_file(NULL, "x", 0), -EINVAL);
+	assert_string_equal(pmemset_errormsg(),
+			"pmemset_xsource_from_file: src is NULL");
+	src = (void *)0x1;
+	assert_err(pmemset_xsource_from_file(&src, NULL, 0),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	assert_null(src);
 	assert_err(pmemset_source_from_temporary(NULL, "/tmp"), -EINVAL);
-	assert_err(pmemset_source_from_temporary(&src, NULL), -EINVAL);
+	assert_err(pmemset_source_from_temporary(&src, NULL),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	assert_msg_has("pmemset_source_from_temporary: dir is NULL");
+	char buf[8];
+	assert_err(pmemset_source_pread_mcsafe(NULL, buf, 1, 0), -EINVAL);
+	assert_string_equal(pmemset_errormsg(),
+			"pmemset_source_pread_mcsafe: src is NULL");
 	assert_err(pmemset_source_from_pmem2(NULL, NULL), -EINVAL);
 	assert_err(pmemset_source_from_pmem2(&src, NULL),
 			PMEMSET_E_INVALID_PMEM2_SOURCE);

@@ -129,7 +129,7 @@ pmemset_stat_mapiter_next(struct pmemset_stat_mapiter *iter,
 	size_t pos = iter->pos++;
 	switch (kind) {
 	case PMEMSET_STAT_KIND_SYS:
-		return values_sys_at(map, pos, nv);
+		return values_sys_at(map, pos, nv, __func__);
 	case PMEMSET_STAT_KIND_USR:
 		values_usr_nv(map, pos - nsys, nv);
 		return PMEMSET_STAT_S_OK;

@@ -514,6 +514,9 @@ model_map(int s, size_t off, size_t len, size_t *plen, char **where,
 			return PMEMSET_E_MAP_LENGTH_UNSET;
 		len = M.fsize[file] - off;
 	}
+	/* as PMDK: a growable source fails growing before the length checks */
+	if (len > (size_t)INT64_MAX - off && s != 1)
+		return PMEMSET_E_CANNOT_GROW_SOURCE_FILE;
 	if (len % PAGE != 0)
 		return PMEMSET_E_LENGTH_UNALIGNED;
 	if (len > (size_t)INT64_MAX - off)
