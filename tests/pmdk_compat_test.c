@@ -175,6 +175,23 @@ file_mode(const char *path)
 	return st.st_mode & 07777;
 }
 
+/* ---- pmemset_map_config ---- */
+
+static void
+pmdk_map_config_new_invalid_source(void **state)
+{
+	(void) state;
+	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	assert_err(pmemset_map(set, NULL, mc, NULL),
+			PMEMSET_E_INVALID_SOURCE_TYPE);
+	assert_msg_has("pmemset_map");
+	assert_ok(pmemset_map_config_delete(&mc));
+	assert_int_equal(test_count_part_maps(set), 0);
+	assert_ok(pmemset_delete(&set));
+}
+
 /* ---- pmemset_new ---- */
 
 static void
@@ -187,6 +204,34 @@ pmdk_new_delete_null_set(void **state)
 }
 
 /* ---- pmemset_source ---- */
+
+static void
+pmdk_source_src_from_file_null(void **state)
+{
+	(void) state;
+	struct pmemset_source *src = (void *)0x1;
+	assert_err(pmemset_source_from_file(&src, NULL),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	assert_null(src);
+	assert_msg_has("pmemset_source_from_file");
+	src = (void *)0x1;
+	assert_err(pmemset_xsource_from_file(&src, NULL,
+			PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	assert_null(src);
+	assert_msg_has("pmemset_xsource_from_file");
+}
+
+static void
+pmdk_source_src_from_temporary_null_dir(void **state)
+{
+	(void) state;
+	struct pmemset_source *src = (void *)0x1;
+	assert_err(pmemset_source_from_temporary(&src, NULL),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	assert_null(src);
+	assert_msg_has("pmemset_source_from_temporary");
+}
 
 /* CREATE_ALWAYS, CREATE_IF_NEEDED and IF_NEEDED | DO_NOT_GROW on a missing
  * file create it empty */
@@ -592,6 +637,21 @@ pmdk_part_map_valid_source_temp(void **state)
 		assert_int_equal(d.size, PART);
 	}
 	remove_middles(set, 4);
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&src));
+}
+
+/* PMDK's test pins which error wins: the file cannot grow to SIZE_MAX */
+static void
+pmdk_part_map_invalid_source_temp(void **state)
+{
+	(void) state;
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_temporary(&src, test_dir()));
+	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
+	assert_err(map_range(set, src, 0, SIZE_MAX, NULL),
+			PMEMSET_E_CANNOT_GROW_SOURCE_FILE);
+	assert_int_equal(test_count_part_maps(set), 0);
 	assert_ok(pmemset_delete(&set));
 	assert_ok(pmemset_source_delete(&src));
 }
@@ -1090,7 +1150,10 @@ main(void)
 #define WITH_FILE(name) \
 	cmocka_unit_test_setup_teardown(name, file_setup, file_teardown)
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pmdk_map_config_new_invalid_source),
 		cmocka_unit_test(pmdk_new_delete_null_set),
+		cmocka_unit_test(pmdk_source_src_from_file_null),
+		cmocka_unit_test(pmdk_source_src_from_temporary_null_dir),
 		cmocka_unit_test(pmdk_source_src_from_file_not_exists_disp),
 		cmocka_unit_test(pmdk_source_src_from_file_modes),
 		cmocka_unit_test(pmdk_source_src_from_file_with_inval_mode),
@@ -1109,6 +1172,7 @@ main(void)
 			pmdk_part_full_coalescing_after_remove_second_part_map),
 		WITH_FILE(pmdk_part_remove_multiple_part_maps),
 		cmocka_unit_test(pmdk_part_map_valid_source_temp),
+		cmocka_unit_test(pmdk_part_map_invalid_source_temp),
 		cmocka_unit_test(pmdk_part_map_source_len_unset),
 		WITH_FILE(pmdk_part_remove_two_ranges),
 		WITH_FILE(pmdk_part_remove_coalesced_two_ranges),

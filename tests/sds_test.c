@@ -916,6 +916,35 @@ maps_and_the_observer_never_deadlock(void **state)
 	assert_unlocked(f->src);
 }
 
+/*
+ * PMDK's test_pmemset_sds_update_event: with an SDS set without a state
+ * pointer, one SDS_UPDATE at the map (count raised) and one at the
+ * removal (count lowered), each naming the source.
+ */
+static void
+pmdk_sds_update_event_with_null_state_ptr(void **state)
+{
+	struct fixture *f = *state;
+	f->set = set_accepting(PMEMSET_PART_STATE_OK |
+			PMEMSET_PART_STATE_OK_BUT_ALREADY_OPEN);
+	assert_ok(pmemset_source_set_sds(f->src, &f->sds, NULL));
+	assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 1);
+	assert_int_equal(sds_copy(f->src).refcount, 1);
+	struct pmemset_part_map *pmap;
+	pmemset_first_part_map(f->set, &pmap);
+	assert_ok(pmemset_remove_part_map(f->set, &pmap));
+	assert_null(pmap);
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 2);
+	assert_int_equal(sds_copy(f->src).refcount, 0);
+	for (size_t i = 0; i < Log.count; i++) {
+		if (Log.events[i].type != PMEMSET_EVENT_SDS_UPDATE)
+			continue;
+		assert_non_null(Log.events[i].ctx.data.sds_update.sds);
+		assert_ptr_equal(Log.events[i].ctx.data.sds_update.src, f->src);
+	}
+}
+
 int
 main(void)
 {
@@ -923,6 +952,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(set_sds_null_args,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(set_sds_with_null_state_ptr_maps,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				pmdk_sds_update_event_with_null_state_ptr,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(set_sds_twice_fails,
 				setup, teardown),
