@@ -6,7 +6,8 @@
  * wrong order (remove twice, remove with references held, calls that change
  * the set from inside its callback...). Each case is one row of a table: the
  * call and the error it must return. After every row the message must be
- * set, constructors must have set their out-parameter to NULL (the observer
+ * set and survive the usual cleanup calls word for word (errno's rule),
+ * constructors must have set their out-parameter to NULL (the observer
  * leaves its outputs alone), no descriptor may have leaked, and the set must
  * be exactly as before and still work (map, write, persist, remove, update
  * the observer). ASan and valgrind find leaked memory.
