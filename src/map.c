@@ -398,6 +398,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	set->nparts++;
 	set->mapped_bytes += part->size;
 	atomic_fetch_add(&src->nparts, 1);
+	source_get(src); /* the part's, dropped when it is unmapped */
 	set_parts_changed(set);
 	d->addr = pmap->addr;
 	d->size = pmap->size;

@@ -50,6 +50,7 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 		atomic_fetch_sub(&src->nparts, 1);
 		if (sds_release(src))
 			event_sds_update(set, src);
+		source_put(src); /* may free a source the caller deleted */
 		mem_free(parts[i]);
 	}
 }

@@ -48,6 +48,7 @@ source_alloc(enum source_kind kind)
 	src->kind = kind;
 	src->id = next_object_id();
 	src->fd = -1;
+	atomic_init(&src->refs, 1); /* the caller's */
 	atomic_init(&src->regular, -1);
 	return src;
 }
@@ -64,6 +65,19 @@ source_free(struct pmemset_source *src)
 	pthread_mutex_destroy(&src->lock);
 	pthread_mutex_destroy(&src->grow_lock);
 	mem_free(src);
+}
+
+void
+source_get(struct pmemset_source *src)
+{
+	atomic_fetch_add(&src->refs, 1);
+}
+
+void
+source_put(struct pmemset_source *src)
+{
+	if (atomic_fetch_sub(&src->refs, 1) == 1)
+		source_free(src);
 }
 
 /* an errno from open() or fstat() as our error, naming the path */
@@ -302,12 +316,18 @@ pmemset_source_delete(struct pmemset_source **src)
 	struct pmemset_source *s = *src;
 	if (s == NULL)
 		return 0;
-	size_t n = atomic_load(&s->nparts);
-	if (n > 0)
-		return err_set(PMEMSET_E_PART_EXISTS,
-			"pmemset_source_delete: %zu part(s) mapped from this "
-			"source are still mapped; remove them first", n);
-	source_free(s);
+	/*
+	 * As PMDK, and as close() after mmap(): parts may stay mapped. They
+	 * keep what they need through their references; none needs the
+	 * descriptor (only a map grows the file; libpmem2 unmaps without
+	 * it), so it is closed now: a program mapping many files runs out of
+	 * none. A temporary file lives on in its mappings until the last goes.
+	 */
+	if (s->owns_fd && s->fd >= 0) {
+		close(s->fd);
+		s->fd = -1;
+	}
+	source_put(s);
 	*src = NULL;
 	return 0;
 }

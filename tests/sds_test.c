@@ -171,6 +171,36 @@ set_sds_with_null_state_ptr_maps(void **state)
 	assert_int_equal(sds_copy(f->src).refcount, 0);
 }
 
+/* the SDS copy of a deleted source lives on: releases still report it */
+static void
+sds_released_after_the_source_is_deleted(void **state)
+{
+	struct fixture *f = *state;
+	assert_ok(pmemset_source_set_sds(f->src, &f->sds, &f->state));
+	f->set = set_accepting(ALL_STATES);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	pmemset_map_config_set_length(mc, 4 * KiB);
+	struct pmemset_part_descriptor a, b;
+	assert_ok(pmemset_map(f->set, f->src, mc, &a));
+	assert_ok(pmemset_map_config_set_offset(mc, 4 * KiB));
+	assert_ok(pmemset_map(f->set, f->src, mc, &b));
+	assert_ok(pmemset_map_config_delete(&mc));
+	struct pmemset_source *deleted = f->src;
+	assert_ok(pmemset_source_delete(&f->src));
+	assert_null(f->src);
+
+	event_log_clear(&Log);
+	assert_ok(pmemset_remove_range(f->set, a.addr, 1));
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 1);
+	assert_int_equal(last_sds_update()->sds.refcount, 1);
+	assert_ptr_equal(last_sds_update()->ctx.data.sds_update.src, deleted);
+	event_log_clear(&Log);
+	assert_ok(pmemset_delete(&f->set));
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 1);
+	assert_int_equal(last_sds_update()->sds.refcount, 0);
+}
+
 static void
 set_sds_twice_fails(void **state)
 {
@@ -955,6 +985,9 @@ main(void)
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(
 				pmdk_sds_update_event_with_null_state_ptr,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				sds_released_after_the_source_is_deleted,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(set_sds_twice_fails,
 				setup, teardown),
