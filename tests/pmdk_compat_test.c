@@ -177,6 +177,57 @@ file_mode(const char *path)
 
 /* ---- pmemset_map_config ---- */
 
+/* map with a fresh map config, delete the source while mapped, keep going */
+static void
+pmdk_map_config_new_valid_source_file(void **state)
+{
+	(void) state;
+	char *path = test_file("mc_file", 16 * MiB);
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	assert_ok(pmemset_map(set, src, mc, NULL));
+	assert_ok(pmemset_source_delete(&src));
+	assert_null(src);
+	assert_ok(pmemset_map_config_delete(&mc));
+	struct pmemset_part_descriptor d = nth_desc(set, 0);
+	assert_int_equal(d.size, 16 * MiB);
+	memset(d.addr, 0x3c, PART);
+	assert_ok(pmemset_persist(set, d.addr, PART));
+	assert_ok(pmemset_delete(&set));
+	test_file_remove(path);
+}
+
+/* a caller's pmem2 source: ours deleted, the caller's fd closed, set alive */
+static void
+pmdk_map_config_new_valid_source_pmem2(void **state)
+{
+	(void) state;
+	char *path = test_file("mc_pmem2", 16 * MiB);
+	int fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	struct pmem2_source *p2;
+	assert_int_equal(pmem2_source_from_fd(&p2, fd), 0);
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_pmem2(&src, p2));
+	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	assert_ok(pmemset_map(set, src, mc, NULL));
+	assert_ok(pmemset_source_delete(&src));
+	assert_null(src);
+	close(fd);
+	assert_ok(pmemset_map_config_delete(&mc));
+	struct pmemset_part_descriptor d = nth_desc(set, 0);
+	memset(d.addr, 0x3d, PART);
+	assert_ok(pmemset_persist(set, d.addr, PART));
+	assert_ok(pmemset_delete(&set));
+	assert_int_equal(pmem2_source_delete(&p2), 0);
+	test_file_remove(path);
+}
+
 static void
 pmdk_map_config_new_invalid_source(void **state)
 {
@@ -654,6 +705,46 @@ pmdk_part_map_invalid_source_temp(void **state)
 	assert_int_equal(test_count_part_maps(set), 0);
 	assert_ok(pmemset_delete(&set));
 	assert_ok(pmemset_source_delete(&src));
+}
+
+/* DO_NOT_GROW refuses, without it the file grows; sources are deleted
+ * while their parts stay mapped, as in PMDK's test */
+static void
+pmdk_part_map_source_do_not_grow(void **state)
+{
+	(void) state;
+	char *path = missing_path("dng");
+	const uint64_t dng = PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED |
+			PMEMSET_SOURCE_FILE_DO_NOT_GROW;
+	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
+	struct pmemset_source *src;
+	assert_ok(pmemset_xsource_from_file(&src, path, dng));
+	assert_int_equal(test_file_size(path), 0);
+	assert_err(map_range(set, src, 0, PART, NULL),
+			PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL);
+	assert_ok(pmemset_source_delete(&src));
+
+	struct pmemset_part_descriptor d;
+	assert_ok(pmemset_xsource_from_file(&src, path,
+			PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED));
+	assert_ok(map_range(set, src, 0, PART, &d));
+	assert_int_equal(d.size, PART);
+	assert_int_equal(test_file_size(path), PART);
+	assert_ok(map_range(set, src, 0, 2 * PART, &d));
+	assert_int_equal(d.size, 2 * PART);
+	assert_int_equal(test_file_size(path), 2 * PART);
+	assert_ok(pmemset_source_delete(&src));
+	assert_null(src);
+
+	assert_ok(pmemset_xsource_from_file(&src, path, dng));
+	assert_int_equal(test_file_size(path), 2 * PART);
+	assert_err(map_range(set, src, 0, 4 * PART, NULL),
+			PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL);
+	assert_int_equal(test_file_size(path), 2 * PART);
+	assert_ok(pmemset_source_delete(&src));
+	assert_int_equal(test_count_part_maps(set), 2);
+	assert_ok(pmemset_delete(&set));
+	test_file_remove(path);
 }
 
 /* an empty new file and no length: nothing to map, with or without
@@ -1150,6 +1241,8 @@ main(void)
 #define WITH_FILE(name) \
 	cmocka_unit_test_setup_teardown(name, file_setup, file_teardown)
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pmdk_map_config_new_valid_source_file),
+		cmocka_unit_test(pmdk_map_config_new_valid_source_pmem2),
 		cmocka_unit_test(pmdk_map_config_new_invalid_source),
 		cmocka_unit_test(pmdk_new_delete_null_set),
 		cmocka_unit_test(pmdk_source_src_from_file_null),
@@ -1173,6 +1266,7 @@ main(void)
 		WITH_FILE(pmdk_part_remove_multiple_part_maps),
 		cmocka_unit_test(pmdk_part_map_valid_source_temp),
 		cmocka_unit_test(pmdk_part_map_invalid_source_temp),
+		cmocka_unit_test(pmdk_part_map_source_do_not_grow),
 		cmocka_unit_test(pmdk_part_map_source_len_unset),
 		WITH_FILE(pmdk_part_remove_two_ranges),
 		WITH_FILE(pmdk_part_remove_coalesced_two_ranges),
