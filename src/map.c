@@ -61,7 +61,7 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 {
 	e->offset = mc ? mc->offset : 0;
 	e->length = mc ? mc->length : 0;
-	int ret = source_size(src, &e->file_size);
+	int ret = source_size(src, &e->file_size, "pmemset_map");
 	if (ret != 0)
 		return ret;
 	/* a source's alignment never changes; asking libpmem2 may read sysfs */

@@ -333,12 +333,13 @@ pmemset_source_delete(struct pmemset_source **src)
 }
 
 int
-source_size(struct pmemset_source *src, size_t *size)
+source_size(struct pmemset_source *src, size_t *size, const char *func)
 {
 	err_pmem2_mark();
 	int ret = pmem2_source_size(src->pmem2_src, size);
 	if (ret != 0)
-		return err_pmem2(ret, "cannot read the size of the source");
+		return err_pmem2(ret, "%s: cannot read the size of the source",
+				func);
 	return 0;
 }
 
@@ -375,7 +376,7 @@ mcsafe_io(struct pmemset_source *src, void *buf, size_t size, size_t offset,
 	if (buf == NULL)
 		return err_set(-EINVAL, "%s: buf is NULL", func);
 	size_t file_size;
-	int ret = source_size(src, &file_size);
+	int ret = source_size(src, &file_size, func);
 	if (ret != 0)
 		return ret;
 	if (offset > file_size || size > file_size - offset)

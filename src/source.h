@@ -55,7 +55,7 @@ const char *source_kind_name(enum source_kind kind);
 void source_get(struct pmemset_source *src);
 void source_put(struct pmemset_source *src);
 
-/* current size of the source in bytes */
-int source_size(struct pmemset_source *src, size_t *size);
+/* current size of the source in bytes; func names the caller's function */
+int source_size(struct pmemset_source *src, size_t *size, const char *func);
 
 #endif
