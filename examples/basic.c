@@ -35,7 +35,7 @@ main(int argc, char *argv[])
 	struct pmemset_source *src;
 	if (pmemset_xsource_from_file(&src, path,
 			PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED))
-		return fail("pmemset_xsource_from_file");
+		return fail("opening the file");
 
 	struct pmemset_config *cfg;
 	struct pmemset *set;
@@ -49,13 +49,13 @@ main(int argc, char *argv[])
 	/* three 128 KiB parts at file offsets 0, 64 KiB and 128 KiB */
 	struct pmemset_map_config *map_cfg;
 	if (pmemset_map_config_new(&map_cfg))
-		return fail("pmemset_map_config_new");
+		return fail("preparing the map");
 	pmemset_map_config_set_length(map_cfg, 128 * KIB);
 	for (size_t off = 0; off <= 128 * KIB; off += 64 * KIB) {
 		struct pmemset_part_descriptor desc;
 		if (pmemset_map_config_set_offset(map_cfg, off) ||
 		    pmemset_map(set, src, map_cfg, &desc))
-			return fail("pmemset_map");
+			return fail("mapping");
 		printf("mapped file offset %3zu KiB at %p (%zu KiB)\n",
 				off / KIB, desc.addr, desc.size / KIB);
 	}
@@ -71,7 +71,7 @@ main(int argc, char *argv[])
 		int len = snprintf(msg, sizeof(msg), "hello from part map %d", n);
 		pmemset_memcpy(set, d.addr, msg, (size_t)len + 1, 0);
 		if (pmemset_persist(set, d.addr, (size_t)len + 1))
-			return fail("pmemset_persist");
+			return fail("persisting");
 		printf("part map %d: %zu KiB at %p says \"%s\"\n", n,
 				d.size / KIB, d.addr, (char *)d.addr);
 		n++;

@@ -118,7 +118,7 @@ update(struct pmemset_stat *h, const char *why)
 {
 	printf("-- update (%s)\n", why);
 	if (pmemset_stat_update(h) != PMEMSET_STAT_S_OK) {
-		pmemset_perror("pmemset_stat_update");
+		pmemset_perror("updating the observer");
 		return -1;
 	}
 	return 0;
@@ -162,7 +162,7 @@ main(int argc, char *argv[])
 	struct pmemset_source *src;
 	if (pmemset_xsource_from_file(&src, path,
 			PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED))
-		return fail("pmemset_xsource_from_file");
+		return fail("opening the file");
 	struct pmemset_config *cfg;
 	struct pmemset *set;
 	if (pmemset_config_new(&cfg) ||

@@ -66,11 +66,13 @@ bb_collect(struct pmemset_source *src, const char *func, struct bb_list *list)
 {
 	list->count = 0;
 	struct pmem2_badblock_context *ctx = NULL;
+	err_pmem2_mark();
 	int ret = device_bb_context_new(&ctx, src->pmem2_src);
 	if (ret != 0)
 		return bb_error(ret, func, "cannot open the bad-block list of "
 				"the source");
 	struct pmem2_badblock bb;
+	err_pmem2_mark();
 	while ((ret = device_bb_next(ctx, &bb)) == 0) {
 		if (bb_list_add(list, &bb) != 0) {
 			device_bb_context_delete(&ctx);
@@ -179,7 +181,6 @@ found_decrement(struct pmemset_source *src)
 int
 pmemset_badblock_clear(struct pmemset_badblock *bb, struct pmemset_source *src)
 {
-	err_clear();
 	if (bb == NULL)
 		return ERR_NULL_ARG("bb");
 	if (src == NULL)
@@ -194,6 +195,7 @@ pmemset_badblock_clear(struct pmemset_badblock *bb, struct pmemset_source *src)
 			"length %zu overflows", offset, length);
 
 	struct pmem2_badblock_context *ctx = NULL;
+	err_pmem2_mark();
 	int ret = device_bb_context_new(&ctx, src->pmem2_src);
 	if (ret != 0)
 		return bb_error(ret, "pmemset_badblock_clear",
@@ -202,6 +204,7 @@ pmemset_badblock_clear(struct pmemset_badblock *bb, struct pmemset_source *src)
 	/* clearing zeroes the range: only ever inside a reported bad block */
 	struct pmem2_badblock rep;
 	size_t reported = 0;
+	err_pmem2_mark();
 	while ((ret = device_bb_next(ctx, &rep)) == 0) {
 		reported++;
 		if (bb_contains(&rep, offset, length))
@@ -219,6 +222,7 @@ pmemset_badblock_clear(struct pmemset_badblock *bb, struct pmemset_source *src)
 	} else {
 		bool whole = rep.offset == offset && rep.length == length;
 		struct pmem2_badblock clear = {offset, length};
+		err_pmem2_mark();
 		ret = device_bb_clear(ctx, &clear);
 		if (ret != 0) {
 			char what[96];

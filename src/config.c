@@ -27,7 +27,6 @@ granularity_name(enum pmem2_granularity g)
 int
 pmemset_config_new(struct pmemset_config **cfg)
 {
-	err_clear();
 	if (cfg == NULL)
 		return ERR_NULL_ARG("cfg");
 	*cfg = NULL;
@@ -44,7 +43,6 @@ pmemset_config_new(struct pmemset_config **cfg)
 int
 pmemset_config_delete(struct pmemset_config **cfg)
 {
-	err_clear();
 	if (cfg == NULL)
 		return ERR_NULL_ARG("cfg");
 	mem_free(*cfg);
@@ -56,7 +54,6 @@ int
 pmemset_config_set_required_store_granularity(struct pmemset_config *cfg,
 		enum pmem2_granularity g)
 {
-	err_clear();
 	if (cfg == NULL)
 		return ERR_NULL_ARG("cfg");
 	if ((unsigned)g > (unsigned)PMEM2_GRANULARITY_PAGE)
@@ -72,7 +69,6 @@ void
 pmemset_config_set_reservation(struct pmemset_config *cfg,
 		struct pmem2_vm_reservation *rsv)
 {
-	err_clear();
 	if (cfg == NULL) {
 		ERR_NULL_ARG("cfg");
 		return;
@@ -84,7 +80,6 @@ int
 pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
 		uint64_t states)
 {
-	err_clear();
 	if (cfg == NULL)
 		return ERR_NULL_ARG("cfg");
 	if (states & ~ALL_PART_STATES)
@@ -99,7 +94,6 @@ void
 pmemset_config_set_event_callback(struct pmemset_config *cfg,
 		pmemset_event_callback *callback, void *arg)
 {
-	err_clear();
 	if (cfg == NULL) {
 		ERR_NULL_ARG("cfg");
 		return;

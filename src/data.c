@@ -374,7 +374,6 @@ pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 int
 pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	const char *start = ptr;
@@ -403,6 +402,7 @@ pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
 					p->addr + p->size : (char *)end;
 			if (lo >= hi)
 				continue;
+			err_pmem2_mark();
 			int r = pmem2_deep_flush(p->map, lo, (size_t)(hi - lo));
 			if (r != 0) {
 				err_pmem2(r, "pmemset_deep_flush: %p+%zu",

@@ -47,6 +47,16 @@ struct extent {
 	size_t alignment;
 };
 
+static bool is_regular_file(struct pmemset_source *src);
+
+/* would grow_source try to grow it? */
+static bool
+source_can_grow(struct pmemset_source *src)
+{
+	return !(src->flags & PMEMSET_SOURCE_FILE_DO_NOT_GROW) &&
+		src->fd >= 0 && is_regular_file(src);
+}
+
 static int
 resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 		struct extent *e)
@@ -61,12 +71,14 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 	e->file_size = source_known_size(src);
 	bool covered = e->length != 0 && e->offset <= e->file_size &&
 			e->length <= e->file_size - e->offset;
-	int ret = covered ? 0 : source_size(src, &e->file_size);
+	int ret = covered ? 0 :
+			source_size(src, &e->file_size, "pmemset_map");
 	if (ret != 0)
 		return ret;
 	/* a source's alignment never changes; asking libpmem2 may read sysfs */
 	e->alignment = atomic_load(&src->alignment);
 	if (e->alignment == 0) {
+		err_pmem2_mark();
 		ret = pmem2_source_alignment(src->pmem2_src, &e->alignment);
 		if (ret != 0)
 			return err_pmem2(ret, "pmemset_map: cannot read the "
@@ -88,6 +100,16 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 				e->offset, e->file_size);
 		e->length = e->file_size - e->offset;
 	}
+	/*
+	 * PMDK grows the file before anything checks the length, so a length
+	 * no file can reach fails growing (its tests pin SIZE_MAX on a
+	 * temporary source to that): so do we, still before touching the file.
+	 */
+	if (e->length > (size_t)INT64_MAX - e->offset && source_can_grow(src))
+		return err_set(PMEMSET_E_CANNOT_GROW_SOURCE_FILE,
+			"pmemset_map: cannot grow the source to offset %zu + "
+			"length %zu: beyond the largest file size", e->offset,
+			e->length);
 	if (e->length % e->alignment != 0)
 		return err_set(PMEMSET_E_LENGTH_UNALIGNED,
 			"pmemset_map: length %zu is not a multiple of the "
@@ -159,6 +181,7 @@ map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
 		struct pmem2_map **map)
 {
 	struct pmem2_config *cfg;
+	err_pmem2_mark();
 	int ret = pmem2_config_new(&cfg);
 	if (ret != 0)
 		return ret;
@@ -199,8 +222,9 @@ map_failed(int ret, const struct extent *e)
 #define PLACE_NOT_POSSIBLE 1
 
 /*
- * Appends the part right after the part map that holds the last mapped
- * part. PLACE_NOT_POSSIBLE when there is none or its neighbourhood is taken.
+ * Appends the part right after the part map that holds set->last_part (the
+ * most recently mapped part, or after removals the one PMDK would pick).
+ * PLACE_NOT_POSSIBLE when there is none or its neighbourhood is taken.
  */
 static int
 place_coalesced(struct pmemset *set, struct pmemset_source *src,
@@ -279,6 +303,7 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t extra = e->alignment > page ? e->alignment - page : 0;
 	struct rsv *r;
+	err_pmem2_mark();
 	ret = rsv_new_internal(&r, e->length + slack + extra);
 	if (ret == -ENOMEM)
 		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
@@ -305,15 +330,15 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 		int ret = place_coalesced(set, src, e, part);
 		if (ret != PLACE_NOT_POSSIBLE)
 			return ret;
-		if (set->coalescing == PMEMSET_COALESCING_FULL)
+		/* with nothing to append to, FULL maps as NONE would (PMDK) */
+		if (set->coalescing == PMEMSET_COALESCING_FULL &&
+		    set->last_part != NULL)
 			return err_set(PMEMSET_E_CANNOT_COALESCE_PARTS,
-				set->last_part == NULL ?
-				"pmemset_map: FULL coalescing needs a previous "
-				"part map to append to, and there is none" :
 				"pmemset_map: FULL coalescing: the address "
-				"range after the last part map is taken (or it "
+				"range after the part map at %p is taken (or it "
 				"was mapped with coalescing off and keeps no "
-				"room after it)");
+				"room after it)",
+				(void *)set->last_part->pmap->addr);
 	}
 	return place_new(set, src, e, part);
 }
@@ -398,6 +423,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	set->nparts++;
 	set->mapped_bytes += part->size;
 	atomic_fetch_add(&src->nparts, 1);
+	source_get(src); /* the part's, dropped when it is unmapped */
 	set_parts_changed(set);
 	d->addr = pmap->addr;
 	d->size = pmap->size;
@@ -448,11 +474,11 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 		struct pmemset_map_config *map_cfg,
 		struct pmemset_part_descriptor *desc)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
-	if (src == NULL)
-		return ERR_NULL_ARG("src");
+	if (src == NULL) /* PMDK's code for it */
+		return err_set(PMEMSET_E_INVALID_SOURCE_TYPE,
+			"pmemset_map: src is NULL");
 	if (event_in_callback_of(set))
 		return event_refuse_in_callback("pmemset_map");
 

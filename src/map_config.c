@@ -13,7 +13,6 @@
 int
 pmemset_map_config_new(struct pmemset_map_config **map_cfg)
 {
-	err_clear();
 	if (map_cfg == NULL)
 		return ERR_NULL_ARG("map_cfg");
 	*map_cfg = mem_zalloc(sizeof(**map_cfg));
@@ -27,7 +26,6 @@ int
 pmemset_map_config_set_offset(struct pmemset_map_config *map_cfg,
 		size_t offset)
 {
-	err_clear();
 	if (map_cfg == NULL)
 		return ERR_NULL_ARG("map_cfg");
 	/* mmap takes off_t */
@@ -43,7 +41,6 @@ void
 pmemset_map_config_set_length(struct pmemset_map_config *map_cfg,
 		size_t length)
 {
-	err_clear();
 	if (map_cfg == NULL) {
 		ERR_NULL_ARG("map_cfg");
 		return;
@@ -54,7 +51,6 @@ pmemset_map_config_set_length(struct pmemset_map_config *map_cfg,
 int
 pmemset_map_config_delete(struct pmemset_map_config **map_cfg)
 {
-	err_clear();
 	if (map_cfg == NULL)
 		return ERR_NULL_ARG("map_cfg");
 	mem_free(*map_cfg);

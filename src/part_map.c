@@ -186,7 +186,6 @@ int
 pmemset_part_map_by_address(struct pmemset *set,
 		struct pmemset_part_map **pmap, void *addr)
 {
-	err_clear();
 	if (pmap == NULL)
 		return ERR_NULL_ARG("pmap");
 	*pmap = NULL;
@@ -207,7 +206,6 @@ pmemset_part_map_by_address(struct pmemset *set,
 void
 pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 {
-	err_clear();
 	if (pmap == NULL) {
 		ERR_NULL_ARG("pmap");
 		return;
@@ -225,7 +223,6 @@ void
 pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 		struct pmemset_part_map **next)
 {
-	err_clear();
 	if (next == NULL) {
 		ERR_NULL_ARG("next");
 		return;
@@ -251,7 +248,6 @@ pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 void
 pmemset_part_map_drop(struct pmemset_part_map **pmap)
 {
-	err_clear();
 	if (pmap == NULL) {
 		ERR_NULL_ARG("pmap");
 		return;
@@ -281,7 +277,6 @@ struct pmemset_part_descriptor
 pmemset_descriptor_part_map(struct pmemset_part_map *pmap)
 {
 	struct pmemset_part_descriptor desc = {NULL, 0};
-	err_clear();
 	if (pmap == NULL) {
 		ERR_NULL_ARG("pmap");
 		return desc;

@@ -193,6 +193,7 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 		atomic_fetch_sub(&src->nparts, 1);
 		if (sds_release(src))
 			event_sds_update(set, src);
+		source_put(src); /* may free a source the caller deleted */
 		mem_free(parts[i]);
 	}
 	return ret;
@@ -236,6 +237,25 @@ kill_part_map(struct pmemset_part_map *pmap, long allowed, const char *func)
 	return references_error(pmap, seen, allowed, func);
 }
 
+/*
+ * The part map coalescing appended to is gone (it started at gone_addr):
+ * append to its neighbour below, or else above, as PMDK does; to nothing
+ * once the set is empty. The lock is held and the part map is out of the
+ * index.
+ */
+static void
+retarget_coalescing(struct pmemset *set, const char *gone_addr)
+{
+	size_t i = index_first_starting_after(&set->index, gone_addr);
+	if (i > 0)
+		i--;
+	set->last_part = NULL;
+	if (i < set->index.count) {
+		struct pmemset_part_map *next = index_at(&set->index, i);
+		set->last_part = next->parts[next->nparts - 1];
+	}
+}
+
 void
 detach_part_map(struct pmemset *set, struct pmemset_part_map *pmap)
 {
@@ -246,7 +266,7 @@ detach_part_map(struct pmemset *set, struct pmemset_part_map *pmap)
 	set->nparts -= pmap->nparts;
 	set->mapped_bytes -= pmap->size;
 	if (set->last_part != NULL && set->last_part->pmap == pmap)
-		set->last_part = NULL;
+		retarget_coalescing(set, pmap->addr);
 	set_parts_changed(set);
 }
 
@@ -255,6 +275,7 @@ deep_flush_part_map(struct pmemset_part_map *pmap)
 {
 	for (size_t i = 0; i < pmap->nparts; i++) {
 		struct pmemset_part *p = pmap->parts[i];
+		err_pmem2_mark();
 		int ret = pmem2_deep_flush(p->map, p->addr, p->size);
 		if (ret != 0) {
 			err_pmem2(ret, "pmemset_remove_part_map: deep flush "
@@ -269,7 +290,6 @@ deep_flush_part_map(struct pmemset_part_map *pmap)
 int
 pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	if (part == NULL)
@@ -466,6 +486,9 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 	struct pmemset_part_map *target = NULL; /* run being filled */
 	bool first_run_done = false;
 	size_t first_spare = plan->used_spare;
+	/* is this the part map coalescing appends to? */
+	bool was_target = set->last_part != NULL &&
+			set->last_part->pmap == pmap;
 	pmap->nparts = 0;
 	__atomic_store_n(&pmap->size, 0, __ATOMIC_RELEASE);
 	for (size_t j = 0; j < n; j++) {
@@ -474,8 +497,6 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 			journal_note(set, JOURNAL_PART, p->id, p->addr);
 			plan->removed[plan->nremoved++] = p;
 			plan->removed_bytes += p->size;
-			if (set->last_part == p)
-				set->last_part = NULL;
 			if (target == pmap)
 				first_run_done = true;
 			target = NULL;
@@ -503,6 +524,11 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 		index_insert(&set->index, pmap);
 		pmap_revive(pmap);
 	}
+	/* coalescing keeps appending to the lowest piece left, as PMDK does */
+	if (was_target && pmap->nparts > 0)
+		set->last_part = pmap->parts[pmap->nparts - 1];
+	else if (was_target)
+		retarget_coalescing(set, pmap->addr);
 	return pmap->nparts == 0;
 }
 
@@ -574,7 +600,6 @@ kill_affected(struct range_plan *plan)
 int
 pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	if (event_in_callback_of(set))

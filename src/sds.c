@@ -107,13 +107,11 @@ int
 pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 		enum pmemset_part_state *state_ptr)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	if (sds == NULL)
 		return ERR_NULL_ARG("sds");
-	if (state_ptr == NULL)
-		return ERR_NULL_ARG("state_ptr");
+	/* a NULL state_ptr is allowed (as PMDK): the state is not reported */
 	/* an SDS read back from storage may be garbage: check it first */
 	if (memchr(sds->id, '\0', sizeof(sds->id)) == NULL)
 		return err_set(-EINVAL, "pmemset_source_set_sds: sds->id is "
@@ -149,6 +147,7 @@ pmemset_source_set_sds(struct pmemset_source *src, struct pmemset_sds *sds,
 static int
 read_device(struct pmemset_source *src, struct device_now *now)
 {
+	err_pmem2_mark();
 	int ret = device_usc(src->pmem2_src, &now->usc);
 	if (ret == PMEM2_E_NOSUPP)
 		return err_set(PMEMSET_E_SDS_NOSUPP,
@@ -160,6 +159,7 @@ read_device(struct pmemset_source *src, struct device_now *now)
 				"shutdown count of the source's device");
 
 	size_t len = 0;
+	err_pmem2_mark();
 	ret = device_id(src->pmem2_src, NULL, &len);
 	if (ret == PMEM2_E_NOSUPP)
 		return err_set(PMEMSET_E_SDS_NOSUPP,
@@ -176,6 +176,7 @@ read_device(struct pmemset_source *src, struct device_now *now)
 			PMEMSET_SDS_DEVICE_ID_LEN);
 	memset(now->id, 0, sizeof(now->id));
 	len = sizeof(now->id);
+	err_pmem2_mark();
 	ret = device_id(src->pmem2_src, now->id, &len);
 	if (ret != 0)
 		return err_pmem2(ret, "pmemset_map: cannot read the id of the "
@@ -257,7 +258,8 @@ sds_before_map(struct pmemset *set, struct pmemset_source *src,
 	pthread_mutex_lock(&src->lock);
 	src->last_state = st;
 	/* written even when refused: the caller learns why */
-	*src->state_ptr = st;
+	if (src->state_ptr != NULL)
+		*src->state_ptr = st;
 	pthread_mutex_unlock(&src->lock);
 	source_journal_note(src);
 

@@ -27,7 +27,6 @@ check_ranges_requested(void)
 int
 pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	*set = NULL;
@@ -116,7 +115,6 @@ detach_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 int
 pmemset_delete(struct pmemset **set)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	struct pmemset *s = *set;
@@ -171,7 +169,6 @@ set_parts_changed(struct pmemset *set)
 int
 pmemset_get_store_granularity(struct pmemset *set, enum pmem2_granularity *g)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	if (g == NULL)
@@ -192,7 +189,6 @@ int
 pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 		enum pmemset_coalescing value)
 {
-	err_clear();
 	if (set == NULL)
 		return ERR_NULL_ARG("set");
 	switch (value) {

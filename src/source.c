@@ -48,6 +48,7 @@ source_alloc(enum source_kind kind)
 	src->kind = kind;
 	src->id = next_object_id();
 	src->fd = -1;
+	atomic_init(&src->refs, 1); /* the caller's */
 	atomic_init(&src->regular, -1);
 	return src;
 }
@@ -66,15 +67,30 @@ source_free(struct pmemset_source *src)
 	mem_free(src);
 }
 
+void
+source_get(struct pmemset_source *src)
+{
+	atomic_fetch_add(&src->refs, 1);
+}
+
+void
+source_put(struct pmemset_source *src)
+{
+	if (atomic_fetch_sub(&src->refs, 1) == 1)
+		source_free(src);
+}
+
 /* an errno from open() or fstat() as our error, naming the path */
 static int
 open_error(const char *func, const char *path, int errnum)
 {
+	/*
+	 * As PMDK: a missing file is INVALID_SOURCE_PATH, which
+	 * pmemset_err_to_errno turns into ENOENT, as the message says; other
+	 * path errors keep their own errno.
+	 */
 	switch (errnum) {
 	case ENOENT:
-	case ENOTDIR:
-	case ENAMETOOLONG:
-	case ELOOP:
 		return err_set(PMEMSET_E_INVALID_SOURCE_PATH,
 			"%s: cannot open \"%s\": %s", func, path,
 			strerror(errnum));
@@ -86,13 +102,38 @@ open_error(const char *func, const char *path, int errnum)
 	}
 }
 
+/* what kind of file fd is, for a message, when libpmem2 refused its type */
+static const char *
+file_kind(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return "a file of a type libpmem2 cannot map";
+	if (S_ISCHR(st.st_mode))
+		return "a character device that is not Device DAX";
+	if (S_ISBLK(st.st_mode))
+		return "a block device (map a file on its DAX file system)";
+	if (S_ISFIFO(st.st_mode))
+		return "a FIFO";
+	if (S_ISSOCK(st.st_mode))
+		return "a socket";
+	if (S_ISDIR(st.st_mode))
+		return "a directory";
+	return "a file of a type libpmem2 cannot map";
+}
+
 /* the fd-taking tail shared by file and temporary sources */
 static int
 source_adopt_fd(struct pmemset_source *src, const char *func, int fd)
 {
 	src->fd = fd;
 	src->owns_fd = true;
+	err_pmem2_mark();
 	int ret = pmem2_source_from_fd(&src->pmem2_src, fd);
+	if (ret == PMEM2_E_INVALID_FILE_TYPE)
+		return err_set(err_translate_pmem2(ret), "%s: \"%s\" is %s",
+				func, src->path ? src->path : "the file",
+				file_kind(fd));
 	if (ret != 0)
 		return err_pmem2(ret, "%s: not a source libpmem2 can map", func);
 	return 0;
@@ -157,12 +198,13 @@ static int
 file_source_new(struct pmemset_source **src, const char *file, uint64_t flags,
 		const char *func)
 {
-	err_clear();
+	/* func, not __func__: messages name the function the caller called */
 	if (src == NULL)
-		return ERR_NULL_ARG("src");
+		return err_set(-EINVAL, "%s: src is NULL", func);
 	*src = NULL;
-	if (file == NULL)
-		return ERR_NULL_ARG("file");
+	if (file == NULL) /* PMDK's code for it */
+		return err_set(PMEMSET_E_INVALID_SOURCE_PATH,
+			"%s: file is NULL", func);
 	int ret = validate_create_flags(flags);
 	if (ret != 0)
 		return ret;
@@ -214,12 +256,12 @@ pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 int
 pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	*src = NULL;
-	if (dir == NULL)
-		return ERR_NULL_ARG("dir");
+	if (dir == NULL) /* PMDK's code for it */
+		return err_set(PMEMSET_E_INVALID_SOURCE_PATH,
+			"pmemset_source_from_temporary: dir is NULL");
 
 	struct pmemset_source *s = source_alloc(SOURCE_TEMPORARY);
 	if (s == NULL)
@@ -247,7 +289,6 @@ int
 pmemset_source_from_pmem2(struct pmemset_source **src,
 		struct pmem2_source *pmem2_src)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	*src = NULL;
@@ -270,28 +311,35 @@ pmemset_source_from_pmem2(struct pmemset_source **src,
 int
 pmemset_source_delete(struct pmemset_source **src)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	struct pmemset_source *s = *src;
 	if (s == NULL)
 		return 0;
-	size_t n = atomic_load(&s->nparts);
-	if (n > 0)
-		return err_set(PMEMSET_E_PART_EXISTS,
-			"pmemset_source_delete: %zu part(s) mapped from this "
-			"source are still mapped; remove them first", n);
-	source_free(s);
+	/*
+	 * As PMDK, and as close() after mmap(): parts may stay mapped. They
+	 * keep what they need through their references; none needs the
+	 * descriptor (only a map grows the file; libpmem2 unmaps without
+	 * it), so it is closed now: a program mapping many files runs out of
+	 * none. A temporary file lives on in its mappings until the last goes.
+	 */
+	if (s->owns_fd && s->fd >= 0) {
+		close(s->fd);
+		s->fd = -1;
+	}
+	source_put(s);
 	*src = NULL;
 	return 0;
 }
 
 int
-source_size(struct pmemset_source *src, size_t *size)
+source_size(struct pmemset_source *src, size_t *size, const char *func)
 {
+	err_pmem2_mark();
 	int ret = pmem2_source_size(src->pmem2_src, size);
 	if (ret != 0)
-		return err_pmem2(ret, "cannot read the size of the source");
+		return err_pmem2(ret, "%s: cannot read the size of the source",
+				func);
 	source_note_size(src, *size);
 	return 0;
 }
@@ -299,11 +347,11 @@ source_size(struct pmemset_source *src, size_t *size)
 int
 pmemset_source_alignment(struct pmemset_source *src, size_t *alignment)
 {
-	err_clear();
 	if (src == NULL)
 		return ERR_NULL_ARG("src");
 	if (alignment == NULL)
 		return ERR_NULL_ARG("alignment");
+	err_pmem2_mark();
 	int ret = pmem2_source_alignment(src->pmem2_src, alignment);
 	if (ret != 0)
 		return err_pmem2(ret, "pmemset_source_alignment");
@@ -313,7 +361,6 @@ pmemset_source_alignment(struct pmemset_source *src, size_t *alignment)
 void
 pmemset_source_set_badblock_detection(struct pmemset_source *src, bool value)
 {
-	err_clear();
 	if (src == NULL) {
 		ERR_NULL_ARG("src");
 		return;
@@ -325,19 +372,19 @@ static int
 mcsafe_io(struct pmemset_source *src, void *buf, size_t size, size_t offset,
 		bool write, const char *func)
 {
-	err_clear();
 	if (src == NULL)
-		return ERR_NULL_ARG("src");
+		return err_set(-EINVAL, "%s: src is NULL", func);
 	if (buf == NULL)
-		return ERR_NULL_ARG("buf");
+		return err_set(-EINVAL, "%s: buf is NULL", func);
 	size_t file_size;
-	int ret = source_size(src, &file_size);
+	int ret = source_size(src, &file_size, func);
 	if (ret != 0)
 		return ret;
 	if (offset > file_size || size > file_size - offset)
 		return err_set(PMEMSET_E_LENGTH_OUT_OF_RANGE,
 			"%s: %zu bytes at offset %zu run past the end of the "
 			"source (%zu bytes)", func, size, offset, file_size);
+	err_pmem2_mark();
 	ret = write ?
 		pmem2_source_pwrite_mcsafe(src->pmem2_src, buf, size, offset) :
 		pmem2_source_pread_mcsafe(src->pmem2_src, buf, size, offset);

@@ -23,6 +23,12 @@ struct pmemset_source {
 	char *path;	/* file sources only */
 	uint64_t flags;	/* PMEMSET_SOURCE_FILE_* given at creation */
 	_Atomic size_t nparts; /* parts mapped from it, in every set */
+	/*
+	 * The caller's handle and each mapped part hold one reference: what
+	 * the parts need (SDS copy, path and kind for the observer) lives on
+	 * after pmemset_source_delete until the last part is unmapped.
+	 */
+	_Atomic size_t refs;
 	_Atomic size_t alignment; /* cached by the first map; 0 until then */
 	_Atomic int regular;	/* a regular file? -1 until a map asked */
 	/*
@@ -51,8 +57,13 @@ struct pmemset_source {
 
 const char *source_kind_name(enum source_kind kind);
 
-/* current size of the source in bytes (asks the file; remembers it) */
-int source_size(struct pmemset_source *src, size_t *size);
+/* a mapped part's hold on its source; put frees it with the last one */
+void source_get(struct pmemset_source *src);
+void source_put(struct pmemset_source *src);
+
+/* current size of the source in bytes (asks the file; remembers it);
+ * func names the caller's function */
+int source_size(struct pmemset_source *src, size_t *size, const char *func);
 
 static inline size_t
 source_known_size(struct pmemset_source *src)

@@ -6,7 +6,8 @@
  * wrong order (remove twice, remove with references held, calls that change
  * the set from inside its callback...). Each case is one row of a table: the
  * call and the error it must return. After every row the message must be
- * set, constructors must have set their out-parameter to NULL (the observer
+ * set and survive the usual cleanup calls word for word (errno's rule),
+ * constructors must have set their out-parameter to NULL (the observer
  * leaves its outputs alone), no descriptor may have leaked, and the set must
  * be exactly as before and still work (map, write, persist, remove, update
  * the observer). ASan and valgrind find leaked memory.
@@ -67,14 +68,17 @@ struct fx {
 	int inner_ret;
 	int inner_called;
 
-	/* the message of the failing call, when later calls clear it */
+	/* the failing call's message, to check later calls leave it */
 	char msg[1024];
 	int msg_captured;
 };
 
 static struct fx F;
 
-/* keeps the first message a row's calls set, so later calls cannot clear it */
+/*
+ * Called right after a row's failing call: keeps its message, so the check
+ * after the row can tell whether the row's own cleanup changed it.
+ */
 static void
 capture(struct fx *f)
 {
@@ -556,20 +560,6 @@ sds_null_sds(struct fx *f)
 }
 
 static int
-sds_null_state_fn(struct pmemset_source *src)
-{
-	struct pmemset_sds sds = PMEMSET_SDS_INITIALIZE();
-	return pmemset_source_set_sds(src, &sds, NULL);
-}
-
-static int
-sds_null_state(struct fx *f)
-{
-	(void) f;
-	return with_fresh_source(sds_null_state_fn);
-}
-
-static int
 sds_unterminated_id_fn(struct pmemset_source *src)
 {
 	static struct pmemset_sds sds;
@@ -781,7 +771,8 @@ map_with(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		pmemset_map_config_set_length(mc, length);
 		ret = pmemset_map(set, src, mc, NULL);
 	}
-	capture(&F);
+	if (ret != 0)
+		capture(&F);
 	pmemset_map_config_delete(&mc);
 	return ret;
 }
@@ -828,6 +819,31 @@ map_length_huge(struct fx *f)
 	return map_with(f->set, f->src, 0, SIZE_MAX & ~(size_t)4095);
 }
 
+/* PMDK's test_part_map_invalid_source_temp: growing fails first */
+static int
+map_temporary_length_size_max(struct fx *f)
+{
+	struct pmemset_source *tmp;
+	if (pmemset_source_from_temporary(&tmp, f->dir_path))
+		return UNEXPECTED_OK;
+	int ret = map_with(f->set, tmp, 0, SIZE_MAX);
+	pmemset_source_delete(&tmp);
+	return ret;
+}
+
+/* a source that may not grow: the length itself is out of range */
+static int
+map_do_not_grow_length_huge(struct fx *f)
+{
+	struct pmemset_source *fixed;
+	if (pmemset_xsource_from_file(&fixed, f->path,
+			PMEMSET_SOURCE_FILE_DO_NOT_GROW))
+		return UNEXPECTED_OK;
+	int ret = map_with(f->set, fixed, 0, SIZE_MAX & ~(size_t)4095);
+	pmemset_source_delete(&fixed);
+	return ret;
+}
+
 static int
 map_offset_plus_length_past_int64(struct fx *f)
 {
@@ -859,14 +875,15 @@ map_do_not_grow_past_the_end(struct fx *f)
 	return ret;
 }
 
+/* the set's part map was made with coalescing off: no room after it */
 static int
-map_full_coalescing_on_an_empty_set(struct fx *f)
+map_full_coalescing_after_an_uncoalesced_part(struct fx *f)
 {
-	if (pmemset_set_contiguous_part_coalescing(f->empty,
+	if (pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_FULL))
 		return UNEXPECTED_OK;
-	int ret = map_with(f->empty, f->src, 0, PART);
-	pmemset_set_contiguous_part_coalescing(f->empty,
+	int ret = map_with(f->set, f->src, 0, PART);
+	pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_NONE);
 	return ret;
 }
@@ -1247,38 +1264,6 @@ remove_range_with_a_reference_held(struct fx *f)
 	capture(f);
 	pmemset_part_map_drop(&pmap);
 	return ret;
-}
-
-static int
-source_delete_with_parts(struct fx *f)
-{
-	struct pmemset_source *src = f->src;
-	int ret = pmemset_source_delete(&src);
-	return src == f->src ? ret : OUT_NOT_NULLED;
-}
-
-/* the refused source must still map, and be removable, afterwards */
-static int
-map_after_refused_source_delete(struct fx *f)
-{
-	struct pmemset_source *src = f->src;
-	if (pmemset_source_delete(&src) != PMEMSET_E_PART_EXISTS)
-		return UNEXPECTED_OK;
-	struct pmemset_part_descriptor d;
-	struct pmemset_map_config *mc;
-	if (pmemset_map_config_new(&mc) ||
-	    pmemset_map_config_set_offset(mc, 256 * KiB))
-		return UNEXPECTED_OK;
-	pmemset_map_config_set_length(mc, PART);
-	int ret = pmemset_map(f->set, f->src, mc, &d);
-	pmemset_map_config_delete(&mc);
-	if (ret != 0)
-		return ret;
-	ret = pmemset_remove_range(f->set, d.addr, d.size);
-	if (ret != 0)
-		return ret;
-	/* the refusal again, so the row checks a message */
-	return pmemset_source_delete(&src);
 }
 
 /* ---- data path ---- */
@@ -2697,13 +2682,13 @@ static const struct row Core_rows[] = {
 	ROW(from_pmem2_null_out, INVAL),
 	ROW(from_pmem2_null_source, PMEMSET_E_INVALID_PMEM2_SOURCE),
 	ROW(from_file_null_out, INVAL),
-	ROW(from_file_null_path, INVAL),
+	ROW(from_file_null_path, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(from_file_missing, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(from_file_empty_path, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(from_file_directory, PMEMSET_E_INVALID_SOURCE_TYPE),
-	ROW(from_file_name_too_long, PMEMSET_E_INVALID_SOURCE_PATH),
+	ROW(from_file_name_too_long, -ENAMETOOLONG),
 	ROW(xsource_null_out, INVAL),
-	ROW(xsource_null_path, INVAL),
+	ROW(xsource_null_path, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(xsource_unknown_flag, PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS),
 	ROW(xsource_setuid_mode, PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS),
 	ROW(xsource_always_and_if_needed,
@@ -2712,13 +2697,12 @@ static const struct row Core_rows[] = {
 	ROW(xsource_missing_without_create, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(xsource_create_in_missing_dir, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(temporary_null_out, INVAL),
-	ROW(temporary_null_dir, INVAL),
+	ROW(temporary_null_dir, PMEMSET_E_INVALID_SOURCE_PATH),
 	ROW(temporary_missing_dir, PMEMSET_E_CANNOT_CREATE_TEMP_FILE),
 	ROW(temporary_in_a_file, PMEMSET_E_CANNOT_CREATE_TEMP_FILE),
 	ROW(source_delete_null, INVAL),
 	ROW(sds_null_source, INVAL),
 	ROW(sds_null_sds, INVAL),
-	ROW(sds_null_state, INVAL),
 	ROW(sds_unterminated_id, INVAL),
 	ROW(sds_negative_refcount, INVAL),
 	ROW(badblock_detection_null, REPORTED),
@@ -2741,17 +2725,20 @@ static const struct row Core_rows[] = {
 	ROW(badblock_clear_not_reported, INVAL),
 
 	ROW(map_null_set, INVAL),
-	ROW(map_null_source, INVAL),
+	ROW(map_null_source, PMEMSET_E_INVALID_SOURCE_TYPE),
 	ROW(map_offset_one, PMEMSET_E_INVALID_OFFSET_VALUE),
 	ROW(map_offset_page_minus_one, PMEMSET_E_INVALID_OFFSET_VALUE),
 	ROW(map_length_one, PMEMSET_E_LENGTH_UNALIGNED),
 	ROW(map_length_page_plus_one, PMEMSET_E_LENGTH_UNALIGNED),
-	ROW(map_length_huge, PMEMSET_E_LENGTH_OUT_OF_RANGE),
-	ROW(map_offset_plus_length_past_int64, PMEMSET_E_LENGTH_OUT_OF_RANGE),
+	ROW(map_length_huge, PMEMSET_E_CANNOT_GROW_SOURCE_FILE),
+	ROW(map_offset_plus_length_past_int64,
+		PMEMSET_E_CANNOT_GROW_SOURCE_FILE),
+	ROW(map_temporary_length_size_max, PMEMSET_E_CANNOT_GROW_SOURCE_FILE),
+	ROW(map_do_not_grow_length_huge, PMEMSET_E_LENGTH_OUT_OF_RANGE),
 	ROW(map_length_zero_at_the_end, PMEMSET_E_MAP_LENGTH_UNSET),
 	ROW(map_length_zero_past_the_end, PMEMSET_E_MAP_LENGTH_UNSET),
 	ROW(map_do_not_grow_past_the_end, PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL),
-	ROW(map_full_coalescing_on_an_empty_set,
+	ROW(map_full_coalescing_after_an_uncoalesced_part,
 		PMEMSET_E_CANNOT_COALESCE_PARTS),
 	ROW(map_too_coarse_for_the_set, PMEMSET_E_GRANULARITY_NOT_SUPPORTED),
 	ROW(map_reservation_too_small, PMEMSET_E_CANNOT_FIT_PART_MAP),
@@ -2830,8 +2817,6 @@ static const struct row Order_rows[] = {
 		PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP),
 	ROW(next_of_another_set, REPORTED),
 	ROW(drop_twice, REPORTED),
-	ROW(source_delete_with_parts, PMEMSET_E_PART_EXISTS),
-	ROW(map_after_refused_source_delete, PMEMSET_E_PART_EXISTS),
 	ROW(sds_set_twice, PMEMSET_E_SDS_ALREADY_SET),
 	ROW(sds_after_a_map, PMEMSET_E_PART_EXISTS),
 	ROW(map_in_callback, PMEMSET_E_IN_CALLBACK),
@@ -3041,6 +3026,42 @@ list_part_maps(struct pmemset *set, struct part_list *l)
 	}
 }
 
+/*
+ * errno's rule: the usual cleanup after a failure (deleting configs, map
+ * configs and sources, dropping a part map, a successful lookup) succeeds
+ * and leaves the failure's message word for word. NULL, or what changed it.
+ */
+static const char *
+cleanup_keeps_the_message(struct fx *f)
+{
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s", pmemset_errormsg());
+	struct pmemset_config *cfg;
+	struct pmemset_map_config *mc;
+	struct pmemset_source *src;
+	struct pmemset_part_map *pmap;
+#define KEEPS(call, what) do { \
+	if ((call) != 0) \
+		return what " failed"; \
+	if (strcmp(pmemset_errormsg(), msg) != 0) \
+		return what " changed the message"; \
+} while (0)
+	KEEPS(pmemset_config_new(&cfg), "pmemset_config_new");
+	KEEPS(pmemset_config_delete(&cfg), "pmemset_config_delete");
+	KEEPS(pmemset_config_delete(&cfg), "pmemset_config_delete of NULL");
+	KEEPS(pmemset_map_config_new(&mc), "pmemset_map_config_new");
+	KEEPS(pmemset_map_config_delete(&mc), "pmemset_map_config_delete");
+	KEEPS(pmemset_source_from_file(&src, f->path),
+			"pmemset_source_from_file");
+	KEEPS(pmemset_source_delete(&src), "pmemset_source_delete");
+	KEEPS(pmemset_part_map_by_address(f->set, &pmap, f->part.addr),
+			"pmemset_part_map_by_address");
+	pmemset_part_map_drop(&pmap);
+	KEEPS(pmap != NULL, "pmemset_part_map_drop");
+#undef KEEPS
+	return NULL;
+}
+
 /* the set still maps, writes, persists, removes; the observer updates */
 static const char *
 still_usable(struct fx *f)
@@ -3105,6 +3126,15 @@ run_rows(struct fx *f, const struct row *rows, size_t n)
 				snprintf(why, sizeof(why), "%d descriptors "
 					"open, was %d", test_open_fds(), fds);
 		}
+		if (why[0] == '\0' && f->msg_captured &&
+		    strcmp(pmemset_errormsg(), f->msg) != 0)
+			snprintf(why, sizeof(why), "the row's cleanup changed "
+				"the message to \"%s\"", pmemset_errormsg());
+		const char *changed = why[0] ? NULL :
+				cleanup_keeps_the_message(f);
+		if (changed != NULL)
+			snprintf(why, sizeof(why), "after it, %s: \"%s\"",
+				changed, pmemset_errormsg());
 		const char *unusable = why[0] ? NULL : still_usable(f);
 		if (unusable != NULL)
 			snprintf(why, sizeof(why), "the set is not usable "

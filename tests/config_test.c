@@ -4,6 +4,7 @@
  * the set-wide settings: success and every error.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "test_util.h"
@@ -77,15 +78,22 @@ config_acceptable_states(void **state)
 }
 
 static void
-errormsg_is_cleared_by_the_next_call(void **state)
+errormsg_survives_the_next_successful_call(void **state)
 {
 	(void) state;
 	struct pmemset_config *cfg;
 	assert_err(pmemset_config_new(NULL), -EINVAL);
-	assert_true(pmemset_errormsg()[0] != '\0');
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s", pmemset_errormsg());
+	assert_true(msg[0] != '\0');
+	/* errno's rule: a success neither clears nor changes it */
 	assert_ok(pmemset_config_new(&cfg));
-	assert_string_equal(pmemset_errormsg(), "");
-	pmemset_config_delete(&cfg);
+	assert_string_equal(pmemset_errormsg(), msg);
+	assert_ok(pmemset_config_delete(&cfg));
+	assert_string_equal(pmemset_errormsg(), msg);
+	/* the next failure sets its own */
+	assert_err(pmemset_config_delete(NULL), -EINVAL);
+	assert_string_not_equal(pmemset_errormsg(), msg);
 }
 
 static void
@@ -170,8 +178,11 @@ map_config_offset_and_length(void **state)
 	assert_ok(pmemset_map_config_set_offset(mc, (size_t)INT64_MAX));
 	assert_err(pmemset_map_config_set_offset(mc, (size_t)INT64_MAX + 1),
 			PMEMSET_E_OFFSET_OUT_OF_RANGE);
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s", pmemset_errormsg());
+	/* a void setter that succeeds leaves the failure's message */
 	pmemset_map_config_set_length(mc, 8192);
-	assert_string_equal(pmemset_errormsg(), "");
+	assert_string_equal(pmemset_errormsg(), msg);
 	assert_ok(pmemset_map_config_delete(&mc));
 	assert_null(mc);
 	assert_ok(pmemset_map_config_delete(&mc));
@@ -191,7 +202,7 @@ main(void)
 		cmocka_unit_test(config_null_arguments),
 		cmocka_unit_test(config_rejects_invalid_granularity),
 		cmocka_unit_test(config_acceptable_states),
-		cmocka_unit_test(errormsg_is_cleared_by_the_next_call),
+		cmocka_unit_test(errormsg_survives_the_next_successful_call),
 		cmocka_unit_test(new_requires_granularity),
 		cmocka_unit_test(new_null_arguments),
 		cmocka_unit_test(granularity_before_and_after_first_map),

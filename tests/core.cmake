@@ -33,3 +33,6 @@ if(PMEMSET_TEST_WRAPPER MATCHES "valgrind")
 endif()
 pmemset_add_test(remove_failure_test SOURCES remove_failure_test.c
 	WRAP pmem2_map_delete ENV ${remove_failure_env})
+# PMDK 1.12.1's own libpmemset test cases not checked elsewhere (README.md)
+pmemset_add_test(pmdk_compat_test SOURCES pmdk_compat_test.c LABELS tsan
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")

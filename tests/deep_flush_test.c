@@ -178,6 +178,86 @@ remove_part_map_deep_flushes_first(void **state)
 	assert_int_equal(Ncalls, 4); /* one per part */
 }
 
+/*
+ * PMDK's pmemset_deep_flush test cases: one pmem2_deep_flush per part the
+ * range touches, whether the range runs past the set's end, starts before
+ * it, or spans two part maps and the gap between them.
+ */
+static void
+pmdk_deep_flush_single_multiple_and_multiple_coal(void **state)
+{
+	(void) state;
+	const size_t p = 64 * KiB;
+	char *path = test_file("deep_pmdk", 1 * MiB);
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
+	struct pmemset_config *cfg;
+	assert_ok(pmemset_config_new(&cfg));
+	assert_ok(pmemset_config_set_required_store_granularity(cfg,
+			PMEM2_GRANULARITY_PAGE));
+	pmemset_config_set_reservation(cfg, rsv);
+	struct pmemset *set;
+	assert_ok(pmemset_new(&set, cfg));
+	struct pmemset_part_descriptor d;
+	/* test_deep_flush_single: one part */
+	test_map(set, src, 0, p, &d);
+	char *base = d.addr;
+	const struct { size_t off, len; int calls; } single[] = {
+		{0, p, 1}, {0, p / 2, 1}, {p / 2, p, 1},
+	};
+	for (size_t i = 0; i < sizeof(single) / sizeof(single[0]); i++) {
+		Ncalls = 0;
+		(void) pmemset_deep_flush(set, base + single[i].off,
+				single[i].len);
+		assert_int_equal(Ncalls, single[i].calls);
+	}
+	/* entirely before the part: nothing to flush */
+	Ncalls = 0;
+	(void) pmemset_deep_flush(set, base - p, p / 2);
+	assert_int_equal(Ncalls, 0);
+
+	/* test_deep_flush_multiple_coal: eight coalesced parts */
+	assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_FULL));
+	for (size_t i = 1; i < 8; i++)
+		test_map(set, src, i * p, p, &d);
+	assert_ptr_equal(d.addr, base);
+	assert_int_equal(d.size, 8 * p);
+	const struct { size_t off, len; int calls; } coal[] = {
+		{0, 8 * p, 8}, {4 * p, 8 * p, 4}, {p / 2, 2 * p, 3},
+		{2 * p + p / 4, p / 4, 1}, {p + p / 2, 2 * p, 3},
+		{5 * p, p, 1}, {5 * p, p + p / 2, 2}, {0, 9 * p, 8},
+	};
+	for (size_t i = 0; i < sizeof(coal) / sizeof(coal[0]); i++) {
+		Ncalls = 0;
+		(void) pmemset_deep_flush(set, base + coal[i].off, coal[i].len);
+		assert_int_equal(Ncalls, coal[i].calls);
+	}
+	assert_ok(pmemset_delete(&set));
+
+	/* test_deep_flush_multiple: two part maps and the gap between them */
+	set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_part_descriptor a, b;
+	test_map(set, src, 0, p, &a);
+	test_map(set, src, 0, p, &b);
+	if ((char *)b.addr < (char *)a.addr) {
+		struct pmemset_part_descriptor t = a;
+		a = b;
+		b = t;
+	}
+	Ncalls = 0;
+	assert_ok(pmemset_deep_flush(set, a.addr,
+			(size_t)((char *)b.addr - (char *)a.addr) + b.size));
+	assert_int_equal(Ncalls, 2);
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_config_delete(&cfg));
+	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
+	assert_ok(pmemset_source_delete(&src));
+	test_file_remove(path);
+}
+
 int
 main(void)
 {
@@ -189,6 +269,8 @@ main(void)
 		T(range_outside_or_empty),
 		T(failure_is_deep_flush_fail),
 		T(remove_part_map_deep_flushes_first),
+		cmocka_unit_test(
+			pmdk_deep_flush_single_multiple_and_multiple_coal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

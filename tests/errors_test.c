@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * errors_test.c -- pmemset_errormsg (thread-local, cleared on entry),
+ * errors_test.c -- pmemset_errormsg (thread-local, errno's rule: set by
+ * every failure, left alone by every success),
  * pmemset_perror, pmemset_err_to_errno and the libpmem2 translation table.
  */
 #include <errno.h>
@@ -12,6 +13,7 @@
 
 #include "test_util.h"
 #include "error.h"
+#include "libpmemset/stat.h"
 
 static void
 err_to_errno_table(void **state)
@@ -70,6 +72,56 @@ translation_of_libpmem2_codes(void **state)
 	assert_msg_has(strerror(ENOSPC));
 }
 
+/* libpmem2's text is quoted only when the marked call set it */
+static void
+libpmem2_message_is_quoted_only_when_fresh(void **state)
+{
+	(void) state;
+	struct pmem2_source *p2;
+	struct pmem2_config *cfg;
+	assert_int_equal(pmem2_config_new(&cfg), 0);
+	/* an old libpmem2 message, A */
+	assert_int_not_equal(pmem2_config_set_sharing(cfg,
+			(enum pmem2_sharing_type)42), 0);
+	char a[256];
+	snprintf(a, sizeof(a), "%s", pmem2_errormsg());
+	assert_true(a[0] != '\0');
+
+	/* a failure that set message B: B is quoted */
+	err_pmem2_mark();
+	int ret = pmem2_config_set_offset(cfg, (size_t)INT64_MAX + 1);
+	assert_int_not_equal(ret, 0);
+	char b[256];
+	snprintf(b, sizeof(b), "%s", pmem2_errormsg());
+	assert_string_not_equal(a, b);
+	err_pmem2(ret, "first");
+	assert_msg_has(b);
+
+	/* a failure that set nothing: described from its code, B not quoted */
+	err_pmem2_mark();
+	assert_int_equal(err_pmem2(PMEM2_E_IO_FAIL, "second"),
+			PMEMSET_E_IO_FAIL);
+	assert_null(strstr(pmemset_errormsg(), b));
+	assert_msg_has("second: ");
+	assert_msg_has(err_pmem2_code_text(PMEM2_E_IO_FAIL));
+	/* no raw libpmem2 number, for any code */
+	for (int code = PMEM2_E_IO_FAIL; code <= PMEM2_E_UNKNOWN; code++)
+		assert_null(strstr(err_pmem2_code_text(code), "100"));
+
+	/* without a mark nothing is quoted either */
+	assert_int_not_equal(pmem2_config_set_sharing(cfg,
+			(enum pmem2_sharing_type)42), 0);
+	err_pmem2(PMEM2_E_NOSUPP, "third");
+	assert_null(strstr(pmemset_errormsg(), a));
+	/* and a failure of libpmem2 that set no message (a bad fd) */
+	err_pmem2_mark();
+	ret = pmem2_source_from_fd(&p2, -1);
+	err_pmem2(ret, "fourth");
+	assert_null(strstr(pmemset_errormsg(), a));
+	assert_msg_has(err_pmem2_code_text(ret));
+	pmem2_config_delete(&cfg);
+}
+
 static void *
 other_thread(void *arg)
 {
@@ -89,6 +141,76 @@ message_is_thread_local(void **state)
 	pthread_join(t, &empty);
 	assert_true(empty != NULL);
 	assert_msg_has("cfg");
+}
+
+/*
+ * errno's rule: after a failure, successful calls of every kind leave its
+ * message word for word: constructors, setters, void functions, the map,
+ * lookups, getters, the data path, the observer, destructors.
+ */
+static void
+no_successful_call_changes_the_message(void **state)
+{
+	(void) state;
+	char *path = test_file("keeps", 256 * KiB);
+	struct pmemset_source *src;
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_source_from_file(&src, path));
+	assert_ok(pmemset_map_config_new(&mc));
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	pmemset_map_config_set_length(mc, 4097);
+	assert_err(pmemset_map(set, src, mc, NULL), PMEMSET_E_LENGTH_UNALIGNED);
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s", pmemset_errormsg());
+	assert_non_null(strstr(msg, "pmemset_map"));
+#define KEEPS(stmt) do { \
+	stmt; \
+	assert_string_equal(pmemset_errormsg(), msg); \
+} while (0)
+	struct pmemset_config *cfg;
+	KEEPS(assert_ok(pmemset_config_new(&cfg)));
+	KEEPS(assert_ok(pmemset_config_set_required_store_granularity(cfg,
+			PMEM2_GRANULARITY_PAGE)));
+	KEEPS(pmemset_config_set_event_callback(cfg, NULL, NULL));
+	KEEPS(assert_ok(pmemset_config_delete(&cfg)));
+	KEEPS(pmemset_map_config_set_length(mc, 64 * KiB));
+	KEEPS(assert_ok(pmemset_map_config_set_offset(mc, 0)));
+	struct pmemset_part_descriptor d;
+	KEEPS(assert_ok(pmemset_map(set, src, mc, &d)));
+	KEEPS(assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_NONE)));
+	enum pmem2_granularity g;
+	KEEPS(assert_ok(pmemset_get_store_granularity(set, &g)));
+	size_t alignment;
+	KEEPS(assert_ok(pmemset_source_alignment(src, &alignment)));
+	KEEPS(assert_ptr_equal(pmemset_memset(set, d.addr, 1, 64, 0), d.addr));
+	KEEPS(assert_ok(pmemset_persist(set, d.addr, 64)));
+	KEEPS(assert_ok(pmemset_flush(set, d.addr, 64)));
+	KEEPS(assert_ok(pmemset_drain(set)));
+	char buf[64];
+	KEEPS(assert_ok(pmemset_source_pread_mcsafe(src, buf, sizeof(buf), 0)));
+	struct pmemset_part_map *pmap, *next;
+	KEEPS(pmemset_first_part_map(set, &pmap));
+	KEEPS(pmemset_next_part_map(set, pmap, &next));
+	KEEPS(assert_null(next));
+	KEEPS((void) pmemset_descriptor_part_map(pmap));
+	KEEPS(pmemset_part_map_drop(&pmap));
+	KEEPS(assert_ok(pmemset_part_map_by_address(set, &pmap, d.addr)));
+	struct pmemset_stat *h;
+	KEEPS(assert_int_equal(pmemset_stat_open(&h, set, NULL, 0),
+			PMEMSET_STAT_S_OK));
+	KEEPS(assert_int_equal(pmemset_stat_update(h), PMEMSET_STAT_S_OK));
+	KEEPS(assert_int_equal(pmemset_stat_close(&h), PMEMSET_STAT_S_OK));
+	KEEPS(assert_ok(pmemset_remove_part_map(set, &pmap)));
+	KEEPS(assert_ok(pmemset_map(set, src, mc, &d)));
+	KEEPS(assert_ok(pmemset_remove_range(set, d.addr, 1)));
+	KEEPS(pmemset_source_set_badblock_detection(src, false));
+	KEEPS(assert_ok(pmemset_delete(&set)));
+	KEEPS(assert_ok(pmemset_map_config_delete(&mc)));
+	KEEPS(assert_ok(pmemset_source_delete(&src)));
+	KEEPS(assert_int_equal(pmemset_err_to_errno(PMEMSET_E_IO_FAIL), EIO));
+#undef KEEPS
+	test_file_remove(path);
 }
 
 static void
@@ -134,7 +256,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(err_to_errno_table),
 		cmocka_unit_test(translation_of_libpmem2_codes),
+		cmocka_unit_test(libpmem2_message_is_quoted_only_when_fresh),
 		cmocka_unit_test(message_is_thread_local),
+		cmocka_unit_test(no_successful_call_changes_the_message),
 		cmocka_unit_test(long_messages_are_cut_not_overflowed),
 		cmocka_unit_test(perror_prints_prefix_and_message),
 	};

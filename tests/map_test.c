@@ -115,8 +115,11 @@ unaligned_offset_and_length(void **state)
 	assert_err(map_at(f->set, f->src, 0, 4 * KiB + 1, NULL),
 			PMEMSET_E_LENGTH_UNALIGNED);
 	assert_msg_has("4097");
+	/* as PMDK: a length no file can grow to fails growing first */
 	assert_err(map_at(f->set, f->src, 0, SIZE_MAX & ~(4 * KiB - 1),
-			NULL), PMEMSET_E_LENGTH_OUT_OF_RANGE);
+			NULL), PMEMSET_E_CANNOT_GROW_SOURCE_FILE);
+	assert_err(map_at(f->set, f->src, 0, SIZE_MAX, NULL),
+			PMEMSET_E_CANNOT_GROW_SOURCE_FILE);
 	assert_int_equal(test_count_part_maps(f->set), 0);
 	assert_int_equal(test_file_size(f->path), 1 * MiB);
 }
@@ -127,8 +130,10 @@ null_arguments(void **state)
 	struct fixture *f = *state;
 	assert_err(pmemset_map(NULL, f->src, NULL, NULL), -EINVAL);
 	assert_msg_has("set");
-	assert_err(pmemset_map(f->set, NULL, NULL, NULL), -EINVAL);
-	assert_msg_has("src");
+	/* PMDK's code for a NULL source */
+	assert_err(pmemset_map(f->set, NULL, NULL, NULL),
+			PMEMSET_E_INVALID_SOURCE_TYPE);
+	assert_msg_has("pmemset_map: src is NULL");
 }
 
 static void
@@ -292,14 +297,10 @@ coalescing_full_appends_and_desc_covers_the_part_map(void **state)
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
 	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_FULL);
 	struct pmemset_part_descriptor d;
-	/* FULL with nothing to append to */
-	assert_err(map_at(set, f->src, 0, 64 * KiB, &d),
-			PMEMSET_E_CANNOT_COALESCE_PARTS);
-	assert_ok(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_NONE));
+	/* FULL with nothing to append to maps as NONE would (PMDK) */
 	assert_ok(map_at(set, f->src, 0, 64 * KiB, &d));
-	assert_ok(pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_FULL));
+	assert_ptr_equal(d.addr, pmem2_vm_reservation_get_address(rsv));
+	assert_int_equal(d.size, 64 * KiB);
 	void *start = d.addr;
 	for (int i = 1; i < 4; i++) {
 		assert_ok(map_at(set, f->src, (size_t)i * 64 * KiB, 64 * KiB,
@@ -368,6 +369,105 @@ internal_reservation_coalesces(void **state)
 	assert_int_equal(test_count_part_maps(f->set), 1);
 }
 
+static void
+pmdk_program_full_coalescing_maps_five_parts_as_one(void **state)
+{
+	/* FULL turned on before the first map, no reservation of ours */
+	struct fixture *f = *state;
+	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
+			PMEMSET_COALESCING_FULL));
+	struct pmemset_part_descriptor d;
+	void *start = NULL;
+	for (int i = 0; i < 5; i++) {
+		assert_ok(map_at(f->set, f->src, (size_t)i * 64 * KiB,
+				64 * KiB, &d));
+		if (i == 0)
+			start = d.addr;
+		assert_ptr_equal(d.addr, start);
+		assert_int_equal(d.size, (size_t)(i + 1) * 64 * KiB);
+	}
+	assert_int_equal(test_count_part_maps(f->set), 1);
+	struct pmemset_part_map *pmap;
+	pmemset_first_part_map(f->set, &pmap);
+	assert_non_null(pmap);
+	struct pmemset_part_descriptor whole = pmemset_descriptor_part_map(pmap);
+	assert_ptr_equal(whole.addr, start);
+	assert_int_equal(whole.size, 5 * 64 * KiB);
+	/* one removal takes all five parts: they are one part map */
+	assert_ok(pmemset_remove_part_map(f->set, &pmap));
+	assert_int_equal(test_count_part_maps(f->set), 0);
+
+	/* every part map removed: FULL maps as NONE again */
+	assert_ok(map_at(f->set, f->src, 0, 64 * KiB, &d));
+	assert_int_equal(d.size, 64 * KiB);
+	assert_ok(map_at(f->set, f->src, 0, 64 * KiB, &d));
+	assert_int_equal(d.size, 128 * KiB);
+}
+
+static void
+full_coalescing_after_removing_the_ends_of_the_part_map(void **state)
+{
+	/*
+	 * PMDK's test_part_map_coalesce_with_set_reservation: three parts in
+	 * one part map fill a reservation; removing the first and the last
+	 * part (the most recently mapped) leaves the middle one, and the next
+	 * FULL map appends to it where the third part was.
+	 */
+	struct fixture *f = *state;
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 3 * 64 * KiB),
+			0);
+	char *base = pmem2_vm_reservation_get_address(rsv);
+	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_FULL);
+	struct pmemset_part_descriptor d;
+	for (int i = 0; i < 3; i++)
+		assert_ok(map_at(set, f->src, 0, 64 * KiB, &d));
+	assert_ptr_equal(d.addr, base);
+	assert_int_equal(d.size, 3 * 64 * KiB);
+	assert_ok(pmemset_remove_range(set, base, 64 * KiB));
+	assert_ok(pmemset_remove_range(set, base + 128 * KiB, 64 * KiB));
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &d));
+	assert_ptr_equal(d.addr, base + 64 * KiB);
+	assert_int_equal(d.size, 128 * KiB);
+	assert_int_equal(test_count_part_maps(set), 1);
+	assert_int_equal(pmem2_vm_reservation_get_size(rsv), 3 * 64 * KiB);
+	assert_ok(pmemset_delete(&set));
+	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
+}
+
+static void
+full_coalescing_after_removing_the_last_part_map(void **state)
+{
+	/*
+	 * The most recently made part map is removed, others remain: FULL
+	 * appends to the one below it (PMDK), and to the one above when none
+	 * is below.
+	 */
+	struct fixture *f = *state;
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
+	char *base = pmem2_vm_reservation_get_address(rsv);
+	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_NONE);
+	struct pmemset_part_descriptor a, b, c, d;
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &a));   /* base */
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &b));   /* base + 64K */
+	assert_ok(pmemset_remove_range(set, a.addr, 64 * KiB));
+	/* first fit: the new part map goes below b, at base */
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &c));
+	assert_ptr_equal(c.addr, base);
+	assert_ptr_equal(b.addr, base + 64 * KiB);
+	assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_FULL));
+	/* c (the latest) goes: none below it, so FULL appends after b */
+	assert_ok(pmemset_remove_range(set, c.addr, 64 * KiB));
+	assert_ok(map_at(set, f->src, 0, 64 * KiB, &d));
+	assert_ptr_equal(d.addr, b.addr);
+	assert_int_equal(d.size, 128 * KiB);
+	assert_int_equal(test_count_part_maps(set), 1);
+	assert_ok(pmemset_delete(&set));
+	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
+}
+
 static int
 kernel_mappings(void)
 {
@@ -426,6 +526,9 @@ main(void)
 		T(coalescing_full_appends_and_desc_covers_the_part_map),
 		T(coalescing_when_the_neighbour_is_taken),
 		T(internal_reservation_coalesces),
+		T(pmdk_program_full_coalescing_maps_five_parts_as_one),
+		T(full_coalescing_after_removing_the_ends_of_the_part_map),
+		T(full_coalescing_after_removing_the_last_part_map),
 		T(map_and_remove_leave_no_kernel_mapping_behind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -154,10 +154,51 @@ set_sds_null_args(void **state)
 	assert_msg_has("src");
 	assert_err(pmemset_source_set_sds(f->src, NULL, &f->state), -EINVAL);
 	assert_msg_has("sds");
-	assert_err(pmemset_source_set_sds(f->src, &f->sds, NULL), -EINVAL);
-	assert_msg_has("state_ptr");
 	/* none of them stuck */
 	assert_ok(pmemset_source_set_sds(f->src, &f->sds, &f->state));
+}
+
+static void
+set_sds_with_null_state_ptr_maps(void **state)
+{
+	/* as PMDK: accepted, the state is simply not reported */
+	struct fixture *f = *state;
+	assert_ok(pmemset_source_set_sds(f->src, &f->sds, NULL));
+	f->set = set_accepting(ALL_STATES);
+	assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
+	assert_int_equal(sds_copy(f->src).refcount, 1);
+	assert_ok(pmemset_delete(&f->set));
+	assert_int_equal(sds_copy(f->src).refcount, 0);
+}
+
+/* the SDS copy of a deleted source lives on: releases still report it */
+static void
+sds_released_after_the_source_is_deleted(void **state)
+{
+	struct fixture *f = *state;
+	assert_ok(pmemset_source_set_sds(f->src, &f->sds, &f->state));
+	f->set = set_accepting(ALL_STATES);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	pmemset_map_config_set_length(mc, 4 * KiB);
+	struct pmemset_part_descriptor a, b;
+	assert_ok(pmemset_map(f->set, f->src, mc, &a));
+	assert_ok(pmemset_map_config_set_offset(mc, 4 * KiB));
+	assert_ok(pmemset_map(f->set, f->src, mc, &b));
+	assert_ok(pmemset_map_config_delete(&mc));
+	struct pmemset_source *deleted = f->src;
+	assert_ok(pmemset_source_delete(&f->src));
+	assert_null(f->src);
+
+	event_log_clear(&Log);
+	assert_ok(pmemset_remove_range(f->set, a.addr, 1));
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 1);
+	assert_int_equal(last_sds_update()->sds.refcount, 1);
+	assert_ptr_equal(last_sds_update()->ctx.data.sds_update.src, deleted);
+	event_log_clear(&Log);
+	assert_ok(pmemset_delete(&f->set));
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 1);
+	assert_int_equal(last_sds_update()->sds.refcount, 0);
 }
 
 static void
@@ -549,14 +590,25 @@ failed_map_after_check_changes_nothing(void **state)
 	assert_ok(pmemset_map_config_delete(&mc));
 	assert_ok(pmemset_source_delete(&fixed));
 
-	/* placing fails (FULL coalescing has nothing to append to) */
+	/*
+	 * placing fails: FULL coalescing cannot append to a part map made
+	 * with coalescing off (mapped from a source without an SDS)
+	 */
+	struct pmemset_source *plain;
+	struct pmemset_part_descriptor plain_part;
+	assert_ok(pmemset_source_from_file(&plain, f->path));
+	assert_ok(pmemset_map(f->set, plain, NULL, &plain_part));
 	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_FULL));
+	event_log_clear(&Log);
 	assert_err(pmemset_map(f->set, f->src, NULL, NULL),
 			PMEMSET_E_CANNOT_COALESCE_PARTS);
 	assert_failed_map_left_sds(f, &before);
 	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_NONE));
+	assert_ok(pmemset_remove_range(f->set, plain_part.addr,
+			plain_part.size));
+	assert_ok(pmemset_source_delete(&plain));
 
 	/* every allocation of the map fails in turn */
 	long countdown = 0;
@@ -894,11 +946,48 @@ maps_and_the_observer_never_deadlock(void **state)
 	assert_unlocked(f->src);
 }
 
+/*
+ * PMDK's test_pmemset_sds_update_event: with an SDS set without a state
+ * pointer, one SDS_UPDATE at the map (count raised) and one at the
+ * removal (count lowered), each naming the source.
+ */
+static void
+pmdk_sds_update_event_with_null_state_ptr(void **state)
+{
+	struct fixture *f = *state;
+	f->set = set_accepting(PMEMSET_PART_STATE_OK |
+			PMEMSET_PART_STATE_OK_BUT_ALREADY_OPEN);
+	assert_ok(pmemset_source_set_sds(f->src, &f->sds, NULL));
+	assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 1);
+	assert_int_equal(sds_copy(f->src).refcount, 1);
+	struct pmemset_part_map *pmap;
+	pmemset_first_part_map(f->set, &pmap);
+	assert_ok(pmemset_remove_part_map(f->set, &pmap));
+	assert_null(pmap);
+	assert_int_equal(count_events(PMEMSET_EVENT_SDS_UPDATE), 2);
+	assert_int_equal(sds_copy(f->src).refcount, 0);
+	for (size_t i = 0; i < Log.count; i++) {
+		if (Log.events[i].type != PMEMSET_EVENT_SDS_UPDATE)
+			continue;
+		assert_non_null(Log.events[i].ctx.data.sds_update.sds);
+		assert_ptr_equal(Log.events[i].ctx.data.sds_update.src, f->src);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(set_sds_null_args,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(set_sds_with_null_state_ptr_maps,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				pmdk_sds_update_event_with_null_state_ptr,
+				setup, teardown),
+		cmocka_unit_test_setup_teardown(
+				sds_released_after_the_source_is_deleted,
 				setup, teardown),
 		cmocka_unit_test_setup_teardown(set_sds_twice_fails,
 				setup, teardown),

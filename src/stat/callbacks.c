@@ -15,7 +15,6 @@ enum pmemset_stat_status
 pmemset_stat_map_set_tree_cb(struct pmemset_stat_map *map,
 		pmemset_stat_tree_cb cb)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	map->tree_cb = cb;
@@ -26,7 +25,6 @@ enum pmemset_stat_status
 pmemset_stat_map_set_data_cb(struct pmemset_stat_map *map,
 		pmemset_stat_data_cb cb)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	map->data_cb = cb;
@@ -37,7 +35,6 @@ enum pmemset_stat_status
 pmemset_stat_map_set_destroy_cb(struct pmemset_stat_map *map,
 		pmemset_stat_map_cb cb)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	map->destroy_cb = cb;
@@ -47,7 +44,6 @@ pmemset_stat_map_set_destroy_cb(struct pmemset_stat_map *map,
 enum pmemset_stat_status
 pmemset_stat_map_set_userdata(struct pmemset_stat_map *map, void *data)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	map->userdata = data;
@@ -57,7 +53,6 @@ pmemset_stat_map_set_userdata(struct pmemset_stat_map *map, void *data)
 enum pmemset_stat_status
 pmemset_stat_map_get_userdata(struct pmemset_stat_map *map, void **data)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (data == NULL)

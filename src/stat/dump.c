@@ -176,7 +176,8 @@ dump_values(const struct out *o, struct pmemset_stat_map *map, int depth)
 	size_t nsys = values_sys_count(map);
 	for (size_t i = 0; i < nsys; i++) {
 		struct pmemset_stat_nv nv;
-		enum pmemset_stat_status st = values_sys_at(map, i, &nv);
+		enum pmemset_stat_status st = values_sys_at(map, i, &nv,
+				"pmemset_stat_dump");
 		if (st != PMEMSET_STAT_S_OK)
 			return st;
 		name_value(o, &nv, first, depth);
@@ -250,7 +251,6 @@ enum pmemset_stat_status
 pmemset_stat_dump(struct pmemset_stat_map *map, FILE *stream,
 		enum pmemset_stat_dump_format format)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (stream == NULL)

@@ -354,7 +354,6 @@ apply(struct pmemset_stat *h)
 enum pmemset_stat_status
 pmemset_stat_update(struct pmemset_stat *handle)
 {
-	err_clear();
 	if (handle == NULL)
 		return STAT_NULL_ARG("handle");
 	if (handle->in_callback)
@@ -382,7 +381,6 @@ enum pmemset_stat_status
 pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
 		const struct pmemset_stat_matcher *matchers, size_t nmatchers)
 {
-	err_clear();
 	if (handle == NULL)
 		return STAT_NULL_ARG("handle");
 	uint64_t set_id = 0;
@@ -425,7 +423,6 @@ nomem:
 enum pmemset_stat_status
 pmemset_stat_close(struct pmemset_stat **handle)
 {
-	err_clear();
 	if (handle == NULL)
 		return STAT_NULL_ARG("handle");
 	struct pmemset_stat *h = *handle;
@@ -458,7 +455,6 @@ pmemset_stat_close(struct pmemset_stat **handle)
 enum pmemset_stat_status
 pmemset_stat_root(struct pmemset_stat *handle, struct pmemset_stat_map **root)
 {
-	err_clear();
 	if (handle == NULL)
 		return STAT_NULL_ARG("handle");
 	if (root == NULL)

@@ -15,7 +15,6 @@ enum pmemset_stat_status
 pmemset_stat_mapiter_start(struct pmemset_stat_map *map, unsigned kinds,
 		struct pmemset_stat_mapiter **iter)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (iter == NULL)
@@ -95,7 +94,6 @@ enum pmemset_stat_status
 pmemset_stat_mapiter_hasnext(struct pmemset_stat_mapiter *iter,
 		bool *has_next)
 {
-	err_clear();
 	if (iter == NULL)
 		return STAT_NULL_ARG("iter");
 	if (has_next == NULL)
@@ -115,7 +113,6 @@ enum pmemset_stat_status
 pmemset_stat_mapiter_next(struct pmemset_stat_mapiter *iter,
 		struct pmemset_stat_nv *nv)
 {
-	err_clear();
 	if (iter == NULL)
 		return STAT_NULL_ARG("iter");
 	if (nv == NULL)
@@ -132,7 +129,7 @@ pmemset_stat_mapiter_next(struct pmemset_stat_mapiter *iter,
 	size_t pos = iter->pos++;
 	switch (kind) {
 	case PMEMSET_STAT_KIND_SYS:
-		return values_sys_at(map, pos, nv);
+		return values_sys_at(map, pos, nv, __func__);
 	case PMEMSET_STAT_KIND_USR:
 		values_usr_nv(map, pos - nsys, nv);
 		return PMEMSET_STAT_S_OK;
@@ -160,7 +157,6 @@ iter_unlink(struct pmemset_stat_mapiter *it)
 enum pmemset_stat_status
 pmemset_stat_mapiter_end(struct pmemset_stat_mapiter **iter)
 {
-	err_clear();
 	if (iter == NULL)
 		return STAT_NULL_ARG("iter");
 	if (*iter == NULL)

@@ -252,7 +252,8 @@ visit_info(struct om *o, struct pmemset_stat_map *map)
 	sample_begin(o, map);
 	for (size_t i = 0; i < n; i++) {
 		struct pmemset_stat_nv nv;
-		enum pmemset_stat_status st = values_sys_at(map, i, &nv);
+		enum pmemset_stat_status st = values_sys_at(map, i, &nv,
+				"pmemset_stat_dump");
 		if (st != PMEMSET_STAT_S_OK)
 			return st;
 		if (nv.type == PMEMSET_STAT_TYPE_STRING &&
@@ -267,7 +268,8 @@ static enum pmemset_stat_status
 visit_sys_number(struct om *o, struct pmemset_stat_map *map)
 {
 	struct pmemset_stat_nv nv;
-	enum pmemset_stat_status st = values_sys_at(map, o->index, &nv);
+	enum pmemset_stat_status st = values_sys_at(map, o->index, &nv,
+			"pmemset_stat_dump");
 	if (st != PMEMSET_STAT_S_OK)
 		return st;
 	sample_begin(o, map);
@@ -323,7 +325,8 @@ level_families(struct om *o, enum stat_level level)
 	size_t n = values_sys_count(first);
 	for (size_t i = 0; i < n; i++) {
 		struct pmemset_stat_nv nv;
-		if ((st = values_sys_at(first, i, &nv)) != PMEMSET_STAT_S_OK)
+		if ((st = values_sys_at(first, i, &nv,
+				"pmemset_stat_dump")) != PMEMSET_STAT_S_OK)
 			return st;
 		/* strings are info labels; arrays hold ids, already labels */
 		if (nv.type != PMEMSET_STAT_TYPE_UINT64)

@@ -13,7 +13,6 @@ enum pmemset_stat_status
 pmemset_stat_mapref_alloc(struct pmemset_stat_map *map,
 		struct pmemset_stat_mapref **ref)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (ref == NULL)
@@ -35,7 +34,6 @@ enum pmemset_stat_status
 pmemset_stat_mapref_deref(struct pmemset_stat_mapref *ref,
 		struct pmemset_stat_map **map)
 {
-	err_clear();
 	if (ref == NULL)
 		return STAT_NULL_ARG("ref");
 	if (map == NULL)
@@ -51,7 +49,6 @@ pmemset_stat_mapref_deref(struct pmemset_stat_mapref *ref,
 enum pmemset_stat_status
 pmemset_stat_mapref_free(struct pmemset_stat_mapref **ref)
 {
-	err_clear();
 	if (ref == NULL)
 		return STAT_NULL_ARG("ref");
 	struct pmemset_stat_mapref *r = *ref;

@@ -275,9 +275,12 @@ void cb_destroy(struct pmemset_stat_map *map);
 
 /* values.c */
 size_t values_sys_count(const struct pmemset_stat_map *map);
-/* the i-th SYS value; fails INVAL_STATE where SYS values are not readable */
+/*
+ * the i-th SYS value; fails INVAL_STATE where SYS values are not readable;
+ * func is the public function, for messages
+ */
 enum pmemset_stat_status values_sys_at(struct pmemset_stat_map *map,
-		size_t i, struct pmemset_stat_nv *nv);
+		size_t i, struct pmemset_stat_nv *nv, const char *func);
 enum pmemset_stat_status values_sys_readable(struct pmemset_stat_map *map,
 		const char *what);
 void values_usr_nv(const struct pmemset_stat_map *map, size_t i,

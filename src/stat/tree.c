@@ -237,7 +237,6 @@ tree_remove(struct pmemset_stat_map *map)
 enum pmemset_stat_status
 pmemset_stat_map_uri(struct pmemset_stat_map *map, const char **uri)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (uri == NULL)
@@ -249,7 +248,6 @@ pmemset_stat_map_uri(struct pmemset_stat_map *map, const char **uri)
 enum pmemset_stat_status
 pmemset_stat_map_name(struct pmemset_stat_map *map, const char **name)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (name == NULL)
@@ -262,7 +260,6 @@ enum pmemset_stat_status
 pmemset_stat_map_parent(struct pmemset_stat_map *map,
 		struct pmemset_stat_map **parent)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (parent == NULL)

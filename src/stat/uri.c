@@ -76,7 +76,6 @@ is_unreserved(unsigned char c)
 enum pmemset_stat_status
 pmemset_stat_uri_encode(const char *str, char *buf, size_t buflen)
 {
-	err_clear();
 	if (str == NULL)
 		return STAT_NULL_ARG("str");
 	if (buf == NULL)
@@ -145,7 +144,6 @@ decode(const char *s, size_t len, char *out, size_t *bad)
 enum pmemset_stat_status
 pmemset_stat_uri_decode(const char *str, char *buf, size_t buflen)
 {
-	err_clear();
 	if (str == NULL)
 		return STAT_NULL_ARG("str");
 	if (buf == NULL)
@@ -198,7 +196,6 @@ enum pmemset_stat_status
 pmemset_stat_lookup_map(struct pmemset_stat *handle, const char *uri,
 		struct pmemset_stat_map **map)
 {
-	err_clear();
 	if (handle == NULL)
 		return STAT_NULL_ARG("handle");
 	if (uri == NULL)

@@ -191,7 +191,7 @@ values_children_changed(struct pmemset_stat_map *map)
 }
 
 static enum pmemset_stat_status
-build_ids(struct pmemset_stat_map *map)
+build_ids(struct pmemset_stat_map *map, const char *func)
 {
 	if (map->ids_valid)
 		return PMEMSET_STAT_S_OK;
@@ -199,7 +199,7 @@ build_ids(struct pmemset_stat_map *map)
 	uint64_t *ids = mem_alloc((n ? n : 1) * sizeof(*ids));
 	if (ids == NULL)
 		return stat_fail(PMEMSET_STAT_S_NO_MEM,
-			"%s: out of memory building the ids of %s", __func__,
+			"%s: out of memory building the ids of %s", func,
 			map->uri);
 	size_t pos = 0, i = 0;
 	struct pmemset_stat_map *child;
@@ -219,7 +219,7 @@ cmp_str(const void *a, const void *b)
 
 /* the distinct, non-empty source paths of the parts, sorted */
 static enum pmemset_stat_status
-build_paths(struct pmemset_stat_map *map)
+build_paths(struct pmemset_stat_map *map, const char *func)
 {
 	if (map->paths_valid)
 		return PMEMSET_STAT_S_OK;
@@ -228,7 +228,7 @@ build_paths(struct pmemset_stat_map *map)
 	if (paths == NULL)
 		return stat_fail(PMEMSET_STAT_S_NO_MEM,
 			"%s: out of memory listing the sources of %s",
-			__func__, map->uri);
+			func, map->uri);
 	size_t pos = 0, k = 0;
 	struct pmemset_stat_map *child;
 	while ((child = tree_next_child(map, &pos)) != NULL)
@@ -302,7 +302,7 @@ part_number(const struct pmemset_stat_map *map, enum sys_id id)
 
 static enum pmemset_stat_status
 sys_value(struct pmemset_stat_map *map, const struct sys_def *def,
-		struct pmemset_stat_nv *nv)
+		struct pmemset_stat_nv *nv, const char *func)
 {
 	enum pmemset_stat_status st = values_sys_readable(map, def->name);
 	if (st != PMEMSET_STAT_S_OK)
@@ -324,13 +324,13 @@ sys_value(struct pmemset_stat_map *map, const struct sys_def *def,
 		break;
 	case ROOT_SET_IDS:
 	case SET_PART_IDS:
-		if ((st = build_ids(map)) != PMEMSET_STAT_S_OK)
+		if ((st = build_ids(map, func)) != PMEMSET_STAT_S_OK)
 			return st;
 		v.data.uint64_array.array = map->ids;
 		v.data.uint64_array.length = map->nids;
 		break;
 	case SET_SOURCE_PATHS:
-		if ((st = build_paths(map)) != PMEMSET_STAT_S_OK)
+		if ((st = build_paths(map, func)) != PMEMSET_STAT_S_OK)
 			return st;
 		v.data.string_array.array = map->paths;
 		v.data.string_array.length = map->npaths;
@@ -370,11 +370,11 @@ sys_value(struct pmemset_stat_map *map, const struct sys_def *def,
 
 enum pmemset_stat_status
 values_sys_at(struct pmemset_stat_map *map, size_t i,
-		struct pmemset_stat_nv *nv)
+		struct pmemset_stat_nv *nv, const char *func)
 {
 	size_t n;
 	const struct sys_def *t = sys_table(map, &n);
-	return sys_value(map, &t[i], nv);
+	return sys_value(map, &t[i], nv, func);
 }
 
 void
@@ -443,7 +443,7 @@ get_value(struct pmemset_stat_map *map, const char *name,
 {
 	const struct sys_def *def = sys_find(map, name);
 	if (def != NULL)
-		return sys_value(map, def, nv);
+		return sys_value(map, def, nv, func);
 	long i = usr_find(map, name);
 	if (i >= 0) {
 		values_usr_nv(map, (size_t)i, nv);
@@ -462,7 +462,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get(struct pmemset_stat_map *map, const char *name,
 		struct pmemset_stat_nv *nv)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (name == NULL)
@@ -512,7 +511,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_uint64(struct pmemset_stat_map *map, const char *name,
 		uint64_t *value)
 {
-	err_clear();
 	struct pmemset_stat_nv nv;
 	enum pmemset_stat_status st = get_typed(map, name, value,
 			PMEMSET_STAT_TYPE_UINT64, &nv, __func__);
@@ -525,7 +523,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_string(struct pmemset_stat_map *map, const char *name,
 		const char **value)
 {
-	err_clear();
 	struct pmemset_stat_nv nv;
 	enum pmemset_stat_status st = get_typed(map, name, value,
 			PMEMSET_STAT_TYPE_STRING, &nv, __func__);
@@ -538,7 +535,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_uint64_array(struct pmemset_stat_map *map,
 		const char *name, const uint64_t **values, size_t *length)
 {
-	err_clear();
 	if (length == NULL)
 		return STAT_NULL_ARG("length");
 	struct pmemset_stat_nv nv;
@@ -555,7 +551,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_string_array(struct pmemset_stat_map *map,
 		const char *name, const char *const **values, size_t *length)
 {
-	err_clear();
 	if (length == NULL)
 		return STAT_NULL_ARG("length");
 	struct pmemset_stat_nv nv;
@@ -572,7 +567,6 @@ enum pmemset_stat_status
 pmemset_stat_map_get_map(struct pmemset_stat_map *map, const char *name,
 		struct pmemset_stat_map **sub_map)
 {
-	err_clear();
 	struct pmemset_stat_nv nv;
 	enum pmemset_stat_status st = get_typed(map, name, sub_map,
 			PMEMSET_STAT_TYPE_MAP, &nv, __func__);
@@ -584,7 +578,6 @@ pmemset_stat_map_get_map(struct pmemset_stat_map *map, const char *name,
 enum pmemset_stat_status
 pmemset_stat_map_size(struct pmemset_stat_map *map, size_t *count)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (count == NULL)
@@ -687,7 +680,6 @@ enum pmemset_stat_status
 pmemset_stat_map_put_uint64(struct pmemset_stat_map *map, const char *name,
 		uint64_t value)
 {
-	err_clear();
 	struct stat_usr u;
 	enum pmemset_stat_status st = usr_begin(map, name,
 			PMEMSET_STAT_TYPE_UINT64, &u, __func__);
@@ -701,7 +693,6 @@ enum pmemset_stat_status
 pmemset_stat_map_put_string(struct pmemset_stat_map *map, const char *name,
 		const char *value)
 {
-	err_clear();
 	if (value == NULL)
 		return STAT_NULL_ARG("value");
 	struct stat_usr u;
@@ -722,7 +713,6 @@ enum pmemset_stat_status
 pmemset_stat_map_put_uint64_array(struct pmemset_stat_map *map,
 		const char *name, const uint64_t *values, size_t length)
 {
-	err_clear();
 	if (values == NULL && length > 0)
 		return STAT_NULL_ARG("values");
 	if (length > SIZE_MAX / sizeof(uint64_t))
@@ -749,7 +739,6 @@ enum pmemset_stat_status
 pmemset_stat_map_put_string_array(struct pmemset_stat_map *map,
 		const char *name, const char *const *values, size_t length)
 {
-	err_clear();
 	if (values == NULL && length > 0)
 		return STAT_NULL_ARG("values");
 	if (length > SIZE_MAX / sizeof(char *))
@@ -783,7 +772,6 @@ nomem:
 enum pmemset_stat_status
 pmemset_stat_map_remove(struct pmemset_stat_map *map, const char *name)
 {
-	err_clear();
 	if (map == NULL)
 		return STAT_NULL_ARG("map");
 	if (name == NULL)

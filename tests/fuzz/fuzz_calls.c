@@ -145,7 +145,8 @@ struct held {
 static struct model {
 	struct mpart p[MAXP];
 	size_t n;
-	unsigned last;		/* id of the last mapped part, 0: none */
+	unsigned last;		/* a part of the part map appended to, 0: none */
+	bool append_sure;	/* it has room kept after it (no removal moved it) */
 	unsigned next_id, next_pmap;
 	enum pmemset_coalescing co;
 	bool checked;
@@ -554,6 +555,9 @@ model_map(int s, size_t off, size_t len, size_t *plen, char **where,
 			return PMEMSET_E_MAP_LENGTH_UNSET;
 		len = M.fsize[file] - off;
 	}
+	/* as PMDK: a growable source fails growing before the length checks */
+	if (len > (size_t)INT64_MAX - off && s != 1)
+		return PMEMSET_E_CANNOT_GROW_SOURCE_FILE;
 	if (len % PAGE != 0)
 		return PMEMSET_E_LENGTH_UNALIGNED;
 	if (len > (size_t)INT64_MAX - off)
@@ -580,20 +584,18 @@ model_map(int s, size_t off, size_t len, size_t *plen, char **where,
 		size_t size;
 		pmap_extent(last->pmap, &lo, &size, NULL);
 		char *end = lo + size;
-		bool room = true;
-		if (M.user_rsv) {
-			room = end + len <= M.rsv_base + M.rsv_size;
-			for (size_t i = 0; i < M.n && room; i++)
-				room = M.p[i].addr >= end + len ||
-					M.p[i].addr + M.p[i].len <= end;
-		}
+		bool room = !M.user_rsv || end + len <= M.rsv_base + M.rsv_size;
+		for (size_t i = 0; i < M.n && room; i++)
+			room = M.p[i].addr >= end + len ||
+				M.p[i].addr + M.p[i].len <= end;
 		if (room) {
 			*where = end;
 			*append = true;
 			return 0;
 		}
 	}
-	if (M.co == PMEMSET_COALESCING_FULL)
+	/* with nothing to append to, FULL maps as NONE would */
+	if (M.co == PMEMSET_COALESCING_FULL && last != NULL)
 		return PMEMSET_E_CANNOT_COALESCE_PARTS;
 	if (!M.user_rsv)
 		return 0;
@@ -650,6 +652,14 @@ op_map(struct input *in)
 		pmemset_map_config_set_length(L.mc, len);
 		ret = pmemset_map(L.set, L.src[s], L.mc, (how & 4) ? NULL : &d);
 	}
+	/*
+	 * After a removal moved the target, whether the kernel's address space
+	 * after it is free is not the model's to know: either outcome is right.
+	 */
+	bool maybe = append && !M.user_rsv && !M.append_sure;
+	if (maybe && M.co == PMEMSET_COALESCING_FULL &&
+	    ret == PMEMSET_E_CANNOT_COALESCE_PARTS)
+		want = ret;
 	CHECK_RET(ret, want);
 	int file = Src_file[s];
 	Stats.maps++;
@@ -682,6 +692,10 @@ op_map(struct input *in)
 	char *addr = E.ev[0].data.part_add.addr;
 	CHECK(E.ev[0].data.part_add.len == plen, "PART_ADD of %zu bytes, "
 		"the part has %zu", E.ev[0].data.part_add.len, plen);
+	if (maybe && addr != where) {
+		append = false;
+		where = NULL;
+	}
 	if (where != NULL)
 		CHECK(addr == where, "the part is at %p, the model says %p",
 			(void *)addr, (void *)where);
@@ -699,6 +713,9 @@ op_map(struct input *in)
 			"overlaps part %u", (void *)addr, plen, M.p[i].id);
 	M.p[M.n++] = q;
 	M.last = q.id;
+	/* a new part map has its reservation's room after it */
+	if (!append)
+		M.append_sure = true;
 	if (M.n > Stats.max_parts)
 		Stats.max_parts = M.n;
 	if (!(how & 4)) {
@@ -712,6 +729,58 @@ op_map(struct input *in)
 	check_bytes(&M.p[M.n - 1], 0, plen);
 }
 
+/* where coalescing appends before a removal: M.last's part map and start */
+struct append_target {
+	unsigned pmap;
+	char *lo, *end;
+};
+
+static struct append_target
+append_target_now(void)
+{
+	struct append_target t = {0, NULL, NULL};
+	struct mpart *last = M.last ? part_by_id(M.last) : NULL;
+	if (last != NULL) {
+		size_t size;
+		t.pmap = last->pmap;
+		pmap_extent(t.pmap, &t.lo, &size, NULL);
+		t.end = t.lo + size;
+	}
+	return t;
+}
+
+/*
+ * After a removal (PMDK's rule): coalescing keeps appending to the part map
+ * it appended to, or to its lowest piece left (which keeps its model id);
+ * with none left, to the part map next below where it started, or else next
+ * above; with the set empty, to nothing.
+ */
+static void
+model_retarget(struct append_target t)
+{
+	if (t.pmap == 0)
+		return;
+	char *lo;
+	size_t size, n;
+	pmap_extent(t.pmap, &lo, &size, &n);
+	/* unless its end stayed, the room after it is the kernel's to say */
+	if (n == 0 || lo + size != t.end)
+		M.append_sure = false;
+	const struct mpart *below = NULL, *above = NULL;
+	for (size_t i = 0; i < M.n; i++) {
+		const struct mpart *q = &M.p[i];
+		if (q->pmap == t.pmap) {
+			M.last = q->id;
+			return;
+		}
+		if (q->addr < t.lo && (below == NULL || q->addr > below->addr))
+			below = q;
+		if (q->addr > t.lo && (above == NULL || q->addr < above->addr))
+			above = q;
+	}
+	M.last = below ? below->id : above ? above->id : 0;
+}
+
 /* removes the model's parts intersecting [a, a + len), splitting maps */
 static size_t
 model_remove(const char *a, size_t len)
@@ -720,11 +789,10 @@ model_remove(const char *a, size_t len)
 	size_t removed = 0, w = 0;
 	unsigned touched[MAXP];
 	size_t ntouched = 0;
+	struct append_target target = append_target_now();
 	for (size_t i = 0; i < M.n; i++) {
 		struct mpart *q = &M.p[i];
 		if (q->addr < end && q->addr + q->len > a) {
-			if (q->id == M.last)
-				M.last = 0;
 			touched[ntouched++] = q->pmap;
 			removed++;
 			continue;
@@ -754,6 +822,7 @@ model_remove(const char *a, size_t len)
 			run[i]->pmap = id;
 		}
 	}
+	model_retarget(target);
 	return removed;
 }
 
@@ -872,10 +941,9 @@ op_remove_part_map(struct input *in)
 	CHECK(pm == NULL, "*pmap is not NULL after the removal");
 	size_t w = 0, n = 0;
 	int sds_gone = 0;
+	struct append_target target = append_target_now();
 	for (size_t i = 0; i < M.n; i++) {
 		if (M.p[i].pmap == pmap) {
-			if (M.p[i].id == M.last)
-				M.last = 0;
 			n++;
 			sds_gone += M.sds && M.p[i].src == 0;
 			continue;
@@ -883,6 +951,7 @@ op_remove_part_map(struct input *in)
 		M.p[w++] = M.p[i];
 	}
 	M.n = w;
+	model_retarget(target);
 	M.sds_refs -= sds_gone;
 	CHECK(events_of(PMEMSET_EVENT_PART_REMOVE) == n &&
 		E.n == n + (size_t)sds_gone, "%zu events for %zu parts",
@@ -1236,12 +1305,16 @@ op_source_delete(struct input *in)
 	size_t n = 0;
 	for (size_t i = 0; i < M.n; i++)
 		n += M.p[i].src == s;
-	struct pmemset_source *src = L.src[s];
-	CHECK_RET(pmemset_source_delete(&src), n ? PMEMSET_E_PART_EXISTS : 0);
-	if (n) {
-		CHECK(src == L.src[s], "a refused delete cleared the pointer");
+	/*
+	 * The deleted source lives on in its parts. The model's shadow of a
+	 * temporary file, and source 0's SDS, belong to one source at a time:
+	 * those are not replaced while parts of them are mapped.
+	 */
+	if (n > 0 && (s == 2 || (s == 0 && M.sds)))
 		return;
-	}
+	struct pmemset_source *src = L.src[s];
+	CHECK_RET(pmemset_source_delete(&src), 0);
+	CHECK(src == NULL, "a deleted source's pointer is not NULL");
 	/* and a new one in its place; a temporary file starts empty */
 	L.src[s] = NULL;
 	int ret;

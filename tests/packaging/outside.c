@@ -28,7 +28,7 @@ main(void)
 	}
 	pmemset_map_config_set_length(mc, 64 * 1024);
 	if (pmemset_map(set, src, mc, &d)) {
-		pmemset_perror("pmemset_map");
+		pmemset_perror("mapping");
 		return 1;
 	}
 	strcpy(d.addr, "written from outside");
