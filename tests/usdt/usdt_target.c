@@ -87,7 +87,7 @@ clear_cb(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
 			ctx->data.badblock.src);
 }
 
-static void
+static void __attribute__((noreturn))
 die(const char *what, int ret)
 {
 	fprintf(stderr, "usdt_target: %s failed (%d): %s\n", what, ret,
