@@ -26,9 +26,12 @@ pmemset_add_test(seam_failure_test SOURCES seam_failure_test.c
 # the call-sequence fuzzer without libFuzzer (any compiler): the seed
 # corpus, then a few hundred generated inputs (our objects: the SDS comes
 # from the fake device of the sds tests)
+# not under valgrind: there a 256 MiB reservation of the model's coalescing
+# cases fails with EINVAL (valgrind's address-space manager), which the
+# model reads as a wrong answer; plain, clang and ASan runs replay it
 pmemset_add_test(fuzz_replay
 	SOURCES fuzz/fuzz_calls.c fuzz/replay_main.c sds_fake_device.c
-	OBJECT_LINKED LABELS reliability fuzz
+	OBJECT_LINKED LABELS reliability fuzz no_valgrind
 	ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus --random 300 1
 	TIMEOUT 600)
 
