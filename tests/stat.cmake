@@ -29,7 +29,8 @@ pmemset_add_test(stat_dump_test SOURCES stat_dump_test.c ${STAT_UTIL}
 pmemset_add_test(stat_errors_test SOURCES stat_errors_test.c ${STAT_UTIL}
 	OBJECT_LINKED LABELS stat)
 pmemset_add_test(stat_thread_test SOURCES stat_thread_test.c ${STAT_UTIL}
-	LABELS stat tsan)
+	LABELS stat tsan
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
 
 # pmemset-stat on real files (the tool is built in tools/)
 if(TARGET pmemset-stat OR EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
@@ -58,7 +59,8 @@ pmemset_add_test(stat_journal_test SOURCES stat_journal_test.c ${STAT_UTIL}
 
 # the data-path counters counted per thread and summed by the reader
 pmemset_add_test(stat_counters_test SOURCES stat_counters_test.c ${STAT_UTIL}
-	LABELS stat tsan)
+	LABELS stat tsan
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
 
 # the OpenMetrics dump; with --parser, read back by prometheus_client's
 # parser (Debian python3-prometheus-client) through the first python3 that
