@@ -11,6 +11,7 @@
  *   Registry_lock        the list of sets; also guards the data-path
  *                        counters' thread tables (counters.c)
  *   Source_journal_lock  the sources' change journal (journal.c)
+ *   Refs_lock            reference counts' slow paths and lanes (refs.c)
  *   the libpmem2 gate    libpmem2 1.12.1 keeps every map in one tree under
  *                        one rwlock and has no fork handlers: a child forked
  *                        while a thread held it hangs in its first map. Our
@@ -34,6 +35,7 @@
 
 #include "fork.h"
 #include "journal.h"
+#include "refs.h"
 #include "registry.h"
 #include "set.h"
 
@@ -155,6 +157,7 @@ before_fork(void)
 {
 	pthread_mutex_lock(&Registry_lock);
 	source_journal_lock();
+	refs_lock_before_fork();
 	gate_close();
 }
 
@@ -162,6 +165,7 @@ static void
 after_fork_in_parent(void)
 {
 	gate_open();
+	refs_unlock_after_fork();
 	source_journal_unlock();
 	pthread_mutex_unlock(&Registry_lock);
 }
@@ -176,6 +180,7 @@ after_fork_in_child(void)
 	atomic_store(&Inside, 0);
 	gate_open();
 	source_journal_lock_reset();
+	refs_lock_reset_in_child();
 	registry_forget_inherited();
 	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
 	Registry_lock = fresh;

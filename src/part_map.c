@@ -4,6 +4,7 @@
  * first/next, descriptors, references and drop.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,7 +31,10 @@ pmap_new(struct pmemset *set, struct rsv *rsv)
 	pmap->set = set;
 	pmap->id = next_object_id();
 	pmap->rsv = rsv;
-	atomic_init(&pmap->refs, 0);
+	if (refs_init(&pmap->refs) != 0) {
+		mem_free(pmap);
+		return NULL;
+	}
 	return pmap;
 }
 
@@ -39,6 +43,7 @@ pmap_free(struct pmemset_part_map *pmap)
 {
 	if (pmap == NULL)
 		return;
+	refs_fini(&pmap->refs);
 	mem_free(pmap->parts);
 	mem_free(pmap);
 }
@@ -55,42 +60,6 @@ void
 pmap_free_later(struct pmemset_part_map *pmap)
 {
 	reclaim_later(&pmap->rcu, pmap_free_now);
-}
-
-bool
-pmap_try_ref(struct pmemset_part_map *pmap)
-{
-	/* one add, then undo if dead: cheaper than a compare-and-swap loop */
-	long old = atomic_fetch_add_explicit(&pmap->refs, 1,
-			memory_order_acquire);
-	if ((old & PMAP_DEAD) == 0)
-		return true;
-	pmap_unref(pmap);
-	return false;
-}
-
-void
-pmap_unref(struct pmemset_part_map *pmap)
-{
-	atomic_fetch_sub_explicit(&pmap->refs, 1, memory_order_release);
-}
-
-bool
-pmap_kill(struct pmemset_part_map *pmap, long allowed, long *seen)
-{
-	long expected = allowed;
-	if (atomic_compare_exchange_strong(&pmap->refs, &expected,
-			allowed | PMAP_DEAD))
-		return true;
-	*seen = expected;
-	return false;
-}
-
-void
-pmap_revive(struct pmemset_part_map *pmap)
-{
-	/* a subtraction: lookups that bounced off may not have undone yet */
-	atomic_fetch_sub(&pmap->refs, PMAP_DEAD);
 }
 
 int
@@ -153,7 +122,8 @@ query(const struct index_view *v, enum lookup kind, const void *addr,
  * The part map a query names, with a reference taken, or NULL. No lock:
  * the answer counts only if no writer changed the index meanwhile, and the
  * reference only if the part map was not killed by a remover; otherwise it
- * is asked again. The only shared write is the found part map's count.
+ * is asked again. It writes no shared memory: the reference goes into this
+ * thread's lane of the count (refs.h).
  */
 static struct pmemset_part_map *
 lookup(struct pmemset *set, enum lookup kind, const void *addr,
@@ -161,7 +131,10 @@ lookup(struct pmemset *set, enum lookup kind, const void *addr,
 {
 	struct pmemset_part_map *found;
 	reclaim_read_begin();
-	for (;;) {
+	for (unsigned tries = 1;; tries++) {
+		/* a remover or a drop's check blocks the count for a moment */
+		if (tries % 64 == 0)
+			sched_yield();
 		struct index_view v;
 		unsigned seq = index_read_begin(&set->index, &v);
 		*stale = false;
@@ -171,12 +144,12 @@ lookup(struct pmemset *set, enum lookup kind, const void *addr,
 		if (found == NULL)
 			break;
 		/* dead: a remover took it out meanwhile, or is splitting it */
-		if (!pmap_try_ref(found))
+		if (!refs_try_get(&found->refs))
 			continue;
 		/* a split may have shrunk it between the search and the ref */
 		if (index_read_valid(&set->index, seq))
 			break;
-		pmap_unref(found);
+		refs_put_own(&found->refs);
 	}
 	reclaim_read_end();
 	return found;
@@ -257,19 +230,10 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 		ERR_NULL_ARG("*pmap");
 		return;
 	}
-	/*
-	 * One subtraction, undone if there was nothing to drop: a load and a
-	 * compare-and-swap would move the count's cache line twice when
-	 * threads share the part map.
-	 */
-	long refs = atomic_fetch_sub_explicit(&p->refs, 1,
-			memory_order_release);
-	if ((refs & ~PMAP_DEAD) <= 0) {
-		atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
+	if (refs_put(&p->refs) != 0)
 		err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
 			"pmemset_part_map_drop: part map %p holds no "
 			"reference to drop", (void *)p);
-	}
 	*pmap = NULL;
 }
 

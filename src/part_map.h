@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "reclaim.h"
+#include "refs.h"
 
 struct rsv;
 
@@ -35,16 +36,9 @@ struct pmemset_part_map {
 	struct pmemset_part **parts; /* by address, contiguous */
 	size_t nparts;
 	size_t cap;
-	_Atomic long refs;	/* references held by users, and PMAP_DEAD */
+	struct refs refs;	/* references held by users; dead once removed */
 	struct rcu_head rcu;	/* for the free after lock-free readers */
 };
-
-/*
- * Set in refs by a remover that found exactly the references it may hold:
- * from then on no lookup can take one (a reference is taken "unless dead").
- * Far above any count, so counting on top of it cannot reach it or carry.
- */
-#define PMAP_DEAD (1L << 48)
 
 /* where it starts, for lock-free readers (coalescing writes it meanwhile) */
 static inline char *
@@ -59,22 +53,35 @@ pmap_end(const struct pmemset_part_map *pmap)
 	return pmap->addr + pmap->size;
 }
 
+/* NULL when out of memory */
 struct pmemset_part_map *pmap_new(struct pmemset *set, struct rsv *rsv);
 /* frees at once: for part maps no lock-free reader can have seen */
 void pmap_free(struct pmemset_part_map *pmap);
 /* frees once lock-free readers that may hold it are gone */
 void pmap_free_later(struct pmemset_part_map *pmap);
-/* a new reference, unless the part map is dead; lock-free */
-bool pmap_try_ref(struct pmemset_part_map *pmap);
-/* gives back a reference pmap_try_ref took but the lookup did not keep */
-void pmap_unref(struct pmemset_part_map *pmap);
 /*
- * With the set's lock held: marks pmap dead if it holds exactly `allowed`
- * references; otherwise returns false and the count seen in *seen.
+ * With the set's lock held: marks pmap dead (no lookup takes a reference
+ * any more) if it holds exactly `allowed` references; otherwise returns
+ * false and the count seen in *seen.
  */
-bool pmap_kill(struct pmemset_part_map *pmap, long allowed, long *seen);
+static inline bool
+pmap_kill(struct pmemset_part_map *pmap, long allowed, long *seen)
+{
+	return refs_kill(&pmap->refs, allowed, seen);
+}
+
 /* undoes pmap_kill for a part map that stays (a split's first piece) */
-void pmap_revive(struct pmemset_part_map *pmap);
+static inline void
+pmap_revive(struct pmemset_part_map *pmap)
+{
+	refs_revive(&pmap->refs);
+}
+
+static inline bool
+pmap_dead(const struct pmemset_part_map *pmap)
+{
+	return refs_dead(&pmap->refs);
+}
 /* makes room for `extra` more parts; 0 or -ENOMEM */
 int pmap_reserve(struct pmemset_part_map *pmap, size_t extra);
 /* appends a part at the end (room must have been reserved) */

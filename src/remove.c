@@ -108,7 +108,7 @@ reattach_run(struct pmemset *set, struct pmemset_part **run, size_t n,
 	journal_note(set, JOURNAL_PART_MAP, pmap->id, pmap->addr);
 	index_insert(&set->index, pmap);
 	/* killed for the removal (delete kills none): lookups find it again */
-	if (pmap == home && (atomic_load(&pmap->refs) & PMAP_DEAD))
+	if (pmap == home && pmap_dead(pmap))
 		pmap_revive(pmap);
 	set_parts_changed(set);
 	/* read-only since protect_for_removal; a read-only source stays so */
@@ -218,7 +218,7 @@ static int
 check_no_references(struct pmemset_part_map *pmap, long allowed,
 		const char *func)
 {
-	long refs = atomic_load(&pmap->refs);
+	long refs = refs_count(&pmap->refs);
 	if (refs == allowed)
 		return 0;
 	return references_error(pmap, refs, allowed, func);

@@ -14,6 +14,7 @@ pmemset_add_test(map_race_test SOURCES map_race_test.c WRAP pmem2_map_new
 	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
 # the interval index on its own: needs our objects
 pmemset_add_test(part_index_test SOURCES part_index_test.c OBJECT_LINKED)
+pmemset_add_test(refs_test SOURCES refs_test.c OBJECT_LINKED LABELS tsan)
 # lock-free lookups against every change, 8 threads, for seconds: 20 plain
 # and under TSan, 15 under ASan, 5 under valgrind (60 across CI's runs)
 set(lookup_stress_seconds 20)

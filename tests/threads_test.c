@@ -3,7 +3,8 @@
  * threads_test.c -- 8 threads map, remove, remove ranges, look up, iterate
  * and persist on one set at once. Run under TSan in CI. At the end no part
  * is lost or duplicated, and PART_ADD minus PART_REMOVE equals what is
- * mapped.
+ * mapped. References taken in one thread and dropped in another keep
+ * their count exact.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -193,11 +194,108 @@ eight_threads_mixed_operations(void **state)
 	assert_ok(pmemset_source_delete(&sh.src));
 }
 
+/* what one thread does with a part map pointer, run to completion */
+enum ref_action { TAKE, DROP, REMOVE_PART_MAP, REMOVE_RANGE };
+
+struct ref_job {
+	struct pmemset *set;
+	enum ref_action action;
+	char *addr;
+	struct pmemset_part_map *pmap;	/* in and out */
+	int ret;
+	char msg[256];
+};
+
+static void *
+ref_job_main(void *arg)
+{
+	struct ref_job *j = arg;
+	switch (j->action) {
+	case TAKE:
+		j->ret = pmemset_part_map_by_address(j->set, &j->pmap, j->addr);
+		break;
+	case DROP:
+		pmemset_part_map_drop(&j->pmap);
+		j->ret = 0;
+		break;
+	case REMOVE_PART_MAP:
+		j->ret = pmemset_remove_part_map(j->set, &j->pmap);
+		break;
+	case REMOVE_RANGE:
+		j->ret = pmemset_remove_range(j->set, j->addr, 4 * KiB);
+		break;
+	}
+	snprintf(j->msg, sizeof(j->msg), "%s", pmemset_errormsg());
+	return NULL;
+}
+
+/* runs one action in a thread of its own, so each gets a lane of its own */
+static struct ref_job
+in_new_thread(struct pmemset *set, enum ref_action action, char *addr,
+		struct pmemset_part_map *pmap)
+{
+	struct ref_job j = {set, action, addr, pmap, -1, ""};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, ref_job_main, &j), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	return j;
+}
+
+static void
+references_cross_threads(void **state)
+{
+	(void) state;
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_temporary(&src, test_dir()));
+	struct pmemset_part_descriptor a, b;
+	assert_ok(pmemset_set_contiguous_part_coalescing(set,
+			PMEMSET_COALESCING_NONE));
+	test_map(set, src, 0, 4 * KiB, &a);
+	test_map(set, src, 4 * KiB, 4 * KiB, &b);
+
+	/* taken in one thread: removal from another is refused */
+	struct ref_job take = in_new_thread(set, TAKE, a.addr, NULL);
+	assert_int_equal(take.ret, 0);
+	struct ref_job range = in_new_thread(set, REMOVE_RANGE, a.addr, NULL);
+	assert_int_equal(range.ret, PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP);
+	assert_non_null(strstr(range.msg, "reference"));
+	/* a copy dropped in a third thread gives it back, once */
+	struct ref_job drop = in_new_thread(set, DROP, NULL, take.pmap);
+	assert_null(drop.pmap);
+	assert_string_equal(drop.msg, "");
+	struct ref_job again = in_new_thread(set, DROP, NULL, take.pmap);
+	assert_non_null(strstr(again.msg, "holds no reference"));
+	/* the count is exact: the range goes now */
+	range = in_new_thread(set, REMOVE_RANGE, a.addr, NULL);
+	assert_int_equal(range.ret, 0);
+
+	/* remove_part_map with the caller's reference taken in another thread */
+	take = in_new_thread(set, TAKE, b.addr, NULL);
+	assert_int_equal(take.ret, 0);
+	struct ref_job second = in_new_thread(set, TAKE, b.addr, NULL);
+	assert_int_equal(second.ret, 0);
+	struct ref_job rm = in_new_thread(set, REMOVE_PART_MAP, NULL,
+			take.pmap);
+	assert_int_equal(rm.ret, PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP);
+	assert_non_null(rm.pmap);
+	drop = in_new_thread(set, DROP, NULL, second.pmap);
+	assert_string_equal(drop.msg, "");
+	rm = in_new_thread(set, REMOVE_PART_MAP, NULL, take.pmap);
+	assert_int_equal(rm.ret, 0);
+	assert_null(rm.pmap);
+	assert_int_equal(test_count_part_maps(set), 0);
+
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&src));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(eight_threads_mixed_operations),
+		cmocka_unit_test(references_cross_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
