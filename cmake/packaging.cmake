@@ -35,7 +35,7 @@ set(PMEMSET_DEB_MAINTAINER "libpmemset authors <libpmemset@pmem.invalid>"
 # -dev packages of everything libpmemset.pc lists in Requires and
 # Requires.private (pkg-config reads both) and of what the static library
 # needs. Runtime dependencies are computed by dpkg-shlibdeps instead.
-set(PMEMSET_DEB_DEV_DEPENDS libpmem2-dev liburcu-dev)
+set(PMEMSET_DEB_DEV_DEPENDS libpmem2-dev)
 
 set(CPACK_PACKAGE_NAME libpmemset)
 set(CPACK_PACKAGE_VENDOR "the libpmemset authors")

@@ -6,7 +6,6 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	libpmem2-dev libndctl-dev libdaxctl-dev libcmocka-dev
-	liburcu-dev
 	valgrind pandoc man-db groff-base jq gnuplot-nox
 	clang libclang-rt-14-dev binutils lcov
 	python3 python3-prometheus-client util-linux

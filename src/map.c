@@ -434,7 +434,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	added->addr = part->addr;
 	added->size = part->size;
 	if (pmap != fresh)
-		pmap_free(fresh);
+		pmap_retire(fresh);
 	return 0;
 }
 
@@ -495,7 +495,7 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 	struct pmemset_part_map *fresh = pmap_new(set, NULL);
 	if (part == NULL || fresh == NULL) {
 		mem_free(part);
-		pmap_free(fresh);
+		pmap_retire(fresh);
 		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
 				"pmemset_map: out of memory");
 	}
@@ -506,7 +506,7 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 			&sds_changed);
 	pthread_mutex_unlock(&src->grow_lock);
 	if (ret != 0) {
-		pmap_free(fresh);
+		pmap_retire(fresh);
 		mem_free(part);
 		return ret;
 	}

@@ -16,14 +16,18 @@
 #include "alloc.h"
 #include "part_index.h"
 #include "part_map.h"
-#include "reclaim.h"
 
 /* see index_read_valid for why acquire and release */
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
+/*
+ * A block replaced by a bigger one is kept until the set goes: a lookup
+ * may still be searching it. Blocks double, so the ones kept together are
+ * never bigger than the one in use.
+ */
 struct index_block {
-	struct rcu_head rcu;	/* for the free after readers */
+	struct index_block *replaced;	/* the block this one replaced */
 	struct index_entry entries[];
 };
 
@@ -37,15 +41,13 @@ index_init(struct part_index *idx)
 void
 index_fini(struct part_index *idx)
 {
-	mem_free(idx->block);
+	struct index_block *b = idx->block;
+	while (b != NULL) {
+		struct index_block *older = b->replaced;
+		mem_free(b);
+		b = older;
+	}
 	index_init(idx);
-}
-
-static void
-block_free(struct rcu_head *head)
-{
-	reclaim_free_begins();
-	mem_free((char *)head - offsetof(struct index_block, rcu));
 }
 
 int
@@ -67,15 +69,13 @@ index_reserve(struct part_index *idx, size_t extra)
 			idx->count * sizeof(*idx->items));
 	/*
 	 * The old array keeps the same entries, so a reader still searching
-	 * it finds what it would have found; it goes after those readers.
+	 * it finds what it would have found.
 	 */
-	struct index_block *old = idx->block;
+	block->replaced = idx->block;
 	idx->block = block;
 	idx->head = head;
 	STORE(&idx->items, block->entries + head);
 	idx->cap = cap;
-	if (old != NULL)
-		reclaim_later(&old->rcu, block_free);
 	return 0;
 }
 

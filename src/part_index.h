@@ -6,10 +6,10 @@
  *
  * Writers hold the set's lock for writing and change the array in place
  * between index_write_begin and index_write_end (a sequence count, odd
- * meanwhile). Lookups take no lock: inside a read section (reclaim.h) they
- * snapshot the array, search it and keep the answer only if the count did
- * not move. A replaced array is freed after the readers that may still
- * search it are gone, so a stale search reads freed memory never.
+ * meanwhile). Lookups take no lock: they snapshot the array, search it and
+ * keep the answer only if the count did not move. A replaced array is kept
+ * until the set goes, and so are removed part maps (part_map.h), so a stale
+ * search never reads freed memory.
  */
 #ifndef PMEMSET_PART_INDEX_H
 #define PMEMSET_PART_INDEX_H

@@ -11,7 +11,6 @@
 #include "alloc.h"
 #include "error.h"
 #include "part_map.h"
-#include "reclaim.h"
 #include "set.h"
 
 static _Atomic uint64_t Next_object_id = 1;
@@ -22,44 +21,74 @@ next_object_id(void)
 	return atomic_fetch_add(&Next_object_id, 1);
 }
 
+int
+pmap_pool_init(struct pmap_pool *pool)
+{
+	pool->free = NULL;
+	return pthread_mutex_init(&pool->lock, NULL);
+}
+
+void
+pmap_pool_fini(struct pmap_pool *pool)
+{
+	while (pool->free != NULL) {
+		struct pmemset_part_map *pmap = pool->free;
+		pool->free = pmap->pool_next;
+		refs_fini(&pmap->refs);
+		mem_free(pmap);
+	}
+	pthread_mutex_destroy(&pool->lock);
+}
+
 struct pmemset_part_map *
 pmap_new(struct pmemset *set, struct rsv *rsv)
 {
-	struct pmemset_part_map *pmap = mem_zalloc(sizeof(*pmap));
-	if (pmap == NULL)
-		return NULL;
+	struct pmap_pool *pool = &set->pmap_pool;
+	pthread_mutex_lock(&pool->lock);
+	struct pmemset_part_map *pmap = pool->free;
+	if (pmap != NULL)
+		pool->free = pmap->pool_next;
+	pthread_mutex_unlock(&pool->lock);
+
+	if (pmap != NULL) {
+		refs_reuse(&pmap->refs);
+	} else {
+		pmap = mem_zalloc(sizeof(*pmap));
+		if (pmap == NULL)
+			return NULL;
+		if (refs_init(&pmap->refs) != 0) {
+			mem_free(pmap);
+			return NULL;
+		}
+	}
 	pmap->set = set;
 	pmap->id = next_object_id();
+	/* lookups read the extent with atomic loads */
+	__atomic_store_n(&pmap->addr, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&pmap->size, 0, __ATOMIC_RELAXED);
 	pmap->rsv = rsv;
-	if (refs_init(&pmap->refs) != 0) {
-		mem_free(pmap);
-		return NULL;
-	}
+	pmap->parts = NULL;
+	pmap->nparts = 0;
+	pmap->cap = 0;
+	pmap->pool_next = NULL;
 	return pmap;
 }
 
 void
-pmap_free(struct pmemset_part_map *pmap)
+pmap_retire(struct pmemset_part_map *pmap)
 {
 	if (pmap == NULL)
 		return;
-	refs_fini(&pmap->refs);
+	/* the parts array is the set's own: lookups never read it */
 	mem_free(pmap->parts);
-	mem_free(pmap);
-}
-
-static void
-pmap_free_now(struct rcu_head *head)
-{
-	reclaim_free_begins();
-	pmap_free((struct pmemset_part_map *)((char *)head -
-			offsetof(struct pmemset_part_map, rcu)));
-}
-
-void
-pmap_free_later(struct pmemset_part_map *pmap)
-{
-	reclaim_later(&pmap->rcu, pmap_free_now);
+	pmap->parts = NULL;
+	pmap->nparts = pmap->cap = 0;
+	refs_retire(&pmap->refs);
+	struct pmap_pool *pool = &pmap->set->pmap_pool;
+	pthread_mutex_lock(&pool->lock);
+	pmap->pool_next = pool->free;
+	pool->free = pmap;
+	pthread_mutex_unlock(&pool->lock);
 }
 
 int
@@ -130,7 +159,6 @@ lookup(struct pmemset *set, enum lookup kind, const void *addr,
 		const struct pmemset_part_map *after, bool *stale)
 {
 	struct pmemset_part_map *found;
-	reclaim_read_begin();
 	for (unsigned tries = 1;; tries++) {
 		/* a remover or a drop's check blocks the count for a moment */
 		if (tries % 64 == 0)
@@ -151,7 +179,6 @@ lookup(struct pmemset *set, enum lookup kind, const void *addr,
 			break;
 		refs_put_own(&found->refs);
 	}
-	reclaim_read_end();
 	return found;
 }
 

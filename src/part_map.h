@@ -6,12 +6,12 @@
 #ifndef PMEMSET_PART_MAP_H
 #define PMEMSET_PART_MAP_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reclaim.h"
 #include "refs.h"
 
 struct rsv;
@@ -37,8 +37,26 @@ struct pmemset_part_map {
 	size_t nparts;
 	size_t cap;
 	struct refs refs;	/* references held by users; dead once removed */
-	struct rcu_head rcu;	/* for the free after lock-free readers */
+	struct pmemset_part_map *pool_next;	/* in the set's pool */
 };
+
+/*
+ * Lookups take no lock and no read section, so a part map they may still
+ * read is never freed while its set lives: a removed one goes back to the
+ * set's pool, for the set's next part map, and only pmemset_delete frees
+ * them. Its count stays in place, so a late lookup that reads it bounces
+ * off (dead) or, once reused, takes a reference that its index check then
+ * gives back.
+ */
+struct pmap_pool {
+	pthread_mutex_t lock;
+	struct pmemset_part_map *free;
+};
+
+/* 0, or an errno value from pthread_mutex_init */
+int pmap_pool_init(struct pmap_pool *pool);
+/* frees the pool's part maps: only for a set no lookup can reach any more */
+void pmap_pool_fini(struct pmap_pool *pool);
 
 /* where it starts, for lock-free readers (coalescing writes it meanwhile) */
 static inline char *
@@ -53,12 +71,10 @@ pmap_end(const struct pmemset_part_map *pmap)
 	return pmap->addr + pmap->size;
 }
 
-/* NULL when out of memory */
+/* from the set's pool, or new; NULL when out of memory */
 struct pmemset_part_map *pmap_new(struct pmemset *set, struct rsv *rsv);
-/* frees at once: for part maps no lock-free reader can have seen */
-void pmap_free(struct pmemset_part_map *pmap);
-/* frees once lock-free readers that may hold it are gone */
-void pmap_free_later(struct pmemset_part_map *pmap);
+/* back to its set's pool (NULL: nothing) */
+void pmap_retire(struct pmemset_part_map *pmap);
 /*
  * With the set's lock held: marks pmap dead (no lookup takes a reference
  * any more) if it holds exactly `allowed` references; otherwise returns

@@ -138,6 +138,7 @@ refs_init(struct refs *r)
 	r->slot = chunk_take_slot(c);
 	r->lane0 = c->counters + r->slot;
 	atomic_init(&r->block, 0);
+	r->held = 0;
 	pthread_mutex_unlock(&Refs_lock);
 	return 0;
 }
@@ -234,6 +235,8 @@ refs_kill(struct refs *r, long allowed, long *seen)
 	if (sum != allowed) {
 		atomic_store_explicit(&r->block, was, memory_order_seq_cst);
 		*seen = sum;
+	} else {
+		r->held = allowed;
 	}
 	pthread_mutex_unlock(&Refs_lock);
 	return sum == allowed;
@@ -244,6 +247,32 @@ refs_revive(struct refs *r)
 {
 	pthread_mutex_lock(&Refs_lock);
 	atomic_fetch_and_explicit(&r->block, ~REFS_DEAD, memory_order_seq_cst);
+	r->held = 0;
+	pthread_mutex_unlock(&Refs_lock);
+}
+
+void
+refs_retire(struct refs *r)
+{
+	pthread_mutex_lock(&Refs_lock);
+	atomic_fetch_or_explicit(&r->block, REFS_DEAD, memory_order_seq_cst);
+	long held = r->held;
+	r->held = 0;
+	pthread_mutex_unlock(&Refs_lock);
+	/*
+	 * Given back one by one, like any drop: a lookup that still reads the
+	 * retired object may be adding and removing one in its lane right now,
+	 * so the lanes cannot simply be zeroed.
+	 */
+	while (held-- > 0)
+		(void) refs_put(r);
+}
+
+void
+refs_reuse(struct refs *r)
+{
+	pthread_mutex_lock(&Refs_lock);
+	atomic_store_explicit(&r->block, 0, memory_order_seq_cst);
 	pthread_mutex_unlock(&Refs_lock);
 }
 

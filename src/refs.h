@@ -29,6 +29,7 @@ struct refs {
 	_Atomic unsigned block;		/* REFS_DEAD | REFS_FROZEN: no takes */
 	struct refs_chunk *chunk;	/* where the lanes were allocated */
 	unsigned slot;
+	long held;	/* references a kill allowed: refs_retire returns them */
 };
 
 /* counts per lane in one chunk: one page of lane i's counters each */
@@ -114,6 +115,14 @@ long refs_count(const struct refs *r);
 bool refs_kill(struct refs *r, long allowed, long *seen);
 /* undoes a refs_kill for a count that stays in use */
 void refs_revive(struct refs *r);
+/*
+ * For a count whose object goes back to its pool: blocked for good, and
+ * the references its kill allowed (the remover's caller's) given back, so
+ * it rests at 0 for its next use.
+ */
+void refs_retire(struct refs *r);
+/* a retired count, for its object's next use: takes work again */
+void refs_reuse(struct refs *r);
 static inline bool
 refs_dead(const struct refs *r)
 {

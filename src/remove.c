@@ -88,13 +88,13 @@ reattach_run(struct pmemset *set, struct pmemset_part **run, size_t n,
 		home = NULL;
 		pmap = pmap_new(set, run[0]->rsv);
 		if (pmap == NULL || pmap_reserve(pmap, n) != 0) {
-			pmap_free(pmap);
+			pmap_retire(pmap);
 			return false;
 		}
 	}
 	if (index_reserve(&set->index, 1) != 0) {
 		if (pmap != home)
-			pmap_free(pmap);
+			pmap_retire(pmap);
 		return false;
 	}
 	/* run may be home's own array: appending never overtakes it */
@@ -335,7 +335,7 @@ pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 	if (ret != 0)
 		return ret; /* pmap is back, with the parts still mapped */
 	pmap->nparts = 0;
-	pmap_free_later(pmap);
+	pmap_retire(pmap);
 	*part = NULL;
 	return 0;
 }
@@ -363,7 +363,7 @@ static void
 plan_free(struct range_plan *plan)
 {
 	for (size_t i = plan->used_spare; i < plan->nspare; i++)
-		pmap_free(plan->spare[i]);
+		pmap_retire(plan->spare[i]);
 	mem_free(plan->spare);
 	mem_free(plan->affected);
 	mem_free(plan->removed);
@@ -464,7 +464,7 @@ plan_range(struct pmemset *set, const char *start, const char *end,
 
 nomem_spare:
 	/* the failed spare may be half built */
-	pmap_free(plan->spare[plan->nspare]);
+	pmap_retire(plan->spare[plan->nspare]);
 nomem:
 	plan_free(plan);
 	return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
@@ -656,7 +656,7 @@ pmemset_remove_range(struct pmemset *set, void *addr, size_t len)
 			"pmemset_remove_range");
 	/* unreachable since the split; parts kept went to new part maps */
 	for (size_t i = 0; i < nemptied; i++)
-		pmap_free_later(plan.affected[i]);
+		pmap_retire(plan.affected[i]);
 	plan_free(&plan);
 	return ret;
 }

@@ -48,6 +48,8 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 			goto nomem;
 	}
 	int ret = pthread_rwlock_init(&s->lock, NULL);
+	if (ret == 0 && (ret = pmap_pool_init(&s->pmap_pool)) != 0)
+		pthread_rwlock_destroy(&s->lock);
 	if (ret != 0) {
 		mem_free(s->user_rsv);
 		journal_fini(&s->journal);
@@ -136,7 +138,7 @@ pmemset_delete(struct pmemset **set)
 		if (ret != 0)
 			break;	/* pmap is back in the set */
 		pmap->nparts = 0;
-		pmap_free(pmap);
+		pmap_retire(pmap);
 	}
 	if (ret != 0)
 		return ret;
@@ -147,6 +149,7 @@ pmemset_delete(struct pmemset **set)
 	journal_fini(&s->journal);
 	pthread_rwlock_unlock(&s->lock);
 	index_fini(&s->index);
+	pmap_pool_fini(&s->pmap_pool);
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	log_line(LOG_CALL, "pmemset_delete: set %p", (void *)s);

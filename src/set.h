@@ -16,6 +16,7 @@
 #include "counters.h"
 #include "journal.h"
 #include "part_index.h"
+#include "part_map.h"
 
 /* bits of the hook word; the data path goes straight through when it is 0 */
 #define HOOK_EMPTY		(1u << 0) /* no part mapped */
@@ -43,6 +44,7 @@ struct pmemset {
 	enum pmem2_granularity granularity;
 	enum pmemset_coalescing coalescing;
 	struct part_index index;
+	struct pmap_pool pmap_pool;	/* removed part maps, for reuse */
 	struct pmemset_part *last_part; /* coalescing appends after its part map */
 	struct rsv *user_rsv;		/* wraps cfg.reservation, if any */
 	size_t nparts;

@@ -297,7 +297,7 @@ set_thread(void *arg)
 			if (map_page(set, sh->src, NSTABLE + rnd(w, 16),
 					&addr[i]) != 0)
 				return failed(w, "map into a private set");
-		/* a deferred free outlives the set: freed by call_rcu later */
+		/* a removed part map goes to the set's pool, freed with the set */
 		if (pmemset_remove_range(set, addr[0], PAGE) != 0)
 			return failed(w, "remove from a private set");
 		struct pmemset_part_map *pmap;

@@ -3,7 +3,8 @@
  * refs_test.c -- reference counts spread over lanes (src/refs.h): the sum
  * stays exact whichever threads take and give back, a drop of nothing is
  * refused without changing the count, a kill is exact and blocks takes,
- * threads count in lanes of their own, and chunks come and go.
+ * threads count in lanes of their own, a retired count rests at zero for
+ * reuse, and chunks come and go.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -292,6 +293,34 @@ kill_racing_takes_wins_exactly_once(void **state)
 }
 
 static void
+retire_gives_back_what_the_kill_allowed(void **state)
+{
+	(void) state;
+	struct refs r;
+	long seen;
+	assert_int_equal(refs_init(&r), 0);
+	/* the remover's caller's reference, taken in another thread */
+	struct cross holder = {&r, 1, 0, 0, 0};
+	run_in_thread(&holder);
+	assert_true(refs_kill(&r, 1, &seen));
+	refs_retire(&r);
+	assert_true(refs_dead(&r));
+	assert_false(refs_try_get(&r));
+	/* at rest at 0, for the next part map that reuses it */
+	assert_int_equal(refs_count(&r), 0);
+	refs_reuse(&r);
+	assert_false(refs_dead(&r));
+	assert_true(refs_try_get(&r));
+	assert_int_equal(refs_count(&r), 1);
+	/* a revive forgets what the kill allowed: a retire returns nothing */
+	assert_true(refs_kill(&r, 1, &seen));
+	refs_revive(&r);
+	refs_retire(&r);
+	assert_int_equal(refs_count(&r), 1);
+	refs_fini(&r);
+}
+
+static void
 chunks_are_allocated_and_given_back(void **state)
 {
 	(void) state;
@@ -353,6 +382,7 @@ main(void)
 		cmocka_unit_test(kill_counts_references_of_other_threads),
 		cmocka_unit_test(many_threads_leave_the_count_exact),
 		cmocka_unit_test(kill_racing_takes_wins_exactly_once),
+		cmocka_unit_test(retire_gives_back_what_the_kill_allowed),
 		cmocka_unit_test(chunks_are_allocated_and_given_back),
 		cmocka_unit_test(out_of_memory_is_reported),
 	};

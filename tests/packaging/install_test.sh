@@ -61,7 +61,7 @@ LD_LIBRARY_PATH=$libdir "$work/outside_pc" | grep -q "written from outside" ||
 	fail "pkg-config program did not run"
 echo "pkg-config: built and ran"
 
-# the static library: its private dependencies (liburcu-bp) come from the .pc
+# the static library: its private dependencies (threads) come from the .pc
 if [ -f "$libdir/libpmemset.a" ]; then
 	cc -o "$work/outside_static_pc" "$src/tests/packaging/outside.c" \
 		$(pkg-config --cflags libpmemset) "$libdir/libpmemset.a" \
