@@ -8,6 +8,8 @@
  *   by_address+drop at random part maps of 1k and 10k, and of one part map
  *     for all threads (every thread bumps the same reference count)
  *   persist 256 B, each thread in its own page (CACHE_LINE granularity)
+ *   private work, no library call: what this machine gives N threads that
+ *     share nothing (its ceiling: a shared 2-vCPU VM gives far less than N)
  *   a writer mapping and removing a part: A with N lookup threads running
  *     beside it, B alone (A/B is how much slower the writer gets)
  */
@@ -135,6 +137,29 @@ static int
 lookup_one_body(struct member *m)
 {
 	return lookup_body(m, true);
+}
+
+/*
+ * A lookup's kind of work with nothing shared written: random reads of the
+ * address table and an atomic add on a line of the thread's own.
+ */
+static struct {
+	_Alignas(64) _Atomic unsigned long n;
+} Private_count[MAX_THREADS];
+
+static int
+private_body(struct member *m)
+{
+	char *const *addrs = m->ts->addrs;
+	uintptr_t sum = 0;
+	uint64_t x = m->index + 1;
+	for (size_t i = 0; i < m->iters; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		sum += (uintptr_t)addrs[(x >> 33) & (NADDR - 1)];
+		atomic_fetch_add(&Private_count[m->index].n, 1);
+	}
+	/* so the reads are not optimised away */
+	return sum == 1 ? -1 : 0;
 }
 
 /* 256 B in the thread's own page of the first part map */
@@ -330,6 +355,7 @@ writer_case(struct team_set *ts)
 #define RANDOM_LOOKUPS "by_address+drop, random of %zu part maps"
 #define ONE_LOOKUP "by_address+drop, one part map"
 #define PERSIST "persist 256 B, distinct pages"
+#define PRIVATE_WORK "private work, no library call (machine ceiling)"
 
 /* lookups at random in a set of n; at the small size also the rest */
 static int
@@ -340,13 +366,20 @@ lookup_cases(size_t n, bool small)
 	scaling_name(name[0], random);
 	scaling_name(name[1], ONE_LOOKUP);
 	writer_name(name[2], n);
+	char ceiling[BENCH_NAME_LEN];
+	scaling_name(ceiling, PRIVATE_WORK);
 	bool any = bench_selected("threads", name[0]) || (small &&
 		(bench_selected("threads", name[1]) ||
-		 bench_selected("threads", name[2])));
+		 bench_selected("threads", name[2]) ||
+		 bench_selected("threads", ceiling)));
 	if (!any)
 		return 0;
 	struct team_set ts;
 	int ret = team_set_init(&ts, n, PMEM2_GRANULARITY_PAGE);
+	/* first, so the lookups below can be read against it */
+	if (ret == 0 && small && scaling_case(&ts, PRIVATE_WORK, private_body,
+			(struct target){0}) != 0)
+		ret = -1;
 	if (ret == 0 && scaling_case(&ts, random, lookup_random_body,
 			(struct target){TARGET_RATIO, 1 / 1.8,
 			"<=0.556 (>=1.8x)"}) != 0)
