@@ -15,6 +15,8 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,63 +46,121 @@ struct member {
 	struct team_set *ts;
 	unsigned index;
 	size_t iters;
-	pthread_barrier_t *go;
 	body_fn *body;
 	double t0, t1;
 	int ret;
 };
 
+/*
+ * The threads that run the sides, made once for the group: threads made
+ * for each 2 ms sample start on their creator's processor and often run
+ * there one after the other before the scheduler spreads them, which
+ * measured the scheduler, not the library.
+ */
+static struct crew {
+	pthread_t tid[MAX_THREADS];
+	unsigned nthreads;
+	pthread_mutex_t lock;
+	pthread_cond_t wake, finished;
+	unsigned long generation;	/* one per run */
+	unsigned want;			/* members taking part in this run */
+	unsigned done;
+	_Atomic unsigned ready;		/* members at the start line */
+	bool quit;
+	struct member m[MAX_THREADS];
+} Crew = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	.wake = PTHREAD_COND_INITIALIZER, .finished = PTHREAD_COND_INITIALIZER};
+
 static void *
-member_main(void *arg)
+crew_main(void *arg)
 {
-	struct member *m = arg;
-	pthread_barrier_wait(m->go);
-	m->t0 = now_ns();
-	m->ret = m->body(m);
-	m->t1 = now_ns();
+	unsigned index = (unsigned)(uintptr_t)arg;
+	unsigned long seen = 0;
+	pthread_mutex_lock(&Crew.lock);
+	for (;;) {
+		while (Crew.generation == seen && !Crew.quit)
+			pthread_cond_wait(&Crew.wake, &Crew.lock);
+		if (Crew.quit)
+			break;
+		seen = Crew.generation;
+		if (index >= Crew.want)
+			continue;
+		unsigned want = Crew.want;
+		struct member *m = &Crew.m[index];
+		pthread_mutex_unlock(&Crew.lock);
+		/* everyone starts together: wake-ups come tens of us apart */
+		atomic_fetch_add(&Crew.ready, 1);
+		while (atomic_load(&Crew.ready) < want)
+			;
+		m->t0 = now_ns();
+		m->ret = m->body(m);
+		m->t1 = now_ns();
+		pthread_mutex_lock(&Crew.lock);
+		if (++Crew.done == want)
+			pthread_cond_signal(&Crew.finished);
+	}
+	pthread_mutex_unlock(&Crew.lock);
 	return NULL;
 }
 
+static int
+crew_start(unsigned n)
+{
+	for (Crew.nthreads = 0; Crew.nthreads < n; Crew.nthreads++)
+		if (pthread_create(&Crew.tid[Crew.nthreads], NULL, crew_main,
+				(void *)(uintptr_t)Crew.nthreads) != 0) {
+			bench_fail("pthread_create failed after %u threads",
+					Crew.nthreads);
+			return -1;
+		}
+	return 0;
+}
+
+static void
+crew_stop(void)
+{
+	pthread_mutex_lock(&Crew.lock);
+	Crew.quit = true;
+	pthread_cond_broadcast(&Crew.wake);
+	pthread_mutex_unlock(&Crew.lock);
+	for (unsigned i = 0; i < Crew.nthreads; i++)
+		pthread_join(Crew.tid[i], NULL);
+	Crew.nthreads = 0;
+	Crew.quit = false;
+}
+
 /*
- * Runs body in n threads, `iters` operations in all; ns[0] is the wall
- * time from the first start to the last finish per operation.
+ * Runs body in the crew's first n threads, `iters` operations in all;
+ * ns[0] is the wall time from the first start to the last finish per
+ * operation.
  */
 static int
 run_team(struct team_set *ts, unsigned n, body_fn *body, size_t iters,
 		double *ns)
 {
-	struct member m[MAX_THREADS];
-	pthread_t tid[MAX_THREADS];
-	pthread_barrier_t go;
-	if (pthread_barrier_init(&go, NULL, n) != 0) {
-		bench_fail("pthread_barrier_init failed");
-		return -1;
-	}
-	unsigned started = 0;
-	for (unsigned i = 0; i < n; i++) {
-		m[i] = (struct member){ts, i, iters / n + (i < iters % n),
-			&go, body, 0, 0, 0};
-		if (pthread_create(&tid[i], NULL, member_main, &m[i]) != 0)
-			break;
-		started++;
-	}
-	if (started < n) {
-		/* the barrier waits for n: cannot release the others */
-		bench_fail("pthread_create failed after %u threads", started);
-		abort();
-	}
+	pthread_mutex_lock(&Crew.lock);
+	for (unsigned i = 0; i < n; i++)
+		Crew.m[i] = (struct member){ts, i,
+			iters / n + (i < iters % n), body, 0, 0, 0};
+	Crew.want = n;
+	Crew.done = 0;
+	atomic_store(&Crew.ready, 0);
+	Crew.generation++;
+	pthread_cond_broadcast(&Crew.wake);
+	while (Crew.done < n)
+		pthread_cond_wait(&Crew.finished, &Crew.lock);
+	pthread_mutex_unlock(&Crew.lock);
 	double first = 0, last = 0;
 	int ret = 0;
 	for (unsigned i = 0; i < n; i++) {
-		pthread_join(tid[i], NULL);
-		if (i == 0 || m[i].t0 < first)
-			first = m[i].t0;
-		if (m[i].t1 > last)
-			last = m[i].t1;
-		if (m[i].ret != 0)
+		struct member *m = &Crew.m[i];
+		if (i == 0 || m->t0 < first)
+			first = m->t0;
+		if (m->t1 > last)
+			last = m->t1;
+		if (m->ret != 0)
 			ret = -1;
 	}
-	pthread_barrier_destroy(&go);
 	ns[0] = (last - first) / (double)iters;
 	return ret;
 }
@@ -417,6 +477,10 @@ static int
 threads_cases(const struct opts *o)
 {
 	O = o;
+	if (crew_start(o->threads) != 0) {
+		crew_stop();
+		return -1;
+	}
 	int ret = 0;
 	if (lookup_cases(o->parts_small, true) != 0)
 		ret = -1;
@@ -424,6 +488,7 @@ threads_cases(const struct opts *o)
 		ret = -1;
 	if (persist_case() != 0)
 		ret = -1;
+	crew_stop();
 	return ret;
 }
 
