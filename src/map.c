@@ -43,6 +43,7 @@ static char Placeholder_vdm;
 struct extent {
 	size_t offset;
 	size_t length;
+	bool sized;	/* file_size read (length 0 needs it at once) */
 	size_t file_size;
 	size_t alignment;
 };
@@ -57,22 +58,38 @@ source_can_grow(struct pmemset_source *src)
 		src->fd >= 0 && is_regular_file(src);
 }
 
+/*
+ * The size of the source, for e. A temporary source's known size is exact.
+ * Another's saves an fstat when it covers the part; a part past it asks
+ * the file again (someone else may have grown it), and so does "to the
+ * end" (length 0).
+ */
+static int
+extent_file_size(struct pmemset_source *src, struct extent *e)
+{
+	e->file_size = source_known_size(src);
+	e->sized = true;
+	if (source_size_is_exact(src))
+		return 0;
+	bool covered = e->length != 0 && e->offset <= e->file_size &&
+			e->length <= e->file_size - e->offset;
+	return covered ? 0 : source_size(src, &e->file_size, "pmemset_map");
+}
+
+/*
+ * Checks the offset and length and, for length 0, reads the size (no
+ * growth follows then, so no lock is needed). Otherwise the size is read
+ * once, under the source's grow lock, by extent_file_size.
+ */
 static int
 resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 		struct extent *e)
 {
 	e->offset = mc ? mc->offset : 0;
 	e->length = mc ? mc->length : 0;
-	/*
-	 * The size the source is known to have saves an fstat per part; a
-	 * part past it, or "to the end" (someone may have grown the file),
-	 * asks the file again.
-	 */
-	e->file_size = source_known_size(src);
-	bool covered = e->length != 0 && e->offset <= e->file_size &&
-			e->length <= e->file_size - e->offset;
-	int ret = covered ? 0 :
-			source_size(src, &e->file_size, "pmemset_map");
+	e->sized = false;
+	e->file_size = 0;
+	int ret = e->length == 0 ? extent_file_size(src, e) : 0;
 	if (ret != 0)
 		return ret;
 	/* a source's alignment never changes; asking libpmem2 may read sysfs */
@@ -135,6 +152,16 @@ is_regular_file(struct pmemset_source *src)
 	return regular != 0;
 }
 
+/* fallocate where the file system can, so a full disk fails now, not as SIGBUS */
+static int
+grow_file(int fd, size_t from, size_t to)
+{
+	int r = posix_fallocate(fd, (off_t)from, (off_t)(to - from));
+	if (r == EOPNOTSUPP || r == ENOSYS)
+		r = ftruncate(fd, (off_t)to) == 0 ? 0 : errno;
+	return r;
+}
+
 /*
  * Grows the file to hold the part. A map that fails later never cuts it
  * back: between the growth and the failure another source of the same
@@ -159,14 +186,15 @@ grow_source(struct pmemset_source *src, const struct extent *e)
 			"pmemset_map: the source has %zu bytes, the part needs "
 			"%zu, and only a regular file can grow",
 			e->file_size, needed);
-	/* allocate the blocks now: a full disk fails here, not as SIGBUS */
-	int r = posix_fallocate(src->fd, (off_t)e->file_size,
-			(off_t)(needed - e->file_size));
-	if (r == EOPNOTSUPP || r == ENOSYS)
-		r = ftruncate(src->fd, (off_t)needed) == 0 ? 0 : errno;
+	int r = grow_file(src->fd, e->file_size, needed);
 	if (r != 0) {
-		/* what fallocate did grow stays, for the same reason */
-		source_forget_size(src);
+		/*
+		 * What fallocate did grow stays, for the same reason. A
+		 * temporary source keeps its size: still a lower bound, and
+		 * fallocate over blocks already there changes nothing.
+		 */
+		if (!source_size_is_exact(src))
+			source_forget_size(src);
 		return err_set(PMEMSET_E_CANNOT_GROW_SOURCE_FILE,
 			"pmemset_map: cannot grow the source file from %zu to "
 			"%zu bytes: %s", e->file_size, needed, strerror(r));
@@ -444,24 +472,22 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
  */
 static int
 map_source_locked(struct pmemset *set, struct pmemset_source *src,
-		const struct pmemset_map_config *map_cfg,
-		struct pmemset_part *part, struct pmemset_part_map *fresh,
-		struct pmemset_part_descriptor *d,
+		struct extent *e, struct pmemset_part *part,
+		struct pmemset_part_map *fresh, struct pmemset_part_descriptor *d,
 		struct pmemset_part_descriptor *added, bool *sds_changed)
 {
 	struct sds_pending sds;
-	struct extent e;
-	int ret = resolve_extent(src, map_cfg, &e);
+	int ret = e->sized ? 0 : extent_file_size(src, e);
 	if (ret != 0)
 		return ret;
 	ret = sds_before_map(set, src, &sds);
 	if (ret != 0)
 		return ret;
-	ret = grow_source(src, &e);
+	ret = grow_source(src, e);
 	if (ret != 0)
 		return ret;
 	pthread_rwlock_wrlock(&set->lock);
-	ret = map_locked(set, src, &e, part, fresh, d, added);
+	ret = map_locked(set, src, e, part, fresh, d, added);
 	pthread_rwlock_unlock(&set->lock);
 	if (ret != 0)
 		return ret;
@@ -482,7 +508,7 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 	if (event_in_callback_of(set))
 		return event_refuse_in_callback("pmemset_map");
 
-	/* cheap argument errors first, before any scan or callback */
+	/* argument errors first, before any scan or callback */
 	struct extent e;
 	int ret = resolve_extent(src, map_cfg, &e);
 	if (ret != 0)
@@ -502,7 +528,7 @@ pmemset_map(struct pmemset *set, struct pmemset_source *src,
 	struct pmemset_part_descriptor d, added = {NULL, 0};
 	bool sds_changed = false;
 	pthread_mutex_lock(&src->grow_lock);
-	ret = map_source_locked(set, src, map_cfg, part, fresh, &d, &added,
+	ret = map_source_locked(set, src, &e, part, fresh, &d, &added,
 			&sds_changed);
 	pthread_mutex_unlock(&src->grow_lock);
 	if (ret != 0) {

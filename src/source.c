@@ -281,6 +281,8 @@ pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 		source_free(s);
 		return ret;
 	}
+	/* empty, and made by O_TMPFILE: a regular file (no fstat to ask) */
+	atomic_store(&s->regular, 1);
 	*src = s;
 	return 0;
 }
@@ -335,6 +337,10 @@ pmemset_source_delete(struct pmemset_source **src)
 int
 source_size(struct pmemset_source *src, size_t *size, const char *func)
 {
+	if (source_size_is_exact(src)) {
+		*size = source_known_size(src);
+		return 0;
+	}
 	err_pmem2_mark();
 	int ret = pmem2_source_size(src->pmem2_src, size);
 	if (ret != 0)

@@ -36,6 +36,9 @@ struct pmemset_source {
 	 * needs no fstat and no growth. Files only grow under us (a failed map
 	 * never cuts one back); one shrunk by someone else is the caller's
 	 * mistake, as it always was (stores past the end raise SIGBUS).
+	 *
+	 * A temporary source's is exact, never asked of the file: nothing but
+	 * its own maps can reach the unnamed file to grow it.
 	 */
 	_Atomic size_t known_size;
 
@@ -61,9 +64,19 @@ const char *source_kind_name(enum source_kind kind);
 void source_get(struct pmemset_source *src);
 void source_put(struct pmemset_source *src);
 
-/* current size of the source in bytes (asks the file; remembers it);
- * func names the caller's function */
+/*
+ * current size of the source in bytes (asks the file and remembers it; a
+ * temporary source's known size, which is exact); func names the caller's
+ * function
+ */
 int source_size(struct pmemset_source *src, size_t *size, const char *func);
+
+/* is the known size the size, with no need to ask the file? */
+static inline bool
+source_size_is_exact(const struct pmemset_source *src)
+{
+	return src->kind == SOURCE_TEMPORARY;
+}
 
 static inline size_t
 source_known_size(struct pmemset_source *src)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * map_test.c -- pmemset_map: offset and length rules, growing the file,
- * rollback of failed maps, granularity, placement in user reservations and
- * coalescing.
+ * rollback of failed maps, the size a source knows, granularity, placement
+ * in user reservations and coalescing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -468,6 +469,82 @@ full_coalescing_after_removing_the_last_part_map(void **state)
 	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
 }
 
+#define PARTS 100
+
+/* a file of the user's is never grown beyond what the part needs */
+static void
+user_file_grows_to_exactly_what_the_part_needs(void **state)
+{
+	struct fixture *f = *state;
+	for (size_t i = 0; i < PARTS; i++) {
+		assert_ok(map_at(f->set, f->src, 1 * MiB + i * 4 * KiB,
+				4 * KiB, NULL));
+		assert_int_equal(test_file_size(f->path),
+				1 * MiB + (i + 1) * 4 * KiB);
+	}
+	/* and a caller's pmem2 source of a file just as much */
+	int fd = open(f->path, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	struct pmem2_source *p2;
+	assert_int_equal(pmem2_source_from_fd(&p2, fd), 0);
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_pmem2(&src, p2));
+	size_t base = test_file_size(f->path);
+	for (size_t i = 0; i < 8; i++) {
+		assert_ok(map_at(f->set, src, base + i * 4 * KiB, 4 * KiB,
+				NULL));
+		assert_int_equal(test_file_size(f->path),
+				base + (i + 1) * 4 * KiB);
+	}
+	assert_ok(pmemset_delete(&f->set));
+	assert_ok(pmemset_source_delete(&src));
+	pmem2_source_delete(&p2);
+	close(fd);
+	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+}
+
+/*
+ * The size a file source knows is asked again when a part lies past it:
+ * someone else may have grown the file meanwhile, and the part then maps
+ * what they wrote, "to the end" reaches the new end, and DO_NOT_GROW finds
+ * the file long enough.
+ */
+static void
+known_size_is_refreshed_when_the_file_grew_elsewhere(void **state)
+{
+	struct fixture *f = *state;
+	struct pmemset_source *fixed;
+	assert_ok(pmemset_xsource_from_file(&fixed, f->path,
+			PMEMSET_SOURCE_FILE_DO_NOT_GROW));
+	/* both sources learn the size: 1 MiB */
+	assert_ok(map_at(f->set, f->src, 0, 64 * KiB, NULL));
+	assert_ok(map_at(f->set, fixed, 64 * KiB, 64 * KiB, NULL));
+
+	/* another writer appends 1 MiB of its own */
+	int fd = open(f->path, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	char rec[64 * KiB];
+	memset(rec, 0x6b, sizeof(rec));
+	for (size_t off = 1 * MiB; off < 2 * MiB; off += sizeof(rec))
+		assert_int_equal(pwrite(fd, rec, sizeof(rec), (off_t)off),
+				(ssize_t)sizeof(rec));
+	close(fd);
+
+	struct pmemset_part_descriptor d;
+	assert_ok(map_at(f->set, fixed, 1 * MiB + 512 * KiB, 64 * KiB, &d));
+	assert_int_equal(((char *)d.addr)[0], 0x6b);
+	assert_ok(map_at(f->set, f->src, 1 * MiB, 0, &d));
+	assert_int_equal(d.size, 1 * MiB);
+	assert_int_equal(((char *)d.addr)[d.size - 1], 0x6b);
+	/* and it was not grown for them */
+	assert_ok(map_at(f->set, f->src, 1 * MiB + 960 * KiB, 64 * KiB, &d));
+	assert_int_equal(((char *)d.addr)[d.size - 1], 0x6b);
+	assert_int_equal(test_file_size(f->path), 2 * MiB);
+	assert_ok(pmemset_delete(&f->set));
+	assert_ok(pmemset_source_delete(&fixed));
+	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+}
+
 static int
 kernel_mappings(void)
 {
@@ -530,6 +607,8 @@ main(void)
 		T(full_coalescing_after_removing_the_ends_of_the_part_map),
 		T(full_coalescing_after_removing_the_last_part_map),
 		T(map_and_remove_leave_no_kernel_mapping_behind),
+		T(user_file_grows_to_exactly_what_the_part_needs),
+		T(known_size_is_refreshed_when_the_file_grew_elsewhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

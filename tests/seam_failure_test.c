@@ -14,6 +14,9 @@
  * file may be left created, and the same call must succeed once nothing
  * fails. Fallbacks (fallocate unsupported, a coalesced placement refused)
  * must succeed.
+ *
+ * The same wrappers count calls: a map reads a file's size at most once
+ * and a temporary source's never.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -66,9 +69,12 @@ static bool Is_armed;
 static int Failed;		/* calls failed by injection */
 static long Live_maps, Live_rsvs;
 
+static long Calls[S_NSEAMS];	/* every call through a wrapper */
+
 static bool
 should_fail(enum seam s)
 {
+	Calls[s]++;
 	if (!Is_armed)
 		return false;
 	for (int i = 0; i < 2; i++) {
@@ -599,8 +605,6 @@ static const struct row Rows[] = {
 	/* map: the source */
 	{"pmem2_source_size: I/O error", FX_EMPTY, OP_MAP,
 		{S_SOURCE_SIZE, 0, 1, -EIO, 0, false}, -EIO, NO_ALSO},
-	{"pmem2_source_size: I/O error under the lock", FX_EMPTY, OP_MAP,
-		{S_SOURCE_SIZE, 1, 1, -EIO, 0, false}, -EIO, NO_ALSO},
 	{"pmem2_source_alignment: invalid", FX_EMPTY, OP_MAP,
 		{S_SOURCE_ALIGNMENT, 0, 1, PMEM2_E_INVALID_ALIGNMENT_VALUE, 0,
 		false}, PMEMSET_E_INVALID_ALIGNMENT_VALUE, NO_ALSO},
@@ -756,11 +760,55 @@ every_seam_failure(void **state)
 		check_row(&Rows[i]);
 }
 
+/* ---- what a map asks of the file ---- */
+
+static long
+calls_of(enum seam s, long before)
+{
+	return Calls[s] - before;
+}
+
+/*
+ * A file's size is read once per map, and only when the part lies past
+ * the size known (someone else may have grown the file); never for a
+ * temporary source, whose size only its own maps change.
+ */
+static void
+size_is_read_once_and_only_when_needed(void **state)
+{
+	(void) state;
+	struct fx f;
+	fx_setup(&f, FX_EMPTY);
+	long n = Calls[S_SOURCE_SIZE];
+	assert_int_equal(op_map(&f), 0); /* past the end: grows */
+	assert_int_equal(calls_of(S_SOURCE_SIZE, n), 1);
+	release_out(&f, OP_MAP);
+	n = Calls[S_SOURCE_SIZE];
+	test_map(f.set, f.src, 0, PART, NULL); /* inside the size known */
+	assert_int_equal(calls_of(S_SOURCE_SIZE, n), 0);
+	n = Calls[S_SOURCE_SIZE];
+	assert_ok(pmemset_map(f.set, f.src, NULL, NULL)); /* to the end */
+	assert_int_equal(calls_of(S_SOURCE_SIZE, n), 1);
+
+	struct pmemset_source *tmp;
+	assert_ok(pmemset_source_from_temporary(&tmp, test_dir()));
+	n = Calls[S_SOURCE_SIZE];
+	for (size_t i = 0; i < 1000; i++)
+		test_map(f.set, tmp, i * 4 * KiB, 4 * KiB, NULL);
+	assert_ok(pmemset_map(f.set, tmp, NULL, NULL)); /* to the end */
+	char b;
+	assert_ok(pmemset_source_pread_mcsafe(tmp, &b, 1, 0));
+	assert_int_equal(calls_of(S_SOURCE_SIZE, n), 0);
+	assert_ok(pmemset_source_delete(&tmp));
+	fx_teardown(&f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_seam_failure),
+		cmocka_unit_test(size_is_read_once_and_only_when_needed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
