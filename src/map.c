@@ -40,6 +40,13 @@ struct vdm;
 int pmem2_config_set_vdm(struct pmem2_config *cfg, struct vdm *vdm);
 static char Placeholder_vdm;
 
+/*
+ * The most a temporary file is grown ahead of what its parts need. Its
+ * blocks are allocated (on tmpfs: memory), so this bounds the waste; 16 MiB
+ * is 4,096 parts of 4 KiB between two growths.
+ */
+#define GROW_AHEAD_MAX ((size_t)16 << 20)
+
 struct extent {
 	size_t offset;
 	size_t length;
@@ -162,6 +169,62 @@ grow_file(int fd, size_t from, size_t to)
 	return r;
 }
 
+static size_t
+align_up(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/*
+ * How long a temporary file of `size` bytes is made when a part needs
+ * `needed`: doubled, but never more than GROW_AHEAD_MAX past its size, and
+ * never less than needed. So n maps of small parts grow it O(log n) times
+ * up to GROW_AHEAD_MAX, then once per GROW_AHEAD_MAX; and the file is
+ * never longer than its parts need by more than min(size, GROW_AHEAD_MAX).
+ */
+static size_t
+grow_ahead_size(size_t size, size_t needed, size_t alignment)
+{
+	size_t ahead = size < GROW_AHEAD_MAX ? size : GROW_AHEAD_MAX;
+	/* size <= INT64_MAX: no overflow */
+	size_t target = align_up(size + ahead, alignment);
+	if (target <= needed || target > (size_t)INT64_MAX)
+		return needed;
+	return target;
+}
+
+/*
+ * A temporary file grows ahead of the part: no one else sees its size, and
+ * the next maps find their bytes there already. If growing ahead fails (a
+ * full file system), it grows to what the part needs only. grown_size
+ * stays a lower bound of the real size whatever fails: a growth that went
+ * part-way only made the file longer, and fallocate over allocated blocks
+ * changes nothing.
+ */
+static int
+grow_temporary(struct pmemset_source *src, const struct extent *e,
+		size_t needed)
+{
+	if (needed <= src->grown_size) {
+		source_note_size(src, needed);
+		return 0;
+	}
+	size_t target = grow_ahead_size(src->grown_size, needed, e->alignment);
+	int r = grow_file(src->fd, src->grown_size, target);
+	if (r != 0 && target > needed) {
+		target = needed;
+		r = grow_file(src->fd, src->grown_size, target);
+	}
+	if (r != 0)
+		return err_set(PMEMSET_E_CANNOT_GROW_SOURCE_FILE,
+			"pmemset_map: cannot grow the temporary source file "
+			"from %zu to %zu bytes: %s", src->grown_size, needed,
+			strerror(r));
+	src->grown_size = target;
+	source_note_size(src, needed);
+	return 0;
+}
+
 /*
  * Grows the file to hold the part. A map that fails later never cuts it
  * back: between the growth and the failure another source of the same
@@ -169,6 +232,8 @@ grow_file(int fd, size_t from, size_t to)
  * written there (pwrite needs no lock of ours), and no lock we could take
  * would tell. A cut-back would destroy their data or turn their mapping
  * into SIGBUS; a file left longer, its new blocks zero, harms no one.
+ * A file of the user's grows to exactly what the part needs: its size is
+ * the user's to see.
  */
 static int
 grow_source(struct pmemset_source *src, const struct extent *e)
@@ -186,15 +251,12 @@ grow_source(struct pmemset_source *src, const struct extent *e)
 			"pmemset_map: the source has %zu bytes, the part needs "
 			"%zu, and only a regular file can grow",
 			e->file_size, needed);
+	if (src->kind == SOURCE_TEMPORARY)
+		return grow_temporary(src, e, needed);
 	int r = grow_file(src->fd, e->file_size, needed);
 	if (r != 0) {
-		/*
-		 * What fallocate did grow stays, for the same reason. A
-		 * temporary source keeps its size: still a lower bound, and
-		 * fallocate over blocks already there changes nothing.
-		 */
-		if (!source_size_is_exact(src))
-			source_forget_size(src);
+		/* what fallocate did grow stays, for the same reason */
+		source_forget_size(src);
 		return err_set(PMEMSET_E_CANNOT_GROW_SOURCE_FILE,
 			"pmemset_map: cannot grow the source file from %zu to "
 			"%zu bytes: %s", e->file_size, needed, strerror(r));
@@ -279,12 +341,6 @@ place_coalesced(struct pmemset *set, struct pmemset_source *src,
 	part->rsv = r;
 	part->pmap = target;
 	return 0;
-}
-
-static size_t
-align_up(size_t v, size_t a)
-{
-	return (v + a - 1) / a * a;
 }
 
 /* places the part in a part map of its own */

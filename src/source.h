@@ -38,9 +38,17 @@ struct pmemset_source {
 	 * mistake, as it always was (stores past the end raise SIGBUS).
 	 *
 	 * A temporary source's is exact, never asked of the file: nothing but
-	 * its own maps can reach the unnamed file to grow it.
+	 * its own maps can reach the unnamed file to grow it. It is the size
+	 * its maps asked for (what "to the end" and the I/O calls see); the
+	 * file itself may be longer, see grown_size.
 	 */
 	_Atomic size_t known_size;
+	/*
+	 * Temporary sources: how long the file really is (at least
+	 * known_size), grown ahead so that a run of small maps grows it a
+	 * few times, not once per map. Guarded by grow_lock.
+	 */
+	size_t grown_size;
 
 	/*
 	 * Serialises maps of this source: a map reads the file size, may grow

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * map_test.c -- pmemset_map: offset and length rules, growing the file,
- * rollback of failed maps, the size a source knows, granularity, placement
- * in user reservations and coalescing.
+ * rollback of failed maps, growing a temporary file ahead, the size a
+ * source knows, granularity, placement in user reservations and coalescing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -469,7 +469,163 @@ full_coalescing_after_removing_the_last_part_map(void **state)
 	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
 }
 
+/* the pmem2 source of the last part added: it tells the file's real size */
+static int
+note_pmem2_source(struct pmemset *set, struct pmemset_event_context *ctx,
+		void *arg)
+{
+	(void) set;
+	if (ctx->type == PMEMSET_EVENT_PART_ADD)
+		*(struct pmem2_source **)arg = ctx->data.part_add.src;
+	return 0;
+}
+
+static size_t
+real_size(struct pmem2_source *p2)
+{
+	assert_non_null(p2);
+	size_t size;
+	assert_int_equal(pmem2_source_size(p2, &size), 0);
+	return size;
+}
+
 #define PARTS 100
+
+/*
+ * A temporary file grows ahead of its parts (no one else sees its size), at
+ * most doubling and never more than 16 MiB ahead; each part still maps its
+ * own bytes at its own offset, and "to the end" and the I/O calls still see
+ * only the bytes the maps asked for.
+ */
+static void
+temporary_source_grows_ahead_and_maps_the_right_bytes(void **state)
+{
+	(void) state;
+	struct pmem2_source *p2 = NULL;
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE,
+			note_pmem2_source, &p2);
+	struct pmemset_source *tmp;
+	assert_ok(pmemset_source_from_temporary(&tmp, test_dir()));
+	char *addr[PARTS];
+	bool ahead = false;
+	for (size_t i = 0; i < PARTS; i++) {
+		struct pmemset_part_descriptor d;
+		assert_ok(map_at(set, tmp, i * 4 * KiB, 4 * KiB, &d));
+		assert_int_equal(d.size, 4 * KiB);
+		addr[i] = d.addr;
+		size_t needed = (i + 1) * 4 * KiB;
+		size_t size = real_size(p2);
+		if (size < needed || size - needed > needed ||
+		    size - needed > 16 * MiB)
+			fail_msg("part %zu: the file is %zu bytes for %zu "
+				"needed", i, size, needed);
+		ahead |= size > needed;
+		memset(d.addr, (int)(i + 1), d.size);
+	}
+	assert_true(ahead); /* it did grow ahead, once at least */
+	assert_int_equal(test_count_part_maps(set), PARTS);
+	/* every part is its own offset of the file */
+	for (size_t i = 0; i < PARTS; i++) {
+		char buf[4 * KiB];
+		assert_ok(pmemset_source_pread_mcsafe(tmp, buf, sizeof(buf),
+				i * 4 * KiB));
+		for (size_t j = 0; j < sizeof(buf); j++)
+			if (buf[j] != (char)(i + 1) || addr[i][j] != buf[j])
+				fail_msg("part %zu, byte %zu: %d", i, j,
+						buf[j]);
+	}
+	/* the bytes grown ahead are nobody's: past the end for the caller */
+	size_t end = PARTS * 4 * KiB;
+	assert_true(real_size(p2) > end);
+	char b = 0;
+	assert_err(pmemset_source_pread_mcsafe(tmp, &b, 1, end),
+			PMEMSET_E_LENGTH_OUT_OF_RANGE);
+	assert_err(pmemset_source_pwrite_mcsafe(tmp, &b, 1, end),
+			PMEMSET_E_LENGTH_OUT_OF_RANGE);
+	assert_err(map_at(set, tmp, end, 0, NULL), PMEMSET_E_MAP_LENGTH_UNSET);
+	struct pmemset_part_descriptor d;
+	assert_ok(map_at(set, tmp, end - 8 * KiB, 0, &d));
+	assert_int_equal(d.size, 8 * KiB);
+	assert_int_equal(((char *)d.addr)[0], (char)(PARTS - 1));
+	/* a part within the grown bytes needs no growth: the size holds */
+	size_t before = real_size(p2);
+	assert_ok(map_at(set, tmp, end, 4 * KiB, NULL));
+	assert_int_equal(real_size(p2), before);
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&tmp));
+}
+
+/* a big file grows at most 16 MiB ahead of its parts */
+static void
+temporary_source_grows_ahead_by_16_mib_at_most(void **state)
+{
+	(void) state;
+	struct pmem2_source *p2 = NULL;
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE,
+			note_pmem2_source, &p2);
+	struct pmemset_source *tmp;
+	assert_ok(pmemset_source_from_temporary(&tmp, test_dir()));
+	/* a part alone is not grown ahead of */
+	assert_ok(map_at(set, tmp, 0, 32 * MiB, NULL));
+	assert_int_equal(real_size(p2), 32 * MiB);
+	assert_ok(map_at(set, tmp, 32 * MiB, 4 * KiB, NULL));
+	assert_int_equal(real_size(p2), 48 * MiB);
+	/* a part longer than the growth ahead: exactly what it needs */
+	assert_ok(map_at(set, tmp, 48 * MiB, 20 * MiB, NULL));
+	assert_int_equal(real_size(p2), 68 * MiB);
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&tmp));
+}
+
+/*
+ * Growing ahead fails (here the file size limit, as a full file system
+ * would): the file grows to what the part needs only, and the map works.
+ * With no room even for that, the map fails and the file stays as it was.
+ */
+static void
+temporary_source_growth_ahead_falls_back(void **state)
+{
+	(void) state;
+	struct pmem2_source *p2 = NULL;
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE,
+			note_pmem2_source, &p2);
+	struct pmemset_source *tmp;
+	assert_ok(pmemset_source_from_temporary(&tmp, test_dir()));
+	assert_ok(map_at(set, tmp, 0, 1 * MiB, NULL));
+	assert_int_equal(real_size(p2), 1 * MiB);
+
+	struct rlimit old, lim;
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = 1 * MiB + 64 * KiB;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	struct pmemset_part_descriptor d = {NULL, 0};
+	int fits = map_at(set, tmp, 1 * MiB, 64 * KiB, &d);
+	size_t size_fits = real_size(p2);
+	int too_big = map_at(set, tmp, 1 * MiB + 64 * KiB, 64 * KiB, NULL);
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%s", pmemset_errormsg());
+	/* the limit goes before any check: a failure must not leave it */
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(fits, 0);
+	assert_int_equal(size_fits, 1 * MiB + 64 * KiB);
+	memset(d.addr, 0x42, d.size); /* the blocks exist: no SIGBUS */
+	assert_int_equal(too_big, PMEMSET_E_CANNOT_GROW_SOURCE_FILE);
+	assert_non_null(strstr(msg, "grow"));
+	assert_int_equal(real_size(p2), 1 * MiB + 64 * KiB);
+	assert_int_equal(test_count_part_maps(set), 2);
+	/* nothing was granted: the end is where it was */
+	assert_err(map_at(set, tmp, 1 * MiB + 64 * KiB, 0, NULL),
+			PMEMSET_E_MAP_LENGTH_UNSET);
+
+	/* with room again, it grows ahead again */
+	assert_ok(map_at(set, tmp, 1 * MiB + 64 * KiB, 64 * KiB, &d));
+	assert_true(real_size(p2) > 1 * MiB + 128 * KiB);
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&tmp));
+}
 
 /* a file of the user's is never grown beyond what the part needs */
 static void
@@ -607,6 +763,9 @@ main(void)
 		T(full_coalescing_after_removing_the_ends_of_the_part_map),
 		T(full_coalescing_after_removing_the_last_part_map),
 		T(map_and_remove_leave_no_kernel_mapping_behind),
+		T(temporary_source_grows_ahead_and_maps_the_right_bytes),
+		T(temporary_source_grows_ahead_by_16_mib_at_most),
+		T(temporary_source_growth_ahead_falls_back),
 		T(user_file_grows_to_exactly_what_the_part_needs),
 		T(known_size_is_refreshed_when_the_file_grew_elsewhere),
 	};

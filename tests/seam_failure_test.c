@@ -16,7 +16,8 @@
  * must succeed.
  *
  * The same wrappers count calls: a map reads a file's size at most once
- * and a temporary source's never.
+ * and a temporary source's never, and a temporary file grown ahead falls
+ * back to growing what the part needs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -793,12 +794,105 @@ size_is_read_once_and_only_when_needed(void **state)
 	struct pmemset_source *tmp;
 	assert_ok(pmemset_source_from_temporary(&tmp, test_dir()));
 	n = Calls[S_SOURCE_SIZE];
+	long grown = Calls[S_FALLOCATE];
 	for (size_t i = 0; i < 1000; i++)
 		test_map(f.set, tmp, i * 4 * KiB, 4 * KiB, NULL);
 	assert_ok(pmemset_map(f.set, tmp, NULL, NULL)); /* to the end */
 	char b;
 	assert_ok(pmemset_source_pread_mcsafe(tmp, &b, 1, 0));
 	assert_int_equal(calls_of(S_SOURCE_SIZE, n), 0);
+	/* grown ahead: 4 KiB, 8 KiB, 16 KiB, ... 4 MiB */
+	assert_int_equal(calls_of(S_FALLOCATE, grown), 11);
+	assert_ok(pmemset_source_delete(&tmp));
+	fx_teardown(&f);
+}
+
+/* the temporary file's real size, through its pmem2 source */
+static size_t
+temporary_size(void)
+{
+	struct pmem2_source *p2 = NULL;
+	for (size_t i = 0; i < Log.count; i++)
+		if (Log.events[i].type == PMEMSET_EVENT_PART_ADD)
+			p2 = Log.events[i].ctx.data.part_add.src;
+	assert_non_null(p2);
+	size_t size;
+	assert_int_equal(__real_pmem2_source_size(p2, &size), 0);
+	return size;
+}
+
+static int
+map_temporary(struct fx *f, struct pmemset_source *tmp, size_t offset)
+{
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	assert_ok(pmemset_map_config_set_offset(mc, offset));
+	pmemset_map_config_set_length(mc, PART);
+	int ret = pmemset_map(f->set, tmp, mc, NULL);
+	snprintf(f->msg, sizeof(f->msg), "%s", pmemset_errormsg());
+	pmemset_map_config_delete(&mc);
+	return ret;
+}
+
+/*
+ * Growing a temporary file ahead fails: it grows to what the part needs,
+ * and only if that fails too does the map fail, leaving the file as it
+ * was. Where fallocate is missing, ftruncate grows it ahead.
+ */
+static void
+temporary_growth_ahead_falls_back(void **state)
+{
+	(void) state;
+	struct fx f;
+	fx_setup(&f, FX_EMPTY);
+	struct pmemset_source *tmp;
+	assert_ok(pmemset_source_from_temporary(&tmp, test_dir()));
+	assert_int_equal(map_temporary(&f, tmp, 0), 0);
+	assert_int_equal(map_temporary(&f, tmp, PART), 0);
+	assert_int_equal(temporary_size(), 2 * PART);
+
+	/* the growth ahead (to 4 parts) fails, the exact one works */
+	struct inject no_space = {S_FALLOCATE, 0, 1, ENOSPC, 0, false};
+	Armed[0] = no_space;
+	Armed[1] = (struct inject)NO_ALSO;
+	Is_armed = true;
+	Failed = 0;
+	long n = Calls[S_FALLOCATE];
+	int ret = map_temporary(&f, tmp, 2 * PART);
+	Is_armed = false;
+	if (ret != 0)
+		fail_msg("no fallback: %d %s", ret, f.msg);
+	assert_int_equal(Failed, 1);
+	assert_int_equal(calls_of(S_FALLOCATE, n), 2);
+	assert_int_equal(temporary_size(), 3 * PART);
+
+	/* both fail: the map fails, nothing changed */
+	no_space.times = 2;
+	Armed[0] = no_space;
+	Is_armed = true;
+	Failed = 0;
+	size_t maps = test_count_part_maps(f.set);
+	ret = map_temporary(&f, tmp, 3 * PART);
+	Is_armed = false;
+	assert_int_equal(ret, PMEMSET_E_CANNOT_GROW_SOURCE_FILE);
+	assert_non_null(strstr(f.msg, strerror(ENOSPC)));
+	assert_int_equal(Failed, 2);
+	assert_int_equal(temporary_size(), 3 * PART);
+	assert_int_equal(test_count_part_maps(f.set), maps);
+
+	/* no fallocate on this file system: ftruncate grows it ahead */
+	struct inject unsupported = {S_FALLOCATE, 0, 1, EOPNOTSUPP, 0, false};
+	Armed[0] = unsupported;
+	Is_armed = true;
+	Failed = 0;
+	n = Calls[S_FTRUNCATE];
+	ret = map_temporary(&f, tmp, 3 * PART);
+	Is_armed = false;
+	if (ret != 0)
+		fail_msg("ftruncate did not grow it: %d %s", ret, f.msg);
+	assert_int_equal(calls_of(S_FTRUNCATE, n), 1);
+	assert_int_equal(temporary_size(), 6 * PART);
+	assert_int_equal(test_count_part_maps(f.set), maps + 1);
 	assert_ok(pmemset_source_delete(&tmp));
 	fx_teardown(&f);
 }
@@ -809,6 +903,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_seam_failure),
 		cmocka_unit_test(size_is_read_once_and_only_when_needed),
+		cmocka_unit_test(temporary_growth_ahead_falls_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
