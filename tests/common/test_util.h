@@ -32,6 +32,18 @@ int test_open_fds(void);
 struct pmemset *test_set_new(enum pmem2_granularity g,
 		pmemset_event_callback *cb, void *arg);
 
+/*
+ * The set-up most map tests share: a fresh file of `size` bytes (its path
+ * to *path), a source on it (to *src), and a PAGE set whose events go to
+ * cb (none if NULL), returned.
+ */
+struct pmemset *test_file_set_new(char **path, struct pmemset_source **src,
+		const char *tag, size_t size, pmemset_event_callback *cb,
+		void *arg);
+/* deletes the set (NULL if the test made none), the source and the file */
+void test_file_set_delete(struct pmemset **set, struct pmemset_source **src,
+		char *path);
+
 /* maps [offset, offset + length) of src; asserts success */
 void test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		size_t length, struct pmemset_part_descriptor *desc);
