@@ -104,11 +104,7 @@ teardown(void **state)
 static size_t
 count_events(enum pmemset_event type)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < Log.count; i++)
-		if (Log.events[i].type == type)
-			n++;
-	return n;
+	return event_log_count(&Log, type);
 }
 
 static int

@@ -101,10 +101,7 @@ the_part_map(struct fx *f, struct pmemset_part_map **pm)
 static size_t
 count_events(enum pmemset_event type)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < Log.count; i++)
-		n += Log.events[i].type == type;
-	return n;
+	return event_log_count(&Log, type);
 }
 
 /* the permissions /proc/self/maps shows for addr ("" if not mapped) */

@@ -126,11 +126,7 @@ assert_sds_equal(const struct pmemset_sds *a, const struct pmemset_sds *b)
 static size_t
 count_events(enum pmemset_event type)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < Log.count; i++)
-		if (Log.events[i].type == type)
-			n++;
-	return n;
+	return event_log_count(&Log, type);
 }
 
 /* the last SDS_UPDATE's copy of the SDS */

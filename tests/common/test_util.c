@@ -151,6 +151,15 @@ event_name(enum pmemset_event type)
 	return "?";
 }
 
+size_t
+event_log_count(const struct event_log *log, enum pmemset_event type)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < log->count; i++)
+		n += log->events[i].type == type;
+	return n;
+}
+
 long long
 event_log_mapped_bytes(const struct event_log *log)
 {

@@ -69,6 +69,8 @@ int event_log_cb(struct pmemset *set, struct pmemset_event_context *ctx,
 		void *arg);
 void event_log_clear(struct event_log *log);
 const char *event_name(enum pmemset_event type);
+/* how many events of that type the log holds */
+size_t event_log_count(const struct event_log *log, enum pmemset_event type);
 /* sum of PART_ADD lengths minus PART_REMOVE lengths */
 long long event_log_mapped_bytes(const struct event_log *log);
 
