@@ -81,10 +81,9 @@ setup(void **state)
 	memset(&Log, 0, sizeof(Log));
 	memset(&Cb, 0, sizeof(Cb));
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->path = test_file("badblock", FILE_SIZE);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
+	f->set = test_file_set_new(&f->path, &f->src, "badblock", FILE_SIZE,
+			bb_cb, NULL);
 	pmemset_source_set_badblock_detection(f->src, true);
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, bb_cb, NULL);
 	*state = f;
 	return 0;
 }
@@ -93,9 +92,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
+	test_file_set_delete(&f->set, &f->src, f->path);
 	/* every context the library opened, it closed */
 	assert_int_equal(Fake.bb_open, 0);
 	fake_device_uninstall();
@@ -107,11 +104,7 @@ teardown(void **state)
 static size_t
 count_events(enum pmemset_event type)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < Log.count; i++)
-		if (Log.events[i].type == type)
-			n++;
-	return n;
+	return event_log_count(&Log, type);
 }
 
 static int

@@ -27,9 +27,8 @@ setup_with(void **state, const char *force)
 	struct fixture *f = calloc(1, sizeof(*f));
 	if (force != NULL)
 		setenv("PMEM2_FORCE_GRANULARITY", force, 1);
-	f->path = test_file("data", AREA);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	f->set = test_file_set_new(&f->path, &f->src, "data", AREA, NULL,
+			NULL);
 	struct pmemset_part_descriptor d;
 	test_map(f->set, f->src, 0, AREA, &d);
 	f->base = d.addr;
@@ -47,9 +46,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
+	test_file_set_delete(&f->set, &f->src, f->path);
 	free(f->ref);
 	free(f);
 	return 0;

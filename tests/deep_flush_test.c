@@ -81,10 +81,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
+	test_file_set_delete(&f->set, &f->src, f->path);
 	pmem2_vm_reservation_delete(&Rsv);
-	test_file_remove(f->path);
 	free(f);
 	return 0;
 }

@@ -25,9 +25,8 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->path = test_file("events", 1 * MiB);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, event_log_cb, &f->log);
+	f->set = test_file_set_new(&f->path, &f->src, "events", 1 * MiB,
+			event_log_cb, &f->log);
 	struct pmemset_part_descriptor d;
 	test_map(f->set, f->src, 0, 256 * KiB, &d);
 	f->base = d.addr;
@@ -40,9 +39,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
+	test_file_set_delete(&f->set, &f->src, f->path);
 	free(f);
 	return 0;
 }

@@ -28,9 +28,8 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->path = test_file("map", 1 * MiB);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	f->set = test_file_set_new(&f->path, &f->src, "map", 1 * MiB, NULL,
+			NULL);
 	*state = f;
 	return 0;
 }
@@ -39,9 +38,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
+	test_file_set_delete(&f->set, &f->src, f->path);
 	unsetenv("PMEM2_FORCE_GRANULARITY");
 	pmemset_map_config_delete(&Map_cfg);
 	free(f);

@@ -21,9 +21,8 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->path = test_file("pmap", 1 * MiB);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	f->set = test_file_set_new(&f->path, &f->src, "pmap", 1 * MiB, NULL,
+			NULL);
 	for (int i = 0; i < 3; i++)
 		test_map(f->set, f->src, (size_t)i * 64 * KiB, 64 * KiB,
 				&f->d[i]);
@@ -35,9 +34,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
+	test_file_set_delete(&f->set, &f->src, f->path);
 	free(f);
 	return 0;
 }

@@ -177,6 +177,24 @@ file_mode(const char *path)
 
 /* ---- pmemset_map_config ---- */
 
+/*
+ * What both valid-source cases do, with either kind of source: map all of
+ * it through a fresh map config, then delete the source while it is mapped
+ * (and the config); the set keeps the part.
+ */
+static struct pmemset *
+map_with_new_config_then_delete_source(struct pmemset_source **src)
+{
+	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	assert_ok(pmemset_map(set, *src, mc, NULL));
+	assert_ok(pmemset_source_delete(src));
+	assert_null(*src);
+	assert_ok(pmemset_map_config_delete(&mc));
+	return set;
+}
+
 /* map with a fresh map config, delete the source while mapped, keep going */
 static void
 pmdk_map_config_new_valid_source_file(void **state)
@@ -185,13 +203,7 @@ pmdk_map_config_new_valid_source_file(void **state)
 	char *path = test_file("mc_file", 16 * MiB);
 	struct pmemset_source *src;
 	assert_ok(pmemset_source_from_file(&src, path));
-	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
-	struct pmemset_map_config *mc;
-	assert_ok(pmemset_map_config_new(&mc));
-	assert_ok(pmemset_map(set, src, mc, NULL));
-	assert_ok(pmemset_source_delete(&src));
-	assert_null(src);
-	assert_ok(pmemset_map_config_delete(&mc));
+	struct pmemset *set = map_with_new_config_then_delete_source(&src);
 	struct pmemset_part_descriptor d = nth_desc(set, 0);
 	assert_int_equal(d.size, 16 * MiB);
 	memset(d.addr, 0x3c, PART);
@@ -212,14 +224,8 @@ pmdk_map_config_new_valid_source_pmem2(void **state)
 	assert_int_equal(pmem2_source_from_fd(&p2, fd), 0);
 	struct pmemset_source *src;
 	assert_ok(pmemset_source_from_pmem2(&src, p2));
-	struct pmemset *set = new_set(NULL, PMEMSET_COALESCING_NONE);
-	struct pmemset_map_config *mc;
-	assert_ok(pmemset_map_config_new(&mc));
-	assert_ok(pmemset_map(set, src, mc, NULL));
-	assert_ok(pmemset_source_delete(&src));
-	assert_null(src);
+	struct pmemset *set = map_with_new_config_then_delete_source(&src);
 	close(fd);
-	assert_ok(pmemset_map_config_delete(&mc));
 	struct pmemset_part_descriptor d = nth_desc(set, 0);
 	memset(d.addr, 0x3d, PART);
 	assert_ok(pmemset_persist(set, d.addr, PART));

@@ -55,9 +55,8 @@ fx_setup(struct fx *f)
 {
 	memset(f, 0, sizeof(*f));
 	event_log_clear(&Log);
-	f->path = test_file("rmfail", NPARTS * PART);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, event_log_cb, &Log);
+	f->set = test_file_set_new(&f->path, &f->src, "rmfail", NPARTS * PART,
+			event_log_cb, &Log);
 	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_OPPORTUNISTIC));
 	for (int i = 0; i < NPARTS; i++) {
@@ -73,9 +72,7 @@ fx_setup(struct fx *f)
 static void
 fx_teardown(struct fx *f)
 {
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
+	test_file_set_delete(&f->set, &f->src, f->path);
 }
 
 /* part i is in the set, holds its bytes and takes stores */
@@ -104,10 +101,7 @@ the_part_map(struct fx *f, struct pmemset_part_map **pm)
 static size_t
 count_events(enum pmemset_event type)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < Log.count; i++)
-		n += Log.events[i].type == type;
-	return n;
+	return event_log_count(&Log, type);
 }
 
 /* the permissions /proc/self/maps shows for addr ("" if not mapped) */

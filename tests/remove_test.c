@@ -100,9 +100,8 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	f->path = test_file("remove", 4 * MiB);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, event_log_cb, &f->log);
+	f->set = test_file_set_new(&f->path, &f->src, "remove", 4 * MiB,
+			event_log_cb, &f->log);
 	*state = f;
 	return 0;
 }
@@ -111,9 +110,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
+	test_file_set_delete(&f->set, &f->src, f->path);
 	free(f);
 	return 0;
 }

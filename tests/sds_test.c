@@ -74,9 +74,7 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	assert_ok(pmemset_delete(&f->set));
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
+	test_file_set_delete(&f->set, &f->src, f->path);
 	fake_device_uninstall();
 	alloc_inject_failure(-1);
 	free(f);
@@ -128,11 +126,7 @@ assert_sds_equal(const struct pmemset_sds *a, const struct pmemset_sds *b)
 static size_t
 count_events(enum pmemset_event type)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < Log.count; i++)
-		if (Log.events[i].type == type)
-			n++;
-	return n;
+	return event_log_count(&Log, type);
 }
 
 /* the last SDS_UPDATE's copy of the SDS */

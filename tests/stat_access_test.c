@@ -5,47 +5,24 @@
  * sub-maps always; update and close from inside a callback of the same
  * handle return INVAL_STATE instead of deadlocking or freeing the tree.
  */
-#include <stdlib.h>
-
 #include "stat_util.h"
 
 #define PART (64 * KiB)
 
-struct fixture {
-	struct stat_source src;
-	struct pmemset *set;
-	struct pmemset_stat *h;
-	struct pmemset_stat_map *root;
-	const char *set_uri;
-};
+/* for callbacks, which get no state */
+static struct stat_fixture *F;
 
-static struct fixture *F;
-
+/* one part, a handle not yet updated, the recorder on its root */
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	stat_source_new(&f->src, "access", 4 * PART);
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	f->set_uri = set_uri(f->set);
-	test_map(f->set, f->src.src, 0, PART, NULL);
-	assert_st(pmemset_stat_open(&f->h, f->set, NULL, 0));
-	assert_st(pmemset_stat_root(f->h, &f->root));
+	static const struct stat_part parts[] = {{0, PART}};
+	struct stat_fixture *f = stat_fixture_new("access", 4 * PART, parts,
+			1, STAT_VIEW_EMPTY);
 	rec_clear();
 	rec_install(f->root);
 	F = f;
 	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	assert_st(pmemset_stat_close(&f->h));
-	assert_ok(pmemset_delete(&f->set));
-	stat_source_free(&f->src);
-	free(f);
 	return 0;
 }
 
@@ -72,7 +49,7 @@ expect_reads(enum rec_kind kind, int event, const char *sub,
 
 /* the lifecycle of the set map, with the recorder reading in each callback */
 static void
-run_lifecycle(struct fixture *f)
+run_lifecycle(struct stat_fixture *f)
 {
 	assert_st(pmemset_stat_update(f->h));
 	assert_ok(pmemset_delete(&f->set));
@@ -82,7 +59,7 @@ run_lifecycle(struct fixture *f)
 static void
 sys_values_are_unreadable_during_tree_add(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	run_lifecycle(f);
 	for (size_t i = 0; i < Nrecs; i++)
 		if (Recs[i].kind == REC_TREE &&
@@ -96,7 +73,7 @@ sys_values_are_unreadable_during_tree_add(void **state)
 static void
 everything_is_readable_during_data_add(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	run_lifecycle(f);
 	expect_reads(REC_DATA, PMEMSET_STAT_DATA_ADD, f->set_uri,
 		PMEMSET_STAT_S_OK, PMEMSET_STAT_S_OK);
@@ -105,7 +82,7 @@ everything_is_readable_during_data_add(void **state)
 static void
 sys_values_are_unreadable_during_data_rem(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	run_lifecycle(f);
 	expect_reads(REC_DATA, PMEMSET_STAT_DATA_REM, f->set_uri,
 		PMEMSET_STAT_S_INVAL_STATE, PMEMSET_STAT_S_OK);
@@ -114,7 +91,7 @@ sys_values_are_unreadable_during_data_rem(void **state)
 static void
 sys_values_are_unreadable_during_tree_rem(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	run_lifecycle(f);
 	expect_reads(REC_TREE, PMEMSET_STAT_TREE_REM, f->set_uri,
 		PMEMSET_STAT_S_INVAL_STATE, PMEMSET_STAT_S_OK);
@@ -123,7 +100,7 @@ sys_values_are_unreadable_during_tree_rem(void **state)
 static void
 sys_values_are_unreadable_during_destroy(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	run_lifecycle(f);
 	expect_reads(REC_DESTROY, -1, f->set_uri,
 		PMEMSET_STAT_S_INVAL_STATE, PMEMSET_STAT_S_OK);
@@ -169,7 +146,7 @@ read_root_in_destroy_cb(struct pmemset_stat_map *map, void *ud)
 static void
 the_rule_covers_every_map_not_just_the_sub_map(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_map_set_tree_cb(f->root, read_root_in_tree_cb));
 	assert_st(pmemset_stat_map_set_data_cb(f->root, read_root_in_data_cb));
 	Root_read = PMEMSET_STAT_S_OK;
@@ -233,7 +210,7 @@ tag_in_tree_add(struct pmemset_stat_map *map, struct pmemset_stat_map *sub,
 static void
 get_iterators_and_dump_obey_the_rule(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_map_set_tree_cb(f->root, tag_in_tree_add));
 	assert_st(pmemset_stat_map_set_data_cb(f->root, NULL));
 	assert_st(pmemset_stat_update(f->h));
@@ -264,7 +241,7 @@ update_and_close_inside(struct pmemset_stat_map *map,
 static void
 update_inside_a_callback_is_inval_state(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_map_set_tree_cb(f->root, NULL));
 	assert_st(pmemset_stat_map_set_data_cb(f->root,
 			update_and_close_inside));
@@ -279,7 +256,7 @@ update_inside_a_callback_is_inval_state(void **state)
 static void
 close_inside_a_callback_is_inval_state(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_map_set_tree_cb(f->root, NULL));
 	assert_st(pmemset_stat_map_set_data_cb(f->root, NULL));
 	assert_st(pmemset_stat_map_set_destroy_cb(f->root, NULL));
@@ -316,7 +293,7 @@ update_other_handle(struct pmemset_stat_map *map,
 static void
 another_handle_may_update_inside_a_callback(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_open(&Other, NULL, NULL, 0));
 	assert_st(pmemset_stat_map_set_tree_cb(f->root, NULL));
 	assert_st(pmemset_stat_map_set_data_cb(f->root, update_other_handle));
@@ -333,7 +310,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, stat_fixture_teardown)
 		T(sys_values_are_unreadable_during_tree_add),
 		T(everything_is_readable_during_data_add),
 		T(sys_values_are_unreadable_during_data_rem),

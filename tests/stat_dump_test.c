@@ -14,47 +14,20 @@
 
 #define PART (64 * KiB)
 
-struct fixture {
-	struct stat_source src;
-	struct pmemset *set;
-	struct pmemset_part_descriptor d;
-	struct pmemset_stat *h;
-	struct pmemset_stat_map *root, *set_map;
-	char set_uri[64];
-};
-
+/* two parts with a gap between them, in a view updated once */
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	stat_source_new(&f->src, "dump", 4 * PART);
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	test_map(f->set, f->src.src, 0, PART, &f->d);
-	test_map(f->set, f->src.src, 2 * PART, PART, NULL);
-	snprintf(f->set_uri, sizeof(f->set_uri), "%s", set_uri(f->set));
-	assert_st(pmemset_stat_open(&f->h, f->set, NULL, 0));
-	assert_st(pmemset_stat_update(f->h));
-	assert_st(pmemset_stat_root(f->h, &f->root));
-	f->set_map = stat_lookup(f->h, f->set_uri);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	assert_st(pmemset_stat_close(&f->h));
-	assert_ok(pmemset_delete(&f->set));
-	stat_source_free(&f->src);
-	free(f);
+	static const struct stat_part parts[] = {{0, PART}, {2 * PART, PART}};
+	*state = stat_fixture_new("dump", 4 * PART, parts, 2,
+			STAT_VIEW_UPDATED);
 	return 0;
 }
 
 static void
 text_dump_lists_every_map_and_value(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_map_put_string(f->set_map, "note", "two\nlines"));
 	const char *words[] = {"x", "y\"z"};
 	assert_st(pmemset_stat_map_put_string_array(f->set_map, "words", words,
@@ -67,7 +40,7 @@ text_dump_lists_every_map_and_value(void **state)
 	snprintf(line, sizeof(line), "\n%s\n\tid ", f->set_uri);
 	assert_has(text, line);
 	snprintf(line, sizeof(line), "\taddress                  0x%llx\n",
-		(unsigned long long)(uintptr_t)f->d.addr);
+		(unsigned long long)(uintptr_t)f->d[0].addr);
 	assert_has(text, line);
 	snprintf(line, sizeof(line), "\tsource_path              %s\n",
 		f->src.path);
@@ -139,7 +112,7 @@ json_file(struct pmemset_stat_map *map)
 static void
 json_dump_parses_and_holds_the_values(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	/* the awkward strings: quotes, backslash, control, invalid UTF-8 */
 	assert_st(pmemset_stat_map_put_string(f->set_map, "weird",
 			"a\"b\\c\nd\x01\xff\xc3\xa9"));
@@ -159,7 +132,7 @@ json_dump_parses_and_holds_the_values(void **state)
 		f->src.path);
 	char addr[32];
 	snprintf(addr, sizeof(addr), "%llu",
-		(unsigned long long)(uintptr_t)f->d.addr);
+		(unsigned long long)(uintptr_t)f->d[0].addr);
 	expect_jq(file, "[.maps[0].maps[].values.address] | "
 		"index($a | tonumber) != null", "a", addr);
 	expect_jq(file, ".maps[0].maps | all(.values.size == 65536 and "
@@ -187,7 +160,7 @@ json_dump_parses_and_holds_the_values(void **state)
 static void
 dump_reports_bad_arguments_and_write_failures(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st_err(pmemset_stat_dump(NULL, stdout, PMEMSET_STAT_DUMP_TEXT),
 		PMEMSET_STAT_S_INVAL_ARG);
 	assert_st_err(pmemset_stat_dump(f->root, NULL, PMEMSET_STAT_DUMP_TEXT),
@@ -207,7 +180,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, stat_fixture_teardown)
 		T(text_dump_lists_every_map_and_value),
 		T(json_dump_parses_and_holds_the_values),
 		T(dump_reports_bad_arguments_and_write_failures),

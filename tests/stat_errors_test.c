@@ -96,38 +96,57 @@ count_tree_and_data(struct pmemset_stat_map *map,
 	assert_st(pmemset_stat_map_set_data_cb(sub, count_data));
 }
 
+/* a handle on set, not yet updated, whose every map will count in Lives */
+static struct pmemset_stat *
+open_counting(struct pmemset *set)
+{
+	Nlives = 0;
+	struct pmemset_stat *h;
+	struct pmemset_stat_map *root;
+	assert_st(pmemset_stat_open(&h, set, NULL, 0));
+	assert_st(pmemset_stat_root(h, &root));
+	assert_st(pmemset_stat_map_set_tree_cb(root, count_tree_and_data));
+	assert_st(pmemset_stat_map_set_data_cb(root, count_data));
+	return h;
+}
+
+/*
+ * Updates h with allocation k (from 0) made to fail. Returns whether the
+ * update got that far: then it must fail with NO_MEM and a message;
+ * otherwise it must succeed.
+ */
+static bool
+update_failing_allocation(struct pmemset_stat *h, long k)
+{
+	alloc_inject_failure(k);
+	enum pmemset_stat_status st = pmemset_stat_update(h);
+	long made = alloc_inject_failure(-1);
+	if (k >= made) {
+		assert_st(st);
+		return false;
+	}
+	assert_int_equal(st, PMEMSET_STAT_S_NO_MEM);
+	assert_true(pmemset_errormsg()[0] != '\0');
+	return true;
+}
+
 static void
 every_failed_allocation_in_update_leaves_a_consistent_view(void **state)
 {
 	(void) state;
-	struct stat_source src;
-	stat_source_new(&src, "nomem", 8 * PART);
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	for (int i = 0; i < 3; i++)
-		test_map(set, src.src, (size_t)i * 2 * PART, PART, NULL);
-	struct pmemset_stat *ref;
-	assert_st(pmemset_stat_open(&ref, set, NULL, 0));
-	assert_st(pmemset_stat_update(ref));
-	char *expected = stat_view_text(ref);
+	static const struct stat_part parts[] = {
+		{0, PART}, {2 * PART, PART}, {4 * PART, PART},
+	};
+	/* the fixture's handle is never disturbed: its view is the goal */
+	struct stat_fixture *f = stat_fixture_new("nomem", 8 * PART, parts, 3,
+			STAT_VIEW_UPDATED);
+	char *expected = stat_view_text(f->h);
 
 	size_t failures = 0;
 	for (long k = 0;; k++) {
-		Nlives = 0;
-		struct pmemset_stat *h;
-		struct pmemset_stat_map *root;
-		assert_st(pmemset_stat_open(&h, set, NULL, 0));
-		assert_st(pmemset_stat_root(h, &root));
-		assert_st(pmemset_stat_map_set_tree_cb(root,
-				count_tree_and_data));
-		assert_st(pmemset_stat_map_set_data_cb(root, count_data));
-
-		alloc_inject_failure(k);
-		enum pmemset_stat_status st = pmemset_stat_update(h);
-		long made = alloc_inject_failure(-1);
-		bool injected = k < made;
+		struct pmemset_stat *h = open_counting(f->set);
+		bool injected = update_failing_allocation(h, k);
 		if (injected) {
-			assert_int_equal(st, PMEMSET_STAT_S_NO_MEM);
-			assert_true(pmemset_errormsg()[0] != '\0');
 			failures++;
 			/* whatever is in the view was added completely */
 			for (size_t i = 0; i < Nlives; i++) {
@@ -136,8 +155,6 @@ every_failed_allocation_in_update_leaves_a_consistent_view(void **state)
 				assert_int_equal(Lives[i].tree_rem, 0);
 			}
 			assert_st(pmemset_stat_update(h));
-		} else {
-			assert_st(st);
 		}
 		char *got = stat_view_text(h);
 		assert_string_equal(got, expected);
@@ -163,37 +180,29 @@ every_failed_allocation_in_update_leaves_a_consistent_view(void **state)
 	/* copying the set, the parts' paths, and adding the maps can fail */
 	assert_true(failures >= 8);
 	free(expected);
-	assert_st(pmemset_stat_close(&ref));
-	assert_ok(pmemset_delete(&set));
-	stat_source_free(&src);
+	stat_fixture_delete(f);
 }
 
 static void
 a_failed_update_between_changes_catches_up_later(void **state)
 {
 	(void) state;
-	struct stat_source src;
-	stat_source_new(&src, "catchup", 8 * PART);
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	test_map(set, src.src, 0, PART, NULL);
-	struct pmemset_stat *h;
-	assert_st(pmemset_stat_open(&h, set, NULL, 0));
-	assert_st(pmemset_stat_update(h));
-	test_map(set, src.src, 2 * PART, PART, NULL);
-	test_map(set, src.src, 4 * PART, PART, NULL);
+	static const struct stat_part parts[] = {{0, PART}};
+	struct stat_fixture *f = stat_fixture_new("catchup", 8 * PART, parts,
+			1, STAT_VIEW_UPDATED);
+	test_map(f->set, f->src.src, 2 * PART, PART, NULL);
+	test_map(f->set, f->src.src, 4 * PART, PART, NULL);
 	/* fail the second allocation: the staging is done, one part added */
 	for (long k = 0; k < 6; k++) {
 		alloc_inject_failure(k);
-		enum pmemset_stat_status st = pmemset_stat_update(h);
+		enum pmemset_stat_status st = pmemset_stat_update(f->h);
 		alloc_inject_failure(-1);
 		assert_true(st == PMEMSET_STAT_S_OK ||
 			st == PMEMSET_STAT_S_NO_MEM);
 	}
-	assert_st(pmemset_stat_update(h));
-	assert_view_fresh(h, set, NULL, 0);
-	assert_st(pmemset_stat_close(&h));
-	assert_ok(pmemset_delete(&set));
-	stat_source_free(&src);
+	assert_st(pmemset_stat_update(f->h));
+	assert_view_fresh(f->h, f->set, NULL, 0);
+	stat_fixture_delete(f);
 }
 
 /*
@@ -219,14 +228,7 @@ every_failed_allocation_in_a_journal_update(void **state)
 			test_map(set, src, (size_t)i * PART, PART, &d);
 		char *base = d.addr;	/* one part map of four parts */
 
-		Nlives = 0;
-		struct pmemset_stat *h;
-		struct pmemset_stat_map *root;
-		assert_st(pmemset_stat_open(&h, set, NULL, 0));
-		assert_st(pmemset_stat_root(h, &root));
-		assert_st(pmemset_stat_map_set_tree_cb(root,
-				count_tree_and_data));
-		assert_st(pmemset_stat_map_set_data_cb(root, count_data));
+		struct pmemset_stat *h = open_counting(set);
 		assert_st(pmemset_stat_update(h));
 
 		/*
@@ -240,17 +242,9 @@ every_failed_allocation_in_a_journal_update(void **state)
 		assert_ok(pmemset_part_map_by_address(set, &pm, base));
 		assert_ok(pmemset_remove_part_map(set, &pm));
 
-		alloc_inject_failure(k);
-		enum pmemset_stat_status st = pmemset_stat_update(h);
-		long made = alloc_inject_failure(-1);
-		bool injected = k < made;
-		if (injected) {
-			assert_int_equal(st, PMEMSET_STAT_S_NO_MEM);
-			assert_true(pmemset_errormsg()[0] != '\0');
+		bool injected = update_failing_allocation(h, k);
+		if (injected)
 			failures++;
-		} else {
-			assert_st(st);
-		}
 		for (size_t i = 0; i < Nlives; i++) {
 			struct life *l = &Lives[i];
 			if (strcmp(l->uri, "/pmemset") == 0)
@@ -297,27 +291,20 @@ static void
 a_thread_without_a_counter_table_still_counts(void **state)
 {
 	(void) state;
-	struct stat_source src;
-	stat_source_new(&src, "notable", PART);
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	struct pmemset_part_descriptor d;
-	test_map(set, src.src, 0, PART, &d);
-	struct pmemset_stat *h;
-	assert_st(pmemset_stat_open(&h, set, NULL, 0));
-	assert_st(pmemset_stat_update(h));
-	struct counting c = {set, d.addr, -1};
+	static const struct stat_part parts[] = {{0, PART}};
+	struct stat_fixture *f = stat_fixture_new("notable", PART, parts, 1,
+			STAT_VIEW_UPDATED);
+	struct counting c = {f->set, f->d[0].addr, -1};
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, count_without_a_table, &c),
 			0);
 	assert_int_equal(pthread_join(t, NULL), 0);
 	assert_int_equal(c.ret, 0);
-	assert_st(pmemset_stat_update(h));
-	struct pmemset_stat_map *m = stat_lookup(h, set_uri(set));
+	assert_st(pmemset_stat_update(f->h));
+	struct pmemset_stat_map *m = stat_lookup(f->h, f->set_uri);
 	assert_int_equal(stat_u64(m, "persist_calls"), 10);
 	assert_int_equal(stat_u64(m, "persist_bytes"), 80);
-	assert_st(pmemset_stat_close(&h));
-	assert_ok(pmemset_delete(&set));
-	stat_source_free(&src);
+	stat_fixture_delete(f);
 }
 
 static void

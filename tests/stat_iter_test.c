@@ -5,43 +5,17 @@
  * references (valid across updates, DEL_MAP once the map is gone, usable
  * after the handle closed).
  */
-#include <stdlib.h>
-
 #include "stat_util.h"
 
 #define PART (64 * KiB)
 
-struct fixture {
-	struct stat_source src;
-	struct pmemset *set;
-	struct pmemset_stat *h;
-	struct pmemset_stat_map *root, *set_map;
-};
-
+/* two adjacent parts, in a view updated once */
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	stat_source_new(&f->src, "iter", 8 * PART);
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	test_map(f->set, f->src.src, 0, PART, NULL);
-	test_map(f->set, f->src.src, PART, PART, NULL);
-	assert_st(pmemset_stat_open(&f->h, f->set, NULL, 0));
-	assert_st(pmemset_stat_update(f->h));
-	assert_st(pmemset_stat_root(f->h, &f->root));
-	f->set_map = stat_lookup(f->h, set_uri(f->set));
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	assert_st(pmemset_stat_close(&f->h));
-	assert_ok(pmemset_delete(&f->set));
-	stat_source_free(&f->src);
-	free(f);
+	static const struct stat_part parts[] = {{0, PART}, {PART, PART}};
+	*state = stat_fixture_new("iter", 8 * PART, parts, 2,
+			STAT_VIEW_UPDATED);
 	return 0;
 }
 
@@ -79,7 +53,7 @@ walk(struct pmemset_stat_map *map, unsigned kinds, size_t count[8])
 static void
 an_iterator_gives_sys_then_usr_then_maps_by_kind(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_map_put_uint64(f->set_map, "mine", 1));
 	size_t c[8], size;
 	size_t all = walk(f->set_map, PMEMSET_STAT_KIND_ALL, c);
@@ -106,7 +80,7 @@ an_iterator_gives_sys_then_usr_then_maps_by_kind(void **state)
 static void
 an_iterator_fails_conc_mod_once_the_tree_changed(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	struct pmemset_stat_mapiter *it;
 	struct pmemset_stat_nv nv;
 	bool more;
@@ -130,7 +104,7 @@ an_iterator_fails_conc_mod_once_the_tree_changed(void **state)
 static void
 an_iterator_over_a_removed_map_fails_conc_mod(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	struct pmemset_stat_mapiter *it;
 	struct pmemset_stat_nv nv;
 	assert_st(pmemset_stat_mapiter_start(f->set_map, PMEMSET_STAT_KIND_ALL,
@@ -146,7 +120,7 @@ an_iterator_over_a_removed_map_fails_conc_mod(void **state)
 static void
 an_iterator_fails_conc_mod_when_its_map_values_change(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	struct pmemset_stat_mapiter *it;
 	struct pmemset_stat_nv nv;
 	bool more;
@@ -171,7 +145,7 @@ an_iterator_fails_conc_mod_when_its_map_values_change(void **state)
 static void
 closing_the_handle_disarms_its_iterators(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	struct pmemset_stat_mapiter *it;
 	bool more;
 	assert_st(pmemset_stat_mapiter_start(f->set_map, PMEMSET_STAT_KIND_ALL,
@@ -187,7 +161,7 @@ closing_the_handle_disarms_its_iterators(void **state)
 static void
 a_reference_survives_updates_until_its_map_goes(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	const uint64_t *ids;
 	size_t n;
 	assert_st(pmemset_stat_map_get_uint64_array(f->set_map, "part_ids",
@@ -242,7 +216,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, stat_fixture_teardown)
 		T(an_iterator_gives_sys_then_usr_then_maps_by_kind),
 		T(an_iterator_fails_conc_mod_once_the_tree_changed),
 		T(an_iterator_over_a_removed_map_fails_conc_mod),

@@ -15,38 +15,30 @@ static void
 open_builds_only_the_root_first_update_replays_everything(void **state)
 {
 	(void) state;
-	struct stat_source src;
-	stat_source_new(&src, "replay", 4 * PART);
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	const char *suri = set_uri(set);
-	test_map(set, src.src, 0, PART, NULL);
-	test_map(set, src.src, 2 * PART, PART, NULL);
-
-	struct pmemset_stat *h;
-	struct pmemset_stat_map *root;
-	assert_st(pmemset_stat_open(&h, set, NULL, 0));
-	assert_st(pmemset_stat_root(h, &root));
-	assert_int_equal(stat_children(root), 0);
-	assert_int_equal(stat_u64(root, "sets"), 0);
+	static const struct stat_part parts[] = {{0, PART}, {2 * PART, PART}};
+	struct stat_fixture *f = stat_fixture_new("replay", 4 * PART, parts,
+			2, STAT_VIEW_EMPTY);
+	const char *suri = f->set_uri;
+	assert_int_equal(stat_children(f->root), 0);
+	assert_int_equal(stat_u64(f->root, "sets"), 0);
 	struct pmemset_stat_map *m;
-	assert_st_err(pmemset_stat_lookup_map(h, suri, &m),
+	assert_st_err(pmemset_stat_lookup_map(f->h, suri, &m),
 		PMEMSET_STAT_S_NOT_FOUND);
 
 	/* callbacks set on the root now miss nothing */
 	rec_clear();
-	rec_install(root);
-	assert_st(pmemset_stat_update(h));
+	rec_install(f->root);
+	assert_st(pmemset_stat_update(f->h));
 	assert_int_equal(rec_count(REC_DATA, PMEMSET_STAT_DATA_ADD),
 		/* the set: itself and root; 2 parts: itself, set, root */
 		2 + 2 * 3);
 	rec_expect(REC_TREE, PMEMSET_STAT_TREE_ADD, "/pmemset", suri);
-	assert_int_equal(stat_children(stat_lookup(h, suri)), 2);
-	assert_int_equal(stat_u64(root, "sets"), 1);
+	assert_int_equal(stat_children(stat_lookup(f->h, suri)), 2);
+	assert_int_equal(stat_u64(f->root, "sets"), 1);
 
-	assert_st(pmemset_stat_close(&h));
-	assert_null(h);
-	assert_ok(pmemset_delete(&set));
-	stat_source_free(&src);
+	assert_st(pmemset_stat_close(&f->h));
+	assert_null(f->h);
+	stat_fixture_delete(f);
 }
 
 /* user data a destroy callback must free (valgrind finds a leak otherwise) */
@@ -79,23 +71,17 @@ static void
 close_removes_every_map_in_order_so_destroy_can_free(void **state)
 {
 	(void) state;
-	struct stat_source src;
-	stat_source_new(&src, "close", 4 * PART);
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	const char *suri = set_uri(set);
-	test_map(set, src.src, 0, PART, NULL);
-	test_map(set, src.src, PART, PART, NULL);
-	struct pmemset_stat *h;
-	struct pmemset_stat_map *root;
-	assert_st(pmemset_stat_open(&h, set, NULL, 0));
-	assert_st(pmemset_stat_root(h, &root));
-	assert_st(pmemset_stat_map_set_tree_cb(root, give_userdata));
-	assert_st(pmemset_stat_map_set_data_cb(root, rec_data_cb));
-	assert_st(pmemset_stat_map_set_destroy_cb(root, rec_destroy_cb));
-	assert_st(pmemset_stat_update(h));
+	static const struct stat_part parts[] = {{0, PART}, {PART, PART}};
+	struct stat_fixture *f = stat_fixture_new("close", 4 * PART, parts,
+			2, STAT_VIEW_EMPTY);
+	const char *suri = f->set_uri;
+	assert_st(pmemset_stat_map_set_tree_cb(f->root, give_userdata));
+	assert_st(pmemset_stat_map_set_data_cb(f->root, rec_data_cb));
+	assert_st(pmemset_stat_map_set_destroy_cb(f->root, rec_destroy_cb));
+	assert_st(pmemset_stat_update(f->h));
 	rec_clear();
 	Freed = 0;
-	assert_st(pmemset_stat_close(&h));
+	assert_st(pmemset_stat_close(&f->h));
 	assert_int_equal(Freed, 3);
 	/* parts first, then the set, the root last */
 	size_t set_gone = rec_expect(REC_DESTROY, -1, suri, suri);
@@ -114,59 +100,52 @@ close_removes_every_map_in_order_so_destroy_can_free(void **state)
 		2 * 2 + 1);
 
 	/* close of NULL is a no-op; the NULL pointer itself is an error */
-	assert_st(pmemset_stat_close(&h));
+	assert_st(pmemset_stat_close(&f->h));
 	assert_st_err(pmemset_stat_close(NULL), PMEMSET_STAT_S_INVAL_ARG);
-	assert_ok(pmemset_delete(&set));
-	stat_source_free(&src);
+	stat_fixture_delete(f);
 }
 
 static void
 a_deleted_set_leaves_at_the_next_update(void **state)
 {
 	(void) state;
-	struct stat_source src;
-	stat_source_new(&src, "deleted", 4 * PART);
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	const char *suri = set_uri(set);
-	test_map(set, src.src, 0, PART, NULL);
-	test_map(set, src.src, PART, PART, NULL);
-	struct pmemset_stat *h;
-	struct pmemset_stat_map *root;
-	assert_st(pmemset_stat_open(&h, set, NULL, 0));
-	assert_st(pmemset_stat_root(h, &root));
-	rec_install(root);
-	assert_st(pmemset_stat_update(h));
+	static const struct stat_part parts[] = {{0, PART}, {PART, PART}};
+	struct stat_fixture *f = stat_fixture_new("deleted", 4 * PART, parts,
+			2, STAT_VIEW_EMPTY);
+	const char *suri = f->set_uri;
+	rec_install(f->root);
+	assert_st(pmemset_stat_update(f->h));
 	struct pmemset_stat_mapref *ref;
-	assert_st(pmemset_stat_mapref_alloc(stat_lookup(h, suri), &ref));
+	assert_st(pmemset_stat_mapref_alloc(stat_lookup(f->h, suri), &ref));
 
 	rec_clear();
-	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_delete(&f->set));
 	/* still there, with its last values, until the update */
-	assert_int_equal(stat_u64(stat_lookup(h, suri), "parts"), 2);
+	assert_int_equal(stat_u64(stat_lookup(f->h, suri), "parts"), 2);
 	assert_int_equal(Nrecs, 0);
-	assert_st(pmemset_stat_update(h));
+	assert_st(pmemset_stat_update(f->h));
 	assert_int_equal(rec_count(REC_DESTROY, -1), 3);
 	assert_int_equal(rec_count(REC_TREE, PMEMSET_STAT_TREE_REM), 5);
 	struct pmemset_stat_map *m;
-	assert_st_err(pmemset_stat_lookup_map(h, suri, &m),
+	assert_st_err(pmemset_stat_lookup_map(f->h, suri, &m),
 		PMEMSET_STAT_S_NOT_FOUND);
 	assert_st_err(pmemset_stat_mapref_deref(ref, &m),
 		PMEMSET_STAT_S_DEL_MAP);
-	assert_int_equal(stat_u64(root, "sets"), 0);
+	assert_int_equal(stat_u64(f->root, "sets"), 0);
 
 	/* a handle on one set never shows another one */
 	rec_clear();
 	struct pmemset *other = test_set_new(PMEM2_GRANULARITY_PAGE, NULL,
 			NULL);
-	test_map(other, src.src, 0, PART, NULL);
-	assert_st(pmemset_stat_update(h));
+	test_map(other, f->src.src, 0, PART, NULL);
+	assert_st(pmemset_stat_update(f->h));
 	assert_int_equal(Nrecs, 0);
-	assert_int_equal(stat_children(root), 0);
+	assert_int_equal(stat_children(f->root), 0);
 
 	assert_st(pmemset_stat_mapref_free(&ref));
-	assert_st(pmemset_stat_close(&h));
+	assert_st(pmemset_stat_close(&f->h));
 	assert_ok(pmemset_delete(&other));
-	stat_source_free(&src);
+	stat_fixture_delete(f);
 }
 
 static bool

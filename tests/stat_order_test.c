@@ -6,42 +6,17 @@
  * nearest ancestor first, tree callbacks only for maps below, data
  * callbacks for the map itself too, and events only inside an update.
  */
-#include <stdlib.h>
-
 #include "stat_util.h"
 
 #define PART (64 * KiB)
 
-struct fixture {
-	struct stat_source src;
-	struct pmemset *set;
-	struct pmemset_stat *h;
-	struct pmemset_stat_map *root;
-	const char *set_uri;
-};
-
+/* nothing mapped yet, a handle not yet updated: each test maps its own */
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	stat_source_new(&f->src, "order", 16 * PART);
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	f->set_uri = set_uri(f->set);
-	assert_st(pmemset_stat_open(&f->h, f->set, NULL, 0));
-	assert_st(pmemset_stat_root(f->h, &f->root));
+	*state = stat_fixture_new("order", 16 * PART, NULL, 0,
+			STAT_VIEW_EMPTY);
 	rec_clear();
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	assert_st(pmemset_stat_close(&f->h));
-	assert_ok(pmemset_delete(&f->set));
-	stat_source_free(&f->src);
-	free(f);
 	return 0;
 }
 
@@ -85,7 +60,7 @@ remove_first_part_map(struct pmemset *set)
 static void
 one_map_lives_tree_add_data_add_data_rem_tree_rem_destroy(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	rec_install(f->root);
 	assert_st(pmemset_stat_update(f->h));
 	test_map(f->set, f->src.src, 0, PART, NULL);
@@ -131,7 +106,7 @@ one_map_lives_tree_add_data_add_data_rem_tree_rem_destroy(void **state)
 static void
 events_happen_only_inside_update(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	rec_install(f->root);
 	assert_st(pmemset_stat_update(f->h));
 	rec_clear();
@@ -152,7 +127,7 @@ events_happen_only_inside_update(void **state)
 static void
 parent_gets_both_add_events_before_children(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	test_map(f->set, f->src.src, 0, PART, NULL);
 	test_map(f->set, f->src.src, PART, PART, NULL);
 	rec_install(f->root);
@@ -179,7 +154,7 @@ parent_gets_both_add_events_before_children(void **state)
 static void
 children_are_removed_completely_before_their_parent(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	test_map(f->set, f->src.src, 0, PART, NULL);
 	test_map(f->set, f->src.src, PART, PART, NULL);
 	test_map(f->set, f->src.src, 2 * PART, PART, NULL);
@@ -214,7 +189,7 @@ children_are_removed_completely_before_their_parent(void **state)
 static void
 nearest_ancestor_is_called_first(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	rec_install(f->root);
 	assert_st(pmemset_stat_update(f->h));
 	test_map(f->set, f->src.src, 0, PART, NULL);
@@ -252,7 +227,7 @@ nearest_ancestor_is_called_first(void **state)
 static void
 tree_cb_hears_below_only_data_cb_hears_itself_too(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	rec_install(f->root);
 	test_map(f->set, f->src.src, 0, PART, NULL);
 	assert_st(pmemset_stat_update(f->h));
@@ -307,7 +282,7 @@ set_data_cb_on_sub(struct pmemset_stat_map *map, struct pmemset_stat_map *sub,
 static void
 destroy_cb_gets_the_userdata_after_tree_rem(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_map_set_tree_cb(f->root, set_data_cb_on_sub));
 	assert_st(pmemset_stat_update(f->h));
 	void *ud = NULL;
@@ -329,7 +304,7 @@ destroy_cb_gets_the_userdata_after_tree_rem(void **state)
 static void
 null_callback_removes_it_and_null_map_is_inval_arg(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	rec_install(f->root);
 	assert_st(pmemset_stat_map_set_tree_cb(f->root, NULL));
 	assert_st(pmemset_stat_map_set_data_cb(f->root, NULL));
@@ -353,7 +328,7 @@ null_callback_removes_it_and_null_map_is_inval_arg(void **state)
 static void
 a_callback_slot_holds_one_callback(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	assert_st(pmemset_stat_map_set_data_cb(f->root, tag_data_add));
 	assert_st(pmemset_stat_map_set_data_cb(f->root, rec_data_cb));
 	assert_st(pmemset_stat_update(f->h));
@@ -368,7 +343,7 @@ a_callback_slot_holds_one_callback(void **state)
 static void
 nothing_changed_fires_nothing_and_counters_are_no_tree_change(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	rec_install(f->root);
 	struct pmemset_part_descriptor d;
 	test_map(f->set, f->src.src, 0, PART, &d);
@@ -392,7 +367,7 @@ nothing_changed_fires_nothing_and_counters_are_no_tree_change(void **state)
 static void
 a_grown_part_map_shows_new_values_without_events(void **state)
 {
-	struct fixture *f = *state;
+	struct stat_fixture *f = *state;
 	/* a user reservation makes coalescing deterministic */
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 4 * PART), 0);
@@ -449,7 +424,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, stat_fixture_teardown)
 		T(one_map_lives_tree_add_data_add_data_rem_tree_rem_destroy),
 		T(events_happen_only_inside_update),
 		T(parent_gets_both_add_events_before_children),

@@ -289,3 +289,42 @@ assert_view_fresh(struct pmemset_stat *h, struct pmemset *set,
 	free(got);
 	assert_st(pmemset_stat_close(&fresh));
 }
+
+struct stat_fixture *
+stat_fixture_new(const char *tag, size_t file_size,
+		const struct stat_part *parts, size_t nparts,
+		enum stat_view view)
+{
+	assert_true(nparts <= STAT_FIXTURE_PARTS);
+	struct stat_fixture *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	stat_source_new(&f->src, tag, file_size);
+	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	for (size_t i = 0; i < nparts; i++)
+		test_map(f->set, f->src.src, parts[i].offset, parts[i].length,
+			&f->d[i]);
+	snprintf(f->set_uri, sizeof(f->set_uri), "%s", set_uri(f->set));
+	assert_st(pmemset_stat_open(&f->h, f->set, NULL, 0));
+	if (view == STAT_VIEW_UPDATED)
+		assert_st(pmemset_stat_update(f->h));
+	assert_st(pmemset_stat_root(f->h, &f->root));
+	if (view == STAT_VIEW_UPDATED)
+		f->set_map = stat_lookup(f->h, f->set_uri);
+	return f;
+}
+
+void
+stat_fixture_delete(struct stat_fixture *f)
+{
+	assert_st(pmemset_stat_close(&f->h));
+	assert_ok(pmemset_delete(&f->set));
+	stat_source_free(&f->src);
+	free(f);
+}
+
+int
+stat_fixture_teardown(void **state)
+{
+	stat_fixture_delete(*state);
+	return 0;
+}

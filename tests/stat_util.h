@@ -67,6 +67,42 @@ struct stat_source {
 void stat_source_new(struct stat_source *s, const char *tag, size_t size);
 void stat_source_free(struct stat_source *s);
 
+/*
+ * What most observer tests start from: a file source, a PAGE set with
+ * ranges of the file mapped, and a handle on the set. Each test says which
+ * ranges, and whether the handle has had its first update.
+ */
+#define STAT_FIXTURE_PARTS 4
+
+/* one range of the fixture's file, mapped before the handle opens */
+struct stat_part {
+	size_t offset;
+	size_t length;
+};
+
+enum stat_view {
+	STAT_VIEW_EMPTY,	/* only opened: the root, nothing under it */
+	STAT_VIEW_UPDATED,	/* updated once: set_map is the set's map */
+};
+
+struct stat_fixture {
+	struct stat_source src;
+	struct pmemset *set;
+	struct pmemset_part_descriptor d[STAT_FIXTURE_PARTS]; /* per range */
+	char set_uri[64];	/* a copy: uri_fmt's buffers rotate */
+	struct pmemset_stat *h;
+	struct pmemset_stat_map *root;
+	struct pmemset_stat_map *set_map; /* NULL in a STAT_VIEW_EMPTY */
+};
+
+struct stat_fixture *stat_fixture_new(const char *tag, size_t file_size,
+		const struct stat_part *parts, size_t nparts,
+		enum stat_view view);
+/* closes the handle, deletes the set and the source (each may be gone) */
+void stat_fixture_delete(struct stat_fixture *f);
+/* a cmocka teardown: stat_fixture_delete(*state) */
+int stat_fixture_teardown(void **state);
+
 /* the URI of a map, or "" */
 const char *stat_uri(struct pmemset_stat_map *map);
 /* a set's id, found through a handle of its own; its URI (static buffer) */

@@ -68,6 +68,24 @@ test_set_new(enum pmem2_granularity g, pmemset_event_callback *cb, void *arg)
 	return set;
 }
 
+struct pmemset *
+test_file_set_new(char **path, struct pmemset_source **src, const char *tag,
+		size_t size, pmemset_event_callback *cb, void *arg)
+{
+	*path = test_file(tag, size);
+	assert_ok(pmemset_source_from_file(src, *path));
+	return test_set_new(PMEM2_GRANULARITY_PAGE, cb, arg);
+}
+
+void
+test_file_set_delete(struct pmemset **set, struct pmemset_source **src,
+		char *path)
+{
+	assert_ok(pmemset_delete(set));
+	assert_ok(pmemset_source_delete(src));
+	test_file_remove(path);
+}
+
 void
 test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		size_t length, struct pmemset_part_descriptor *desc)
@@ -131,6 +149,15 @@ event_name(enum pmemset_event type)
 	if ((unsigned)type < sizeof(names) / sizeof(names[0]))
 		return names[type];
 	return "?";
+}
+
+size_t
+event_log_count(const struct event_log *log, enum pmemset_event type)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < log->count; i++)
+		n += log->events[i].type == type;
+	return n;
 }
 
 long long

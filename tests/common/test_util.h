@@ -32,6 +32,18 @@ int test_open_fds(void);
 struct pmemset *test_set_new(enum pmem2_granularity g,
 		pmemset_event_callback *cb, void *arg);
 
+/*
+ * The set-up most map tests share: a fresh file of `size` bytes (its path
+ * to *path), a source on it (to *src), and a PAGE set whose events go to
+ * cb (none if NULL), returned.
+ */
+struct pmemset *test_file_set_new(char **path, struct pmemset_source **src,
+		const char *tag, size_t size, pmemset_event_callback *cb,
+		void *arg);
+/* deletes the set (NULL if the test made none), the source and the file */
+void test_file_set_delete(struct pmemset **set, struct pmemset_source **src,
+		char *path);
+
 /* maps [offset, offset + length) of src; asserts success */
 void test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		size_t length, struct pmemset_part_descriptor *desc);
@@ -57,6 +69,8 @@ int event_log_cb(struct pmemset *set, struct pmemset_event_context *ctx,
 		void *arg);
 void event_log_clear(struct event_log *log);
 const char *event_name(enum pmemset_event type);
+/* how many events of that type the log holds */
+size_t event_log_count(const struct event_log *log, enum pmemset_event type);
 /* sum of PART_ADD lengths minus PART_REMOVE lengths */
 long long event_log_mapped_bytes(const struct event_log *log);
 
