@@ -264,8 +264,8 @@ random_changes(enum pmemset_coalescing c)
 		for (int op = 0; op < ops; op++) {
 			size_t pmaps = test_count_part_maps(set);
 			uint64_t what = pmaps == 0 ? 0 : rnd(10);
-			char *addr;
-			size_t size;
+			char *addr = NULL;
+			size_t size = 0;
 			if (what < 5) {
 				/* sometimes a gap, so part maps end */
 				if (rnd(4) == 0)
