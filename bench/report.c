@@ -52,7 +52,7 @@ report_header(FILE *f, const struct opts *o)
 	if (uname(&u) != 0)
 		snprintf(u.release, sizeof(u.release), "?");
 	fprintf(f, "pmemset-bench: libpmemset %d.%d against libpmem2, files "
-		"on %s, %s, Linux %s\n%u repetitions (map/remove: %u), "
+		"on %s\n%s, Linux %s\n%u repetitions (map/remove: %u), "
 		"samples of %.0f us,\nscale cases at %zu and %zu part "
 		"maps%s\n\n", PMEMSET_MAJOR_VERSION, PMEMSET_MINOR_VERSION,
 		o->dir, cpu, u.release, o->reps, o->reps_heavy,
@@ -70,6 +70,25 @@ fmt_ns(char *buf, size_t sz, double ns)
 		snprintf(buf, sz, "%.1f", ns);
 	else
 		snprintf(buf, sz, "%.0f", ns);
+}
+
+/*
+ * A ratio in at most five characters, so a noisy run (a quick run on a shared
+ * machine can see A/B in the hundreds) still leaves the table in 100 columns.
+ */
+static void
+fmt_ratio_short(char *buf, size_t sz, double r)
+{
+	if (r < 10)
+		snprintf(buf, sz, "%.3f", r);
+	else if (r < 100)
+		snprintf(buf, sz, "%.2f", r);
+	else if (r < 1000)
+		snprintf(buf, sz, "%.1f", r);
+	else if (r < 100000)
+		snprintf(buf, sz, "%.0f", r);
+	else
+		snprintf(buf, sz, "%.0e", r);
 }
 
 static const char *
@@ -100,19 +119,19 @@ report_table(FILE *f)
 	const char *last_group = "";
 	for (size_t i = 0; i < n; i++) {
 		const struct result *r = bench_result(i);
-		char am[24], bm[24], riqr[40];
+		char am[24], bm[24], med[16], p25[16], p75[16];
 		fmt_ns(am, sizeof(am), r->a.median);
 		fmt_ns(bm, sizeof(bm), r->b.median);
-		snprintf(riqr, sizeof(riqr), "[%.2f-%.2f]", r->ratio.p25,
-				r->ratio.p75);
+		fmt_ratio_short(med, sizeof(med), r->ratio_med);
+		fmt_ratio_short(p25, sizeof(p25), r->ratio.p25);
+		fmt_ratio_short(p75, sizeof(p75), r->ratio.p75);
 		if (strcmp(r->group, last_group) != 0)
 			fprintf(f, "\n%s\n", r->group);
 		last_group = r->group;
 		char line[256], target[96] = "";
 		int len = snprintf(line, sizeof(line),
-			"    %-*s %8s  %-*s %8s  A/B %.3f %s", labelw,
-			r->a_label, am, labelw, r->b_label, bm, r->ratio_med,
-			riqr);
+			"    %-*s %8s  %-*s %8s  A/B %s [%s-%s]", labelw,
+			r->a_label, am, labelw, r->b_label, bm, med, p25, p75);
 		if (r->target.text != NULL)
 			snprintf(target, sizeof(target), "target %s%s%s",
 				r->target.text, r->met < 0 ? "" : " ",
