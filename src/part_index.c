@@ -105,13 +105,13 @@ first_above(const struct index_view *v, uintptr_t addr, bool ends)
 	return (size_t)(base - v->items) + (key <= addr);
 }
 
-struct pmemset_part_map *
+size_t
 view_find(const struct index_view *v, const void *addr)
 {
 	size_t i = first_above(v, (uintptr_t)addr, true);
 	if (i < v->count && LOAD(&v->items[i].start) <= (const char *)addr)
-		return LOAD(&v->items[i].pmap);
-	return NULL;
+		return i;
+	return v->count;
 }
 
 size_t
@@ -156,7 +156,8 @@ struct pmemset_part_map *
 index_find(const struct part_index *idx, const void *addr)
 {
 	struct index_view v = index_view_of(idx);
-	return view_find(&v, addr);
+	size_t i = view_find(&v, addr);
+	return i < v.count ? view_at(&v, i) : NULL;
 }
 
 int
@@ -188,6 +189,7 @@ entry_copy(struct index_entry *dst, const struct index_entry *src)
 	STORE(&dst->start, LOAD(&src->start));
 	STORE(&dst->end, LOAD(&src->end));
 	STORE(&dst->pmap, LOAD(&src->pmap));
+	STORE(&dst->lanes, LOAD(&src->lanes));
 }
 
 /* memmove for entries readers may be reading */
@@ -209,6 +211,7 @@ entry_set(struct index_entry *e, struct pmemset_part_map *pmap)
 	STORE(&e->start, (const char *)pmap->addr);
 	STORE(&e->end, (const char *)pmap_end(pmap));
 	STORE(&e->pmap, pmap);
+	STORE(&e->lanes, pmap->refs.lane0);
 }
 
 void

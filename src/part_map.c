@@ -123,27 +123,26 @@ pmap_append(struct pmemset_part_map *pmap, struct pmemset_part *part)
 enum lookup { BY_ADDRESS, FIRST, AFTER };
 
 /*
- * One query on a snapshot of the index; *stale when `after` (for AFTER) is
- * not in it. Reads only the index: nothing here writes memory.
+ * One query on a snapshot of the index: the position it names (v->count
+ * for none); *stale when `after` (for AFTER) is not in it. Reads only the
+ * index: nothing here writes memory.
  */
-static struct pmemset_part_map *
+static size_t
 query(const struct index_view *v, enum lookup kind, const void *addr,
 		const struct pmemset_part_map *after, bool *stale)
 {
-	size_t i;
 	switch (kind) {
 	case BY_ADDRESS:
 		return view_find(v, addr);
 	case FIRST:
-		return v->count > 0 ? view_at(v, 0) : NULL;
+		return 0;
 	case AFTER:
 	default:
 		if (!view_contains(v, after)) {
 			*stale = true;
-			return NULL;
+			return v->count;
 		}
-		i = view_first_starting_after(v, pmap_start(after));
-		return i < v->count ? view_at(v, i) : NULL;
+		return view_first_starting_after(v, pmap_start(after));
 	}
 }
 
@@ -166,7 +165,12 @@ lookup(struct pmemset *set, enum lookup kind, const void *addr,
 		struct index_view v;
 		unsigned seq = index_read_begin(&set->index, &v);
 		*stale = false;
-		found = query(&v, kind, addr, after, stale);
+		size_t i = query(&v, kind, addr, after, stale);
+		found = NULL;
+		if (i < v.count) {
+			refs_prefetch_lane(view_lanes_at(&v, i));
+			found = view_at(&v, i);
+		}
 		if (!index_read_valid(&set->index, seq))
 			continue;
 		if (found == NULL)

@@ -64,6 +64,19 @@ refs_lane(const struct refs *r)
 	return r->lane0 + (unsigned long)refs_my_lane() * REFS_PER_CHUNK;
 }
 
+/*
+ * Starts fetching this thread's lane of the count whose lanes start at
+ * lane0, for a take that follows: a lookup knows lane0 from the index
+ * before it reads the part map, so the two misses overlap. A hint only:
+ * lane0 may be stale (a prefetch never faults).
+ */
+static inline void
+refs_prefetch_lane(_Atomic long *lane0)
+{
+	__builtin_prefetch(lane0 + (unsigned long)refs_my_lane() *
+			REFS_PER_CHUNK, 1);
+}
+
 /* a new reference, unless the count is blocked (dead or being checked) */
 static inline bool
 refs_try_get(struct refs *r)
