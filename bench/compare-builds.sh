@@ -5,8 +5,9 @@
 # Builds pmemset-bench at two git revisions (worktrees in a scratch
 # directory, RelWithDebInfo) and runs the same cases with the old and the new
 # build alternately, ROUNDS times (default 11), so both see the same machine.
-# Prints, per case, the median over the rounds of side A's median ns per
-# operation for each build, and new/old.
+# Prints, per case, each build's median over the rounds of side A's median
+# ns per operation, and the median of the rounds' new/old ratios, each with
+# its quartiles.
 # Default cases: one thread's by_address+drop at 1k and 10k part maps.
 # Example: bench/compare-builds.sh main h17rcu
 set -euo pipefail
@@ -59,9 +60,24 @@ for filter in "${filters[@]}"; do
 			one_run "$side" "$filter" >>"$work/$side.txt"
 		done
 	done
-	old=$(sort -g "$work/old.txt" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-	new=$(sort -g "$work/new.txt" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-	awk -v f="$filter" -v o="$old" -v n="$new" -v r="$rounds" 'BEGIN {
-		printf "%s: old %.2f ns, new %.2f ns, new/old %.3f (%d rounds)\n",
-			f, o, n, n / o, r }'
+	# The machine drifts between fast and slow phases of a few seconds,
+	# so a median over the rounds can catch one build in each; the two
+	# runs of a round are a second apart, and their ratio cancels a phase.
+	paste "$work/old.txt" "$work/new.txt" |
+		awk '{ print $2 / $1 }' | sort -g >"$work/ratio.txt"
+	quartiles() {
+		sort -g "$1" | awk '{v[NR] = $1} END {
+			print v[int((NR + 3) / 4)], v[int((NR + 1) / 2)],
+				v[int((3 * NR + 3) / 4)] }'
+	}
+	read -r o25 old o75 < <(quartiles "$work/old.txt")
+	read -r n25 new n75 < <(quartiles "$work/new.txt")
+	read -r r25 ratio r75 < <(quartiles "$work/ratio.txt")
+	awk -v f="$filter" -v r="$rounds" -v o="$old" -v o25="$o25" \
+		-v o75="$o75" -v n="$new" -v n25="$n25" -v n75="$n75" \
+		-v q="$ratio" -v q25="$r25" -v q75="$r75" 'BEGIN {
+		printf "%s (%d rounds): old %.2f ns (%.2f-%.2f), " \
+			"new %.2f ns (%.2f-%.2f), new/old per round %.3f " \
+			"(%.3f-%.3f)\n", f, r, o, o25, o75, n, n25, n75,
+			q, q25, q75 }'
 done
