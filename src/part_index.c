@@ -214,13 +214,36 @@ entry_set(struct index_entry *e, struct pmemset_part_map *pmap)
 	STORE(&e->lanes, pmap->refs.lane0);
 }
 
+/*
+ * Puts the entries in the middle of their block. Without this, a set that
+ * grows at one end (mmap hands out falling addresses: every new part map
+ * goes first) moves every entry at every insert once that end's room is
+ * used up, until the next doubling: quadratic, a third of a 10k map's
+ * time. Centering halves the free room each time, so an insert moves
+ * O(log n) entries on average.
+ */
+static void
+index_center(struct part_index *idx)
+{
+	size_t head = (idx->cap - idx->count) / 2;
+	if (head == idx->head)
+		return;
+	struct index_entry *items = idx->block->entries + head;
+	entries_move(items, idx->items, idx->count);
+	STORE(&idx->items, items);
+	idx->head = head;
+}
+
 void
 index_insert(struct part_index *idx, struct pmemset_part_map *pmap)
 {
 	size_t pos = index_first_starting_after(idx, pmap->addr);
+	bool front = pos < idx->count / 2;	/* the shorter side to move */
+	if (front ? idx->head == 0 : idx->cap == idx->head + idx->count)
+		index_center(idx);
 	size_t tail_room = idx->cap - idx->head - idx->count;
 	/* index_reserve left room on one side at least */
-	if (idx->head > 0 && (pos < idx->count / 2 || tail_room == 0)) {
+	if (idx->head > 0 && (front || tail_room == 0)) {
 		entries_move(idx->items - 1, idx->items, pos);
 		STORE(&idx->items, idx->items - 1);
 		idx->head--;

@@ -38,7 +38,8 @@ struct index_entry {
 /*
  * The entries sit anywhere inside the allocation: an insert or removal
  * moves whichever side of it is shorter, so the first and last positions
- * (where sets grow and shrink) cost O(1).
+ * (where sets grow and shrink) cost O(1), and O(log n) moves on average
+ * once an end's room is used up (the entries are centred again).
  */
 struct part_index {
 	struct index_entry *items;	/* the first entry, inside block */
