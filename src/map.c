@@ -494,12 +494,12 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	index_write_begin(&set->index);
 	if (pmap != NULL) {
 		pmap_append(pmap, part);
-		index_update(&set->index, pmap);
+		index_update(&set->index, pmap_index_entry(pmap));
 	} else {
 		pmap = fresh;
 		pmap->rsv = part->rsv;
 		pmap_append(pmap, part);
-		index_insert(&set->index, pmap);
+		index_insert(&set->index, pmap_index_entry(pmap));
 	}
 	index_write_end(&set->index);
 	journal_note(set, JOURNAL_PART, part->id, part->addr);

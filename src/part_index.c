@@ -15,7 +15,6 @@
 
 #include "alloc.h"
 #include "part_index.h"
-#include "part_map.h"
 
 /* see index_read_valid for why acquire and release */
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
@@ -121,10 +120,11 @@ view_first_starting_after(const struct index_view *v, const void *addr)
 }
 
 bool
-view_contains(const struct index_view *v, const struct pmemset_part_map *pmap)
+view_contains(const struct index_view *v, const struct pmemset_part_map *pmap,
+		const void *start)
 {
 	/* compare addresses as integers: pmap may not be ours */
-	uintptr_t addr = (uintptr_t)pmap_start(pmap);
+	uintptr_t addr = (uintptr_t)start;
 	size_t lo = 0, hi = v->count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -162,10 +162,10 @@ index_find(const struct part_index *idx, const void *addr)
 
 int
 index_contains(const struct part_index *idx,
-		const struct pmemset_part_map *pmap)
+		const struct pmemset_part_map *pmap, const void *start)
 {
 	struct index_view v = index_view_of(idx);
-	return view_contains(&v, pmap);
+	return view_contains(&v, pmap, start);
 }
 
 void
@@ -206,12 +206,12 @@ entries_move(struct index_entry *dst, struct index_entry *src, size_t n)
 }
 
 static void
-entry_set(struct index_entry *e, struct pmemset_part_map *pmap)
+entry_set(struct index_entry *dst, struct index_entry e)
 {
-	STORE(&e->start, (const char *)pmap->addr);
-	STORE(&e->end, (const char *)pmap_end(pmap));
-	STORE(&e->pmap, pmap);
-	STORE(&e->lanes, pmap->refs.lane0);
+	STORE(&dst->start, e.start);
+	STORE(&dst->end, e.end);
+	STORE(&dst->pmap, e.pmap);
+	STORE(&dst->lanes, e.lanes);
 }
 
 /*
@@ -235,9 +235,9 @@ index_center(struct part_index *idx)
 }
 
 void
-index_insert(struct part_index *idx, struct pmemset_part_map *pmap)
+index_insert(struct part_index *idx, struct index_entry e)
 {
-	size_t pos = index_first_starting_after(idx, pmap->addr);
+	size_t pos = index_first_starting_after(idx, e.start);
 	bool front = pos < idx->count / 2;	/* the shorter side to move */
 	if (front ? idx->head == 0 : idx->cap == idx->head + idx->count)
 		index_center(idx);
@@ -251,15 +251,15 @@ index_insert(struct part_index *idx, struct pmemset_part_map *pmap)
 		entries_move(&idx->items[pos + 1], &idx->items[pos],
 				idx->count - pos);
 	}
-	entry_set(&idx->items[pos], pmap);
+	entry_set(&idx->items[pos], e);
 	STORE(&idx->count, idx->count + 1);
 }
 
 void
-index_remove(struct part_index *idx, struct pmemset_part_map *pmap)
+index_remove(struct part_index *idx, struct index_entry e)
 {
-	size_t pos = index_first_ending_after(idx, pmap->addr);
-	if (pos >= idx->count || idx->items[pos].pmap != pmap)
+	size_t pos = index_first_ending_after(idx, e.start);
+	if (pos >= idx->count || idx->items[pos].pmap != e.pmap)
 		return;
 	if (pos < idx->count / 2) {
 		entries_move(idx->items + 1, idx->items, pos);
@@ -273,9 +273,9 @@ index_remove(struct part_index *idx, struct pmemset_part_map *pmap)
 }
 
 void
-index_update(struct part_index *idx, struct pmemset_part_map *pmap)
+index_update(struct part_index *idx, struct index_entry e)
 {
-	size_t pos = index_first_ending_after(idx, pmap->addr);
-	if (pos < idx->count && idx->items[pos].pmap == pmap)
-		entry_set(&idx->items[pos], pmap);
+	size_t pos = index_first_ending_after(idx, e.start);
+	if (pos < idx->count && idx->items[pos].pmap == e.pmap)
+		entry_set(&idx->items[pos], e);
 }

@@ -117,9 +117,9 @@ size_t view_find(const struct index_view *v, const void *addr);
 /* position of the first part map starting above addr (count if none) */
 size_t view_first_starting_after(const struct index_view *v,
 		const void *addr);
-/* is pmap one of ours? */
+/* is pmap, starting at start, one of ours? */
 bool view_contains(const struct index_view *v,
-		const struct pmemset_part_map *pmap);
+		const struct pmemset_part_map *pmap, const void *start);
 
 /* the calls below are for holders of the set's lock */
 static inline struct pmemset_part_map *
@@ -142,16 +142,21 @@ size_t index_first_ending_after(const struct part_index *idx,
 /* position of the first part map starting above addr (count if none) */
 size_t index_first_starting_after(const struct part_index *idx,
 		const void *addr);
-/* is pmap one of ours? */
+/* is pmap, starting at start, one of ours? */
 int index_contains(const struct part_index *idx,
-		const struct pmemset_part_map *pmap);
+		const struct pmemset_part_map *pmap, const void *start);
 
-/* the changes below go between these two */
+/*
+ * The changes below go between these two. Each takes the entry of a part
+ * map as part_map.h's pmap_index_entry makes it: the index never reads a
+ * part map itself.
+ */
 void index_write_begin(struct part_index *idx);
 void index_write_end(struct part_index *idx);
-void index_insert(struct part_index *idx, struct pmemset_part_map *pmap);
-void index_remove(struct part_index *idx, struct pmemset_part_map *pmap);
-/* after pmap grew in place (coalescing): refresh its entry's range */
-void index_update(struct part_index *idx, struct pmemset_part_map *pmap);
+void index_insert(struct part_index *idx, struct index_entry e);
+/* removes the entry of e.pmap, found at e.start (nothing if not there) */
+void index_remove(struct part_index *idx, struct index_entry e);
+/* after e.pmap grew in place (coalescing): its entry becomes e */
+void index_update(struct part_index *idx, struct index_entry e);
 
 #endif

@@ -138,7 +138,7 @@ query(const struct index_view *v, enum lookup kind, const void *addr,
 		return 0;
 	case AFTER:
 	default:
-		if (!view_contains(v, after)) {
+		if (!view_contains(v, after, pmap_start(after))) {
 			*stale = true;
 			return v->count;
 		}

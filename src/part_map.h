@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "part_index.h"
 #include "refs.h"
 
 struct rsv;
@@ -69,6 +70,19 @@ static inline char *
 pmap_end(const struct pmemset_part_map *pmap)
 {
 	return pmap->addr + pmap->size;
+}
+
+/* what the set's index keeps of pmap (part_index.h) */
+static inline struct index_entry
+pmap_index_entry(struct pmemset_part_map *pmap)
+{
+	struct index_entry e = {
+		.start = pmap->addr,
+		.end = pmap_end(pmap),
+		.pmap = pmap,
+		.lanes = pmap->refs.lane0,
+	};
+	return e;
 }
 
 /* from the set's pool, or new; NULL when out of memory */

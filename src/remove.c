@@ -106,7 +106,7 @@ reattach_run(struct pmemset *set, struct pmemset_part **run, size_t n,
 		set->mapped_bytes += run[i]->size;
 	}
 	journal_note(set, JOURNAL_PART_MAP, pmap->id, pmap->addr);
-	index_insert(&set->index, pmap);
+	index_insert(&set->index, pmap_index_entry(pmap));
 	/* killed for the removal (delete kills none): lookups find it again */
 	if (pmap == home && pmap_dead(pmap))
 		pmap_revive(pmap);
@@ -262,7 +262,7 @@ detach_part_map(struct pmemset *set, struct pmemset_part_map *pmap)
 	for (size_t i = 0; i < pmap->nparts; i++)
 		journal_note(set, JOURNAL_PART, pmap->parts[i]->id,
 				pmap->parts[i]->addr);
-	index_remove(&set->index, pmap);
+	index_remove(&set->index, pmap_index_entry(pmap));
 	set->nparts -= pmap->nparts;
 	set->mapped_bytes -= pmap->size;
 	if (set->last_part != NULL && set->last_part->pmap == pmap)
@@ -302,7 +302,7 @@ pmemset_remove_part_map(struct pmemset *set, struct pmemset_part_map **part)
 
 	pthread_rwlock_wrlock(&set->lock);
 	int ret = 0;
-	if (pmap->set != set || !index_contains(&set->index, pmap))
+	if (pmap->set != set || !index_contains(&set->index, pmap, pmap->addr))
 		ret = err_set(PMEMSET_E_PART_NOT_FOUND,
 			"pmemset_remove_part_map: part map %p is not in set %p",
 			(void *)pmap, (void *)set);
@@ -480,7 +480,7 @@ static bool
 split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 		const char *start, const char *end, struct range_plan *plan)
 {
-	index_remove(&set->index, pmap);
+	index_remove(&set->index, pmap_index_entry(pmap));
 	size_t n = pmap->nparts;
 	struct pmemset_part **parts = pmap->parts;
 	struct pmemset_part_map *target = NULL; /* run being filled */
@@ -519,9 +519,9 @@ split_part_map(struct pmemset *set, struct pmemset_part_map *pmap,
 		journal_note(set, JOURNAL_PART_MAP, pmap->id, pmap->addr);
 	/* index the pieces once their addresses are known */
 	for (size_t i = first_spare; i < plan->used_spare; i++)
-		index_insert(&set->index, plan->spare[i]);
+		index_insert(&set->index, pmap_index_entry(plan->spare[i]));
 	if (pmap->nparts > 0) {
-		index_insert(&set->index, pmap);
+		index_insert(&set->index, pmap_index_entry(pmap));
 		pmap_revive(pmap);
 	}
 	/* coalescing keeps appending to the lowest piece left, as PMDK does */

@@ -101,7 +101,7 @@ queries_match_a_scan_at_every_size(void **state)
 			order[j] = t;
 		}
 		for (size_t i = 0; i < n; i++)
-			index_insert(&idx, &Maps[order[i]]);
+			index_insert(&idx, pmap_index_entry(&Maps[order[i]]));
 		for (size_t i = 0; i < n; i++)
 			assert_ptr_equal(index_at(&idx, i), &Maps[i]);
 		check_queries(&idx, n);
@@ -119,18 +119,18 @@ remove_and_update_find_their_entry(void **state)
 	index_init(&idx);
 	assert_int_equal(index_reserve(&idx, n), 0);
 	for (size_t i = 0; i < n; i++)
-		index_insert(&idx, &Maps[i]);
+		index_insert(&idx, pmap_index_entry(&Maps[i]));
 	/* a part map that is not in the index is not found or removed */
 	struct pmemset_part_map stranger = {.addr = at(0x50), .size = 0x10};
-	assert_false(index_contains(&idx, &stranger));
-	index_remove(&idx, &stranger);
+	assert_false(index_contains(&idx, &stranger, stranger.addr));
+	index_remove(&idx, pmap_index_entry(&stranger));
 	assert_int_equal(idx.count, n);
 
 	/* remove every other one: the rest still answer */
 	for (size_t i = 0; i < n; i += 2) {
-		assert_true(index_contains(&idx, &Maps[i]));
-		index_remove(&idx, &Maps[i]);
-		assert_false(index_contains(&idx, &Maps[i]));
+		assert_true(index_contains(&idx, &Maps[i], Maps[i].addr));
+		index_remove(&idx, pmap_index_entry(&Maps[i]));
+		assert_false(index_contains(&idx, &Maps[i], Maps[i].addr));
 	}
 	assert_int_equal(idx.count, n / 2);
 	for (size_t i = 1; i < n; i += 2) {
@@ -139,7 +139,7 @@ remove_and_update_find_their_entry(void **state)
 	}
 	/* a part map that grew in place answers for its new end */
 	Maps[1].size += Maps[2].size;
-	index_update(&idx, &Maps[1]);
+	index_update(&idx, pmap_index_entry(&Maps[1]));
 	assert_ptr_equal(index_find(&idx, Maps[2].addr), &Maps[1]);
 	index_fini(&idx);
 }
@@ -155,32 +155,32 @@ either_end_costs_no_move(void **state)
 	index_init(&idx);
 	assert_int_equal(index_reserve(&idx, n), 0);
 	for (size_t i = 10; i < 60; i++)
-		index_insert(&idx, &Maps[i]);
+		index_insert(&idx, pmap_index_entry(&Maps[i]));
 	/* the first entry leaves: the others stay where they are */
 	struct index_entry *second = &idx.items[1];
-	index_remove(&idx, &Maps[10]);
+	index_remove(&idx, pmap_index_entry(&Maps[10]));
 	assert_ptr_equal(idx.items, second);
 	assert_ptr_equal(index_at(&idx, 0), &Maps[11]);
 	/* and comes back in front, again without moving the rest */
-	index_insert(&idx, &Maps[10]);
+	index_insert(&idx, pmap_index_entry(&Maps[10]));
 	assert_ptr_equal(&idx.items[1], second);
 	/* the last leaves and comes back: the front does not move */
 	struct index_entry *front = idx.items;
-	index_remove(&idx, &Maps[59]);
-	index_insert(&idx, &Maps[59]);
+	index_remove(&idx, pmap_index_entry(&Maps[59]));
+	index_insert(&idx, pmap_index_entry(&Maps[59]));
 	assert_ptr_equal(idx.items, front);
 	/* grow at both ends until full, then every query still answers */
 	for (size_t i = 0; i < 10; i++)
-		index_insert(&idx, &Maps[i]);
+		index_insert(&idx, pmap_index_entry(&Maps[i]));
 	for (size_t i = 60; i < n; i++)
-		index_insert(&idx, &Maps[i]);
+		index_insert(&idx, pmap_index_entry(&Maps[i]));
 	assert_int_equal(idx.count, n);
 	for (size_t i = 0; i < n; i++)
 		assert_ptr_equal(index_at(&idx, i), &Maps[i]);
 	check_queries(&idx, n);
 	/* emptied from the front, one by one */
 	for (size_t i = 0; i < n; i++) {
-		index_remove(&idx, &Maps[i]);
+		index_remove(&idx, pmap_index_entry(&Maps[i]));
 		assert_int_equal(idx.count, n - i - 1);
 		if (i + 1 < n)
 			assert_ptr_equal(index_at(&idx, 0), &Maps[i + 1]);
@@ -211,7 +211,7 @@ wholesale_moves_growing(bool falling)
 		assert_int_equal(index_reserve(&idx, 1), 0);
 		const struct index_block *block = idx.block;
 		struct index_entry *first = idx.items;
-		index_insert(&idx, &maps[i]);
+		index_insert(&idx, pmap_index_entry(&maps[i]));
 		/* the old first entry moved, in the same block */
 		size_t old_first_at = falling ? 1 : 0;
 		if (i > 0 && idx.block == block &&
