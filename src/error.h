@@ -6,6 +6,7 @@
 #ifndef PMEMSET_ERROR_H
 #define PMEMSET_ERROR_H
 
+#include <errno.h>
 #include <stdarg.h>
 
 /*

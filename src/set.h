@@ -62,6 +62,8 @@ struct pmemset {
 
 /* called with lock held for writing after nparts changed */
 void set_parts_changed(struct pmemset *set);
+/* frees a set with no part map left, once nothing can reach it any more */
+void set_free(struct pmemset *set);
 
 static inline void
 hooks_set(struct pmemset *set, unsigned bits)
