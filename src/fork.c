@@ -15,12 +15,9 @@
  *   the libpmem2 gate    libpmem2 1.12.1 keeps every map in one tree under
  *                        one rwlock and has no fork handlers: a child forked
  *                        while a thread held it hangs in its first map. Our
- *                        calls that take it (map new and delete; persist,
- *                        flush and mem* at PAGE granularity, which look the
- *                        map up) pass through a gate, and a fork waits until
- *                        none is inside. The gate is two atomics, not a lock,
- *                        because the data path takes no lock; a thread only
- *                        waits at it while a fork is being prepared.
+ *                        calls that take it pass through a gate
+ *                        (pmem2_gate.c), and a fork waits until none is
+ *                        inside.
  *
  * Everything else process-wide is lock-free (ids, the allocation and device
  * seams, the generation) or fork-safe in glibc (pthread_once for the log,
@@ -30,127 +27,12 @@
  * walk every set, never wait on one of them.
  */
 #include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 
 #include "fork.h"
 #include "journal.h"
+#include "pmem2_gate.h"
 #include "refs.h"
 #include "registry.h"
-#include "set.h"
-
-/*
- * Inside counts the threads in a gated call; Closed is set by a fork being
- * prepared. Both sequentially consistent: a thread that counted itself in
- * and then saw the gate open is seen by the fork, which closed the gate
- * before reading the count.
- */
-static _Atomic long Inside;
-static _Atomic int Closed;
-
-void
-pmem2_gate_enter(void)
-{
-	for (;;) {
-		atomic_fetch_add(&Inside, 1);
-		if (!atomic_load(&Closed))
-			return;
-		atomic_fetch_sub(&Inside, 1);
-		while (atomic_load(&Closed))
-			sched_yield();
-	}
-}
-
-void
-pmem2_gate_leave(void)
-{
-	atomic_fetch_sub(&Inside, 1);
-}
-
-/* with Registry_lock held, so one fork at a time closes it */
-static void
-gate_close(void)
-{
-	atomic_store(&Closed, 1);
-	while (atomic_load(&Inside) != 0)
-		sched_yield();
-}
-
-static void
-gate_open(void)
-{
-	atomic_store(&Closed, 0);
-}
-
-/* libpmem2's PAGE functions: the same for every PAGE map of the process */
-static struct {
-	_Atomic(pmem2_persist_fn) persist;
-	_Atomic(pmem2_flush_fn) flush;
-	_Atomic(pmem2_memcpy_fn) memcpy;
-	_Atomic(pmem2_memmove_fn) memmove;
-	_Atomic(pmem2_memset_fn) memset;
-} Page;
-
-static void
-gated_persist(const void *ptr, size_t size)
-{
-	pmem2_gate_enter();
-	atomic_load_explicit(&Page.persist, memory_order_relaxed)(ptr, size);
-	pmem2_gate_leave();
-}
-
-static void
-gated_flush(const void *ptr, size_t size)
-{
-	pmem2_gate_enter();
-	atomic_load_explicit(&Page.flush, memory_order_relaxed)(ptr, size);
-	pmem2_gate_leave();
-}
-
-static void *
-gated_memcpy(void *dest, const void *src, size_t len, unsigned flags)
-{
-	pmem2_gate_enter();
-	void *r = atomic_load_explicit(&Page.memcpy, memory_order_relaxed)(
-			dest, src, len, flags);
-	pmem2_gate_leave();
-	return r;
-}
-
-static void *
-gated_memmove(void *dest, const void *src, size_t len, unsigned flags)
-{
-	pmem2_gate_enter();
-	void *r = atomic_load_explicit(&Page.memmove, memory_order_relaxed)(
-			dest, src, len, flags);
-	pmem2_gate_leave();
-	return r;
-}
-
-static void *
-gated_memset(void *dest, int c, size_t len, unsigned flags)
-{
-	pmem2_gate_enter();
-	void *r = atomic_load_explicit(&Page.memset, memory_order_relaxed)(
-			dest, c, len, flags);
-	pmem2_gate_leave();
-	return r;
-}
-
-void
-pmem2_gate_page_fns(struct pmemset *set)
-{
-	atomic_store(&Page.persist, set->persist_fn);
-	atomic_store(&Page.flush, set->flush_fn);
-	atomic_store(&Page.memcpy, set->memcpy_fn);
-	atomic_store(&Page.memmove, set->memmove_fn);
-	atomic_store(&Page.memset, set->memset_fn);
-	set->persist_fn = gated_persist;
-	set->flush_fn = gated_flush;
-	set->memcpy_fn = gated_memcpy;
-	set->memmove_fn = gated_memmove;
-	set->memset_fn = gated_memset;
-}
 
 static void
 before_fork(void)
@@ -158,13 +40,13 @@ before_fork(void)
 	pthread_mutex_lock(&Registry_lock);
 	source_journal_lock();
 	refs_lock_before_fork();
-	gate_close();
+	pmem2_gate_close();
 }
 
 static void
 after_fork_in_parent(void)
 {
-	gate_open();
+	pmem2_gate_open();
 	refs_unlock_after_fork();
 	source_journal_unlock();
 	pthread_mutex_unlock(&Registry_lock);
@@ -177,8 +59,7 @@ after_fork_in_parent(void)
 static void
 after_fork_in_child(void)
 {
-	atomic_store(&Inside, 0);
-	gate_open();
+	pmem2_gate_reset_in_child();
 	source_journal_lock_reset();
 	refs_lock_reset_in_child();
 	registry_forget_inherited();

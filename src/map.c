@@ -19,10 +19,10 @@
 #include "badblock.h"
 #include "error.h"
 #include "event.h"
-#include "fork.h"
 #include "log.h"
 #include "map_config.h"
 #include "part_map.h"
+#include "pmem2_gate.h"
 #include "probes.h"
 #include "reservation.h"
 #include "sds.h"
@@ -431,9 +431,9 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 static void
 unplace(struct pmemset_part *part)
 {
-	pmem2_gate_enter();
+	pmem2_gate_delete_enter();
 	(void) pmem2_map_delete(&part->map);
-	pmem2_gate_leave();
+	pmem2_gate_delete_leave();
 	if (part->rsv != NULL && part->rsv->owned && part->rsv->nparts == 0 &&
 	    part->pmap == NULL)
 		rsv_release_if_empty(&part->rsv);

@@ -28,9 +28,9 @@
 #include "alloc.h"
 #include "error.h"
 #include "event.h"
-#include "fork.h"
 #include "log.h"
 #include "part_map.h"
+#include "pmem2_gate.h"
 #include "remove.h"
 #include "reservation.h"
 #include "sds.h"
@@ -153,9 +153,9 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 	pthread_rwlock_wrlock(&set->lock);
 	for (done = 0; done < nparts; done++) {
 		struct pmemset_part *p = parts[done];
-		pmem2_gate_enter();
+		pmem2_gate_delete_enter();
 		ret = pmem2_map_delete(&p->map);
-		pmem2_gate_leave();
+		pmem2_gate_delete_leave();
 		if (ret != 0) {
 			ret = err_pmem2(ret, "%s: cannot unmap part %p+%zu; "
 				"it stays in the set, with the %zu part(s) "

@@ -290,12 +290,114 @@ references_cross_threads(void **state)
 	assert_ok(pmemset_source_delete(&src));
 }
 
+/*
+ * PAGE persists and map deletions at once, two threads to a set. libpmem2
+ * 1.12.1's PAGE persist finds its map in a process-wide tree and reads the
+ * node after dropping the tree's lock, and deleting any other map may free
+ * that node (pmem2_gate.c). Each thread maps parts, persists them and
+ * removes them in a scattered order, so the threads' maps interleave in
+ * the tree while others persist.
+ */
+#define PAGE_THREADS 4
+#define PAGE_ROUNDS 100
+#define PAGE_PARTS 16
+
+struct page_job {
+	struct pmemset *set;	/* shared by two threads */
+	struct pmemset_source *src;
+	long persists;
+	int failed;
+};
+
+/* no cmocka assertion off the main thread: 0 or the library's code */
+static int
+map_4k(struct pmemset *set, struct pmemset_source *src, size_t offset,
+		struct pmemset_part_descriptor *d)
+{
+	struct pmemset_map_config *mc;
+	int ret = pmemset_map_config_new(&mc);
+	if (ret != 0)
+		return ret;
+	pmemset_map_config_set_length(mc, 4 * KiB);
+	ret = pmemset_map_config_set_offset(mc, offset);
+	if (ret == 0)
+		ret = pmemset_map(set, src, mc, d);
+	pmemset_map_config_delete(&mc);
+	return ret;
+}
+
+static int
+page_round(struct pmemset *set, struct page_job *j)
+{
+	struct pmemset_part_descriptor d[PAGE_PARTS];
+	for (size_t i = 0; i < PAGE_PARTS; i++)
+		if (map_4k(set, j->src, i * 4 * KiB, &d[i]) != 0)
+			return 2;
+	/* every other one first: removals from inside the tree */
+	for (size_t k = 0; k < PAGE_PARTS; k++) {
+		size_t i = (k * 2 + k / (PAGE_PARTS / 2)) % PAGE_PARTS;
+		for (size_t n = 0; n < PAGE_PARTS; n++) {
+			if (d[n].addr != NULL &&
+			    pmemset_persist(set, d[n].addr, 64) != 0)
+				return 3;
+			j->persists++;
+		}
+		struct pmemset_part_map *pm;
+		if (pmemset_part_map_by_address(set, &pm, d[i].addr) != 0 ||
+		    pmemset_remove_part_map(set, &pm) != 0)
+			return 4;
+		d[i].addr = NULL;
+	}
+	return 0;
+}
+
+static void *
+page_worker(void *arg)
+{
+	struct page_job *j = arg;
+	for (int r = 0; r < PAGE_ROUNDS && j->failed == 0; r++)
+		j->failed = page_round(j->set, j);
+	return NULL;
+}
+
+static void
+page_persists_beside_map_deletions(void **state)
+{
+	(void) state;
+	struct page_job jobs[PAGE_THREADS];
+	pthread_t t[PAGE_THREADS];
+	struct pmemset *sets[2];
+	for (int i = 0; i < 2; i++)
+		sets[i] = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	memset(jobs, 0, sizeof(jobs));
+	for (int i = 0; i < PAGE_THREADS; i++) {
+		jobs[i].set = sets[i % 2];
+		assert_ok(pmemset_source_from_temporary(&jobs[i].src,
+				test_dir()));
+	}
+	for (int i = 0; i < PAGE_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, page_worker,
+				&jobs[i]), 0);
+	for (int i = 0; i < PAGE_THREADS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	for (int i = 0; i < PAGE_THREADS; i++) {
+		assert_int_equal(jobs[i].failed, 0);
+		assert_true(jobs[i].persists > 0);
+		assert_ok(pmemset_source_delete(&jobs[i].src));
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(test_count_part_maps(sets[i]), 0);
+		assert_ok(pmemset_delete(&sets[i]));
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(eight_threads_mixed_operations),
 		cmocka_unit_test(references_cross_threads),
+		cmocka_unit_test(page_persists_beside_map_deletions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
