@@ -12,6 +12,8 @@
  *                        counters' thread tables (counters.c)
  *   Source_journal_lock  the sources' change journal (journal.c)
  *   Refs_lock            reference counts' slow paths and lanes (refs.c)
+ *   User_rsv_lock        maps into and out of programs' reservations
+ *                        (reservation.c)
  *   the libpmem2 gate    libpmem2 1.12.1 keeps every map in one tree under
  *                        one rwlock and has no fork handlers: a child forked
  *                        while a thread held it hangs in its first map. Our
@@ -33,6 +35,7 @@
 #include "pmem2_gate.h"
 #include "refs.h"
 #include "registry.h"
+#include "reservation.h"
 
 static void
 before_fork(void)
@@ -40,6 +43,7 @@ before_fork(void)
 	pthread_mutex_lock(&Registry_lock);
 	source_journal_lock();
 	refs_lock_before_fork();
+	rsv_lock_before_fork();
 	pmem2_gate_close();
 }
 
@@ -47,6 +51,7 @@ static void
 after_fork_in_parent(void)
 {
 	pmem2_gate_open();
+	rsv_unlock_after_fork();
 	refs_unlock_after_fork();
 	source_journal_unlock();
 	pthread_mutex_unlock(&Registry_lock);
@@ -62,6 +67,7 @@ after_fork_in_child(void)
 	pmem2_gate_reset_in_child();
 	source_journal_lock_reset();
 	refs_lock_reset_in_child();
+	rsv_lock_reset_in_child();
 	registry_forget_inherited();
 	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
 	Registry_lock = fresh;

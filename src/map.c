@@ -331,9 +331,11 @@ place_coalesced(struct pmemset *set, struct pmemset_source *src,
 		return PLACE_NOT_POSSIBLE;
 	if (off + e->length > rsv_size(r) && rsv_grow(r, off + e->length) != 0)
 		return PLACE_NOT_POSSIBLE;
-	if (!rsv_range_free(r, off, e->length))
-		return PLACE_NOT_POSSIBLE;
-	int ret = map_into(set, src, r, off, e, &part->map);
+	rsv_lock_shared(r);
+	int ret = rsv_range_free(r, off, e->length) ?
+		map_into(set, src, r, off, e, &part->map) :
+		PMEM2_E_MAPPING_EXISTS;
+	rsv_unlock_shared(r);
 	if (ret == PMEM2_E_MAPPING_EXISTS)
 		return PLACE_NOT_POSSIBLE;
 	if (ret != 0)
@@ -351,19 +353,26 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 	int ret;
 	if (set->user_rsv != NULL) {
 		struct rsv *r = set->user_rsv;
-		/* others may map into the same reservation: retry a little */
+		/*
+		 * Other sets wait on the lock; the program itself may still
+		 * map into the same reservation: retry a little.
+		 */
+		rsv_lock_shared(r);
 		for (int attempt = 0; attempt < 3; attempt++) {
 			size_t off = rsv_first_fit(r, e->length, e->alignment);
-			if (off == (size_t)-1)
+			if (off == (size_t)-1) {
+				rsv_unlock_shared(r);
 				return err_set(PMEMSET_E_CANNOT_FIT_PART_MAP,
 					"pmemset_map: no free range of %zu "
 					"bytes in the reservation at %p (%zu "
 					"bytes)", e->length, (void *)rsv_base(r),
 					rsv_size(r));
+			}
 			ret = map_into(set, src, r, off, e, &part->map);
 			if (ret != PMEM2_E_MAPPING_EXISTS)
 				break;
 		}
+		rsv_unlock_shared(r);
 		if (ret != 0)
 			return map_failed(ret, e);
 		part->rsv = r;
@@ -431,9 +440,11 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 static void
 unplace(struct pmemset_part *part)
 {
+	rsv_lock_shared(part->rsv);
 	pmem2_gate_delete_enter();
 	(void) pmem2_map_delete(&part->map);
 	pmem2_gate_delete_leave();
+	rsv_unlock_shared(part->rsv);
 	if (part->rsv != NULL && part->rsv->owned && part->rsv->nparts == 0 &&
 	    part->pmap == NULL)
 		rsv_release_if_empty(&part->rsv);

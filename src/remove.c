@@ -153,9 +153,11 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 	pthread_rwlock_wrlock(&set->lock);
 	for (done = 0; done < nparts; done++) {
 		struct pmemset_part *p = parts[done];
+		rsv_lock_shared(p->rsv);
 		pmem2_gate_delete_enter();
 		ret = pmem2_map_delete(&p->map);
 		pmem2_gate_delete_leave();
+		rsv_unlock_shared(p->rsv);
 		if (ret != 0) {
 			ret = err_pmem2(ret, "%s: cannot unmap part %p+%zu; "
 				"it stays in the set, with the %zu part(s) "

@@ -9,9 +9,46 @@
  */
 #include <errno.h>
 #include <libpmem2.h>
+#include <pthread.h>
 
 #include "alloc.h"
 #include "reservation.h"
+
+/* one for every user reservation: maps into them are rare and slow anyway */
+static pthread_mutex_t User_rsv_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+rsv_lock_shared(const struct rsv *r)
+{
+	if (r != NULL && !r->owned)
+		pthread_mutex_lock(&User_rsv_lock);
+}
+
+void
+rsv_unlock_shared(const struct rsv *r)
+{
+	if (r != NULL && !r->owned)
+		pthread_mutex_unlock(&User_rsv_lock);
+}
+
+void
+rsv_lock_before_fork(void)
+{
+	pthread_mutex_lock(&User_rsv_lock);
+}
+
+void
+rsv_unlock_after_fork(void)
+{
+	pthread_mutex_unlock(&User_rsv_lock);
+}
+
+void
+rsv_lock_reset_in_child(void)
+{
+	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
+	User_rsv_lock = fresh;
+}
 
 int
 rsv_new_internal(struct rsv **out, size_t size)

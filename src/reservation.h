@@ -38,4 +38,19 @@ void rsv_trim(struct rsv *r, bool keep_tail);
 /* free an owned reservation once empty; the wrapper of a user one stays */
 void rsv_release_if_empty(struct rsv **r);
 
+/*
+ * Around finding room in, mapping into and unmapping from a reservation:
+ * a user's may be shared by several sets used from several threads, and
+ * libpmem2 1.12.1 searches a reservation's tree with no lock at all
+ * (pmem2_vm_reservation_map_find*). Our own reservations belong to one set,
+ * whose lock is held: nothing to do for them. A leaf lock.
+ */
+void rsv_lock_shared(const struct rsv *r);
+void rsv_unlock_shared(const struct rsv *r);
+
+/* fork handlers (fork.c) */
+void rsv_lock_before_fork(void);
+void rsv_unlock_after_fork(void);
+void rsv_lock_reset_in_child(void);
+
 #endif

@@ -391,6 +391,97 @@ page_persists_beside_map_deletions(void **state)
 	}
 }
 
+/*
+ * Two sets placing parts in one reservation of the program's, from two
+ * threads each: the library looks free ranges up in the reservation while
+ * the other sets map and unmap in it.
+ */
+#define SHARED_RSV_THREADS 4
+#define SHARED_RSV_ROUNDS 100
+
+struct shared_rsv_job {
+	struct pmemset *set;
+	struct pmemset_source *src;
+	long maps;
+	int failed;
+	char why[256];
+};
+
+static int
+shared_rsv_round(struct shared_rsv_job *j)
+{
+	struct pmemset_part_descriptor d[PAGE_PARTS];
+	for (size_t i = 0; i < PAGE_PARTS; i++) {
+		if (map_4k(j->set, j->src, i * 4 * KiB, &d[i]) != 0)
+			return 1;
+		j->maps++;
+	}
+	for (size_t k = 0; k < PAGE_PARTS; k++) {
+		size_t i = (k * 2 + k / (PAGE_PARTS / 2)) % PAGE_PARTS;
+		struct pmemset_part_map *pm;
+		if (pmemset_part_map_by_address(j->set, &pm, d[i].addr) != 0 ||
+		    pmemset_remove_part_map(j->set, &pm) != 0)
+			return 2;
+	}
+	return 0;
+}
+
+static void *
+shared_rsv_worker(void *arg)
+{
+	struct shared_rsv_job *j = arg;
+	for (int r = 0; r < SHARED_RSV_ROUNDS && j->failed == 0; r++)
+		j->failed = shared_rsv_round(j);
+	if (j->failed != 0)
+		snprintf(j->why, sizeof(j->why), "%s", pmemset_errormsg());
+	return NULL;
+}
+
+static void
+sets_share_a_reservation_across_threads(void **state)
+{
+	(void) state;
+	struct pmem2_vm_reservation *rsv;
+	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 16 * MiB), 0);
+	struct pmemset *sets[2];
+	for (int i = 0; i < 2; i++) {
+		struct pmemset_config *cfg;
+		assert_ok(pmemset_config_new(&cfg));
+		assert_ok(pmemset_config_set_required_store_granularity(cfg,
+				PMEM2_GRANULARITY_PAGE));
+		pmemset_config_set_reservation(cfg, rsv);
+		assert_ok(pmemset_new(&sets[i], cfg));
+		assert_ok(pmemset_config_delete(&cfg));
+	}
+	struct shared_rsv_job jobs[SHARED_RSV_THREADS];
+	pthread_t t[SHARED_RSV_THREADS];
+	memset(jobs, 0, sizeof(jobs));
+	for (int i = 0; i < SHARED_RSV_THREADS; i++) {
+		jobs[i].set = sets[i % 2];
+		assert_ok(pmemset_source_from_temporary(&jobs[i].src,
+				test_dir()));
+	}
+	for (int i = 0; i < SHARED_RSV_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL,
+				shared_rsv_worker, &jobs[i]), 0);
+	for (int i = 0; i < SHARED_RSV_THREADS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	for (int i = 0; i < SHARED_RSV_THREADS; i++) {
+		if (jobs[i].failed != 0)
+			fail_msg("thread %d failed (%d): %s", i, jobs[i].failed,
+					jobs[i].why);
+		assert_int_equal(jobs[i].maps,
+				SHARED_RSV_ROUNDS * PAGE_PARTS);
+		assert_ok(pmemset_source_delete(&jobs[i].src));
+	}
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(test_count_part_maps(sets[i]), 0);
+		assert_ok(pmemset_delete(&sets[i]));
+	}
+	/* nothing of ours is left in it */
+	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
+}
+
 int
 main(void)
 {
@@ -398,6 +489,7 @@ main(void)
 		cmocka_unit_test(eight_threads_mixed_operations),
 		cmocka_unit_test(references_cross_threads),
 		cmocka_unit_test(page_persists_beside_map_deletions),
+		cmocka_unit_test(sets_share_a_reservation_across_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
