@@ -440,11 +440,7 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 static void
 unplace(struct pmemset_part *part)
 {
-	rsv_lock_shared(part->rsv);
-	pmem2_gate_delete_enter();
-	(void) pmem2_map_delete(&part->map);
-	pmem2_gate_delete_leave();
-	rsv_unlock_shared(part->rsv);
+	(void) rsv_map_delete(part->rsv, &part->map);
 	if (part->rsv != NULL && part->rsv->owned && part->rsv->nparts == 0 &&
 	    part->pmap == NULL)
 		rsv_release_if_empty(&part->rsv);

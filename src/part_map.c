@@ -137,12 +137,14 @@ query(const struct index_view *v, enum lookup kind, const void *addr,
 	case FIRST:
 		return 0;
 	case AFTER:
-	default:
-		if (!view_contains(v, after, pmap_start(after))) {
+	default: {
+		const char *start = pmap_start(after);
+		if (!view_contains(v, after, start)) {
 			*stale = true;
 			return v->count;
 		}
-		return view_first_starting_after(v, pmap_start(after));
+		return view_first_starting_after(v, start);
+	}
 	}
 }
 

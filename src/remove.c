@@ -30,7 +30,6 @@
 #include "event.h"
 #include "log.h"
 #include "part_map.h"
-#include "pmem2_gate.h"
 #include "remove.h"
 #include "reservation.h"
 #include "sds.h"
@@ -153,11 +152,7 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 	pthread_rwlock_wrlock(&set->lock);
 	for (done = 0; done < nparts; done++) {
 		struct pmemset_part *p = parts[done];
-		rsv_lock_shared(p->rsv);
-		pmem2_gate_delete_enter();
-		ret = pmem2_map_delete(&p->map);
-		pmem2_gate_delete_leave();
-		rsv_unlock_shared(p->rsv);
+		ret = rsv_map_delete(p->rsv, &p->map);
 		if (ret != 0) {
 			ret = err_pmem2(ret, "%s: cannot unmap part %p+%zu; "
 				"it stays in the set, with the %zu part(s) "

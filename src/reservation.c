@@ -12,6 +12,7 @@
 #include <pthread.h>
 
 #include "alloc.h"
+#include "pmem2_gate.h"
 #include "reservation.h"
 
 /* one for every user reservation: maps into them are rare and slow anyway */
@@ -29,6 +30,17 @@ rsv_unlock_shared(const struct rsv *r)
 {
 	if (r != NULL && !r->owned)
 		pthread_mutex_unlock(&User_rsv_lock);
+}
+
+int
+rsv_map_delete(const struct rsv *r, struct pmem2_map **map)
+{
+	rsv_lock_shared(r);
+	pmem2_gate_delete_enter();
+	int ret = pmem2_map_delete(map);
+	pmem2_gate_delete_leave();
+	rsv_unlock_shared(r);
+	return ret;
 }
 
 void

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct pmem2_map;
 struct pmem2_vm_reservation;
 
 struct rsv {
@@ -47,6 +48,13 @@ void rsv_release_if_empty(struct rsv **r);
  */
 void rsv_lock_shared(const struct rsv *r);
 void rsv_unlock_shared(const struct rsv *r);
+
+/*
+ * Deletes a pmem2 map placed in r (NULL: placed by libpmem2 itself), inside
+ * what guards it: the lock above and the libpmem2 gate (pmem2_gate.h).
+ * 0 or libpmem2's error.
+ */
+int rsv_map_delete(const struct rsv *r, struct pmem2_map **map);
 
 /* fork handlers (fork.c) */
 void rsv_lock_before_fork(void);
