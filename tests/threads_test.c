@@ -326,25 +326,50 @@ map_4k(struct pmemset *set, struct pmemset_source *src, size_t offset,
 	return ret;
 }
 
+/* maps PAGE_PARTS parts of src at its first offsets: 0 or the code */
+static int
+map_parts(struct pmemset *set, struct pmemset_source *src,
+		struct pmemset_part_descriptor d[PAGE_PARTS])
+{
+	for (size_t i = 0; i < PAGE_PARTS; i++) {
+		int ret = map_4k(set, src, i * 4 * KiB, &d[i]);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* the k-th part to remove: every other one first, from inside the tree */
+static size_t
+scattered(size_t k)
+{
+	return (k * 2 + k / (PAGE_PARTS / 2)) % PAGE_PARTS;
+}
+
+static int
+remove_at(struct pmemset *set, void *addr)
+{
+	struct pmemset_part_map *pm;
+	int ret = pmemset_part_map_by_address(set, &pm, addr);
+	return ret != 0 ? ret : pmemset_remove_part_map(set, &pm);
+}
+
 static int
 page_round(struct pmemset *set, struct page_job *j)
 {
 	struct pmemset_part_descriptor d[PAGE_PARTS];
-	for (size_t i = 0; i < PAGE_PARTS; i++)
-		if (map_4k(set, j->src, i * 4 * KiB, &d[i]) != 0)
-			return 2;
-	/* every other one first: removals from inside the tree */
+	if (map_parts(set, j->src, d) != 0)
+		return 2;
 	for (size_t k = 0; k < PAGE_PARTS; k++) {
-		size_t i = (k * 2 + k / (PAGE_PARTS / 2)) % PAGE_PARTS;
 		for (size_t n = 0; n < PAGE_PARTS; n++) {
-			if (d[n].addr != NULL &&
-			    pmemset_persist(set, d[n].addr, 64) != 0)
+			if (d[n].addr == NULL)
+				continue;
+			if (pmemset_persist(set, d[n].addr, 64) != 0)
 				return 3;
 			j->persists++;
 		}
-		struct pmemset_part_map *pm;
-		if (pmemset_part_map_by_address(set, &pm, d[i].addr) != 0 ||
-		    pmemset_remove_part_map(set, &pm) != 0)
+		size_t i = scattered(k);
+		if (remove_at(set, d[i].addr) != 0)
 			return 4;
 		d[i].addr = NULL;
 	}
@@ -411,18 +436,12 @@ static int
 shared_rsv_round(struct shared_rsv_job *j)
 {
 	struct pmemset_part_descriptor d[PAGE_PARTS];
-	for (size_t i = 0; i < PAGE_PARTS; i++) {
-		if (map_4k(j->set, j->src, i * 4 * KiB, &d[i]) != 0)
-			return 1;
-		j->maps++;
-	}
-	for (size_t k = 0; k < PAGE_PARTS; k++) {
-		size_t i = (k * 2 + k / (PAGE_PARTS / 2)) % PAGE_PARTS;
-		struct pmemset_part_map *pm;
-		if (pmemset_part_map_by_address(j->set, &pm, d[i].addr) != 0 ||
-		    pmemset_remove_part_map(j->set, &pm) != 0)
+	if (map_parts(j->set, j->src, d) != 0)
+		return 1;
+	j->maps += PAGE_PARTS;
+	for (size_t k = 0; k < PAGE_PARTS; k++)
+		if (remove_at(j->set, d[scattered(k)].addr) != 0)
 			return 2;
-	}
 	return 0;
 }
 
