@@ -50,6 +50,13 @@ one_run() {
 		awk -F'"' 'NR > 1 { split($3, f, ","); print f[3]; exit }'
 }
 
+# first quartile, median and third quartile of the numbers in file $1
+quartiles() {
+	sort -g "$1" | awk '{v[NR] = $1} END {
+		print v[int((NR + 3) / 4)], v[int((NR + 1) / 2)],
+			v[int((3 * NR + 3) / 4)] }'
+}
+
 for filter in "${filters[@]}"; do
 	: >"$work/old.txt"
 	: >"$work/new.txt"
@@ -65,11 +72,6 @@ for filter in "${filters[@]}"; do
 	# runs of a round are a second apart, and their ratio cancels a phase.
 	paste "$work/old.txt" "$work/new.txt" |
 		awk '{ print $2 / $1 }' | sort -g >"$work/ratio.txt"
-	quartiles() {
-		sort -g "$1" | awk '{v[NR] = $1} END {
-			print v[int((NR + 3) / 4)], v[int((NR + 1) / 2)],
-				v[int((3 * NR + 3) / 4)] }'
-	}
 	read -r o25 old o75 < <(quartiles "$work/old.txt")
 	read -r n25 new n75 < <(quartiles "$work/new.txt")
 	read -r r25 ratio r75 < <(quartiles "$work/ratio.txt")

@@ -13,10 +13,10 @@
  *                               and prints the mappings and KiB of address
  *                               space it leaves behind
  *
- * Prints the ns per part of the map loop only, then leaves with _exit:
- * PMDK's library cannot delete 1,024 or more maps (libpmem2 1.12.1 spends a
- * thread key per map without a vdm and aborts), so no side deletes, and
- * the kernel takes the mappings back.
+ * set and raw print the ns per part of the map loop only, then leave with
+ * _exit: PMDK's library cannot delete 1,024 or more maps (libpmem2 1.12.1
+ * spends a thread key per map without a vdm and aborts), so they delete
+ * nothing, and the kernel takes the mappings back.
  */
 #include <fcntl.h>
 #include <libpmem2.h>
@@ -137,13 +137,18 @@ map_raw(int fd, size_t n)
 int
 main(int argc, char *argv[])
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s set|raw temp|file DIR|PATH N\n",
-				argv[0]);
+	bool known = argc == 5 && (strcmp(argv[1], "set") == 0 ||
+			strcmp(argv[1], "raw") == 0 ||
+			strcmp(argv[1], "left") == 0) &&
+		(strcmp(argv[2], "temp") == 0 || strcmp(argv[2], "file") == 0);
+	size_t n = known ? strtoul(argv[4], NULL, 10) : 0;
+	bool temp = known && strcmp(argv[2], "temp") == 0;
+	if (n == 0 || (temp && strcmp(argv[1], "raw") == 0)) {
+		fprintf(stderr, "usage: %s set|left temp|file DIR|PATH N\n"
+				"       %s raw file PATH N\n",
+				argv[0], argv[0]);
 		return 2;
 	}
-	size_t n = strtoul(argv[4], NULL, 10);
-	bool temp = strcmp(argv[2], "temp") == 0;
 	bool left = strcmp(argv[1], "left") == 0;
 	size_t maps_before, kib_before;
 	count_mappings(&maps_before, &kib_before);
