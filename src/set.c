@@ -95,6 +95,7 @@ set_free(struct pmemset *s)
 	pthread_rwlock_unlock(&s->lock);
 	index_fini(&s->index);
 	pmap_pool_fini(&s->pmap_pool);
+	arena_list_fini(&s->arenas);
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	mem_free(s);

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * address_space_test.c -- a set mapped without coalescing keeps its small
+ * parts in arenas (address space reserved per set, given back as parts
+ * go): a long-lived set whose parts come and go must not grow the
+ * process's address space or its kernel mappings, and neither a full
+ * arena nor the deletion of the set may leave anything mapped.
+ *
+ * Argument: the map/remove cycles of the long-lived case (default
+ * 1,000,000; CMake passes fewer under sanitizers).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "test_util.h"
+
+static size_t Cycles = 1000000;
+
+/* the process's kernel mappings and address space, from /proc */
+struct footprint {
+	size_t mappings;
+	size_t vm_kib;
+};
+
+static struct footprint
+footprint_now(void)
+{
+	struct footprint fp = {0, 0};
+	FILE *f = fopen("/proc/self/maps", "r");
+	assert_non_null(f);
+	int c;
+	while ((c = fgetc(f)) != EOF)
+		fp.mappings += c == '\n';
+	fclose(f);
+	f = fopen("/proc/self/status", "r");
+	assert_non_null(f);
+	char line[256];
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmSize: %zu kB", &fp.vm_kib) == 1)
+			break;
+	fclose(f);
+	assert_true(fp.vm_kib > 0);
+	return fp;
+}
+
+static void
+map_at(struct pmemset *set, struct pmemset_source *src,
+		struct pmemset_map_config *mc, size_t offset, size_t len,
+		char **addr)
+{
+	struct pmemset_part_descriptor d;
+	assert_ok(pmemset_map_config_set_offset(mc, offset));
+	pmemset_map_config_set_length(mc, len);
+	assert_ok(pmemset_map(set, src, mc, &d));
+	assert_int_equal(d.size, len);
+	*addr = d.addr;
+	/* the part is really there: written, read back */
+	*(size_t *)*addr = offset + len;
+}
+
+static void
+remove_at(struct pmemset *set, char *addr, size_t offset, size_t len)
+{
+	assert_int_equal(*(size_t *)addr, offset + len);
+	assert_ok(pmemset_remove_range(set, addr, 1));
+}
+
+#define WINDOW 64
+#define SETTLE 10000	/* cycles before the footprint must stay flat */
+
+/* xorshift: the same pseudo-random removals in every run */
+static uint64_t
+next_random(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
+/*
+ * WINDOW parts alive at any time, of 4, 8 or 64 KiB each; every cycle
+ * removes one at random and maps another in its place of the file. Which
+ * parts sit side by side changes, so the kernel's mapping count moves
+ * within a band (a part, or a run of free room, is a mapping: at most
+ * 2 * WINDOW + 1 in the arena); after SETTLE cycles it may not leave the
+ * band it showed until then, and VmSize may not move at all.
+ */
+static void
+long_lived_set_stays_flat(void **state)
+{
+	(void) state;
+	static const size_t sizes[] = {4 * KiB, 8 * KiB, 64 * KiB};
+	struct footprint start = footprint_now();
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_temporary(&src, test_dir()));
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+
+	char *addr[WINDOW];
+	size_t len[WINDOW];
+	uint64_t rnd = 0x9e3779b97f4a7c15ull;
+	/* slot i owns [i * 64 KiB, (i + 1) * 64 KiB) of the file */
+	for (size_t i = 0; i < WINDOW; i++) {
+		len[i] = sizes[i % 3];
+		map_at(set, src, mc, i * 64 * KiB, len[i], &addr[i]);
+	}
+	size_t band_max = 0;	/* most mappings seen while settling */
+	size_t settled_kib = 0, worst = 0, samples = 0;
+	for (size_t cycle = 1; cycle <= Cycles; cycle++) {
+		size_t i = next_random(&rnd) % WINDOW;
+		remove_at(set, addr[i], i * 64 * KiB, len[i]);
+		len[i] = sizes[next_random(&rnd) % 3];
+		map_at(set, src, mc, i * 64 * KiB, len[i], &addr[i]);
+		if (cycle % 1000 != 0 && cycle != Cycles)
+			continue;
+		struct footprint now = footprint_now();
+		assert_true(now.mappings <= start.mappings + 2 * WINDOW + 8);
+		if (cycle <= SETTLE || settled_kib == 0) {
+			if (now.mappings > band_max)
+				band_max = now.mappings;
+			settled_kib = now.vm_kib;
+			continue;
+		}
+		samples++;
+		if (now.mappings > worst)
+			worst = now.mappings;
+		if (now.mappings > band_max || now.vm_kib != settled_kib)
+			fail_msg("after %zu cycles: %zu mappings, %zu KiB; "
+				"after %d: at most %zu mappings, %zu KiB",
+				cycle, now.mappings, now.vm_kib, SETTLE,
+				band_max, settled_kib);
+	}
+	printf("%zu cycles: at most %zu mappings and %zu KiB after the first "
+		"%d (%zu samples), at most %zu and %zu KiB before; %zu and "
+		"%zu KiB before the set\n", Cycles, worst, settled_kib, SETTLE,
+		samples, band_max, settled_kib, start.mappings, start.vm_kib);
+	assert_int_equal(test_count_part_maps(set), WINDOW);
+
+	pmemset_map_config_delete(&mc);
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&src));
+}
+
+/* the largest part an arena takes, and how many one holds */
+#define BIG_PART (2 * MiB - 4 * KiB)
+#define PER_ARENA ((256 * MiB) / BIG_PART)
+
+/*
+ * More parts than one arena holds: a second arena is made; removing every
+ * part and deleting the set leaves the process as it was before the set.
+ */
+static void
+full_arena_and_delete_leave_nothing(void **state)
+{
+	(void) state;
+	struct footprint before = footprint_now();
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_temporary(&src, test_dir()));
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	enum { N = PER_ARENA + 8 };
+	static char *addr[N];
+	/* every part maps the same bytes of the file: it stays small */
+	for (size_t i = 0; i < N; i++)
+		map_at(set, src, mc, 0, BIG_PART, &addr[i]);
+	struct footprint full = footprint_now();
+	assert_true(full.vm_kib >= before.vm_kib + N * (BIG_PART / KiB));
+	assert_int_equal(test_count_part_maps(set), N);
+
+	/* the parts of the second arena go first, then the first's */
+	for (size_t i = N; i > 0; i--)
+		assert_ok(pmemset_remove_range(set, addr[i - 1], 1));
+	struct footprint emptied = footprint_now();
+	/* one arena stays for the next part: 256 MiB (and malloc's growth) */
+	assert_true(emptied.vm_kib <= before.vm_kib + 257 * 1024);
+	assert_true(emptied.mappings <= before.mappings + 2);
+	assert_true(emptied.vm_kib < full.vm_kib - 128 * 1024);
+
+	/* and the set maps again into what is left */
+	map_at(set, src, mc, 0, BIG_PART, &addr[0]);
+	remove_at(set, addr[0], 0, BIG_PART);
+
+	pmemset_map_config_delete(&mc);
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&src));
+	struct footprint after = footprint_now();
+	if (after.mappings != before.mappings ||
+	    after.vm_kib > before.vm_kib + 1024)
+		fail_msg("before the set: %zu mappings, %zu KiB; after its "
+			"delete: %zu mappings, %zu KiB", before.mappings,
+			before.vm_kib, after.mappings, after.vm_kib);
+}
+
+/* parts of 2 MiB and more are placed by libpmem2, and leave nothing either */
+static void
+big_parts_leave_nothing(void **state)
+{
+	(void) state;
+	struct footprint before = footprint_now();
+	struct pmemset_source *src;
+	assert_ok(pmemset_source_from_temporary(&src, test_dir()));
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_map_config *mc;
+	assert_ok(pmemset_map_config_new(&mc));
+	char *small, *big;
+	map_at(set, src, mc, 0, 4 * KiB, &small);
+	map_at(set, src, mc, 2 * MiB, 2 * MiB, &big);
+	/* libpmem2 aligns a map of 2 MiB to 2 MiB */
+	assert_int_equal((uintptr_t)big % (2 * MiB), 0);
+	remove_at(set, big, 2 * MiB, 2 * MiB);
+	remove_at(set, small, 0, 4 * KiB);
+	pmemset_map_config_delete(&mc);
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&src));
+	struct footprint after = footprint_now();
+	assert_int_equal(after.mappings, before.mappings);
+	assert_true(after.vm_kib <= before.vm_kib + 1024);
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc > 1)
+		Cycles = strtoull(argv[1], NULL, 10);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(full_arena_and_delete_leave_nothing),
+		cmocka_unit_test(big_parts_leave_nothing),
+		cmocka_unit_test(long_lived_set_stays_flat),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
