@@ -65,6 +65,41 @@ remove_at(struct pmemset *set, char *addr, size_t offset, size_t len)
 	assert_ok(pmemset_remove_range(set, addr, 1));
 }
 
+/* a temporary source, a PAGE set and a map config: what every case maps with */
+struct rig {
+	struct pmemset_source *src;
+	struct pmemset *set;
+	struct pmemset_map_config *mc;
+};
+
+static void
+rig_open(struct rig *r)
+{
+	assert_ok(pmemset_source_from_temporary(&r->src, test_dir()));
+	r->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	assert_ok(pmemset_map_config_new(&r->mc));
+}
+
+static void
+rig_close(struct rig *r)
+{
+	pmemset_map_config_delete(&r->mc);
+	assert_ok(pmemset_delete(&r->set));
+	assert_ok(pmemset_source_delete(&r->src));
+}
+
+/* nothing left of the set: the process's mappings as before it */
+static void
+assert_left_nothing(const struct footprint *before)
+{
+	struct footprint after = footprint_now();
+	if (after.mappings != before->mappings ||
+	    after.vm_kib > before->vm_kib + 1024)
+		fail_msg("before the set: %zu mappings, %zu KiB; after its "
+			"delete: %zu mappings, %zu KiB", before->mappings,
+			before->vm_kib, after.mappings, after.vm_kib);
+}
+
 #define WINDOW 64
 #define SETTLE 10000	/* cycles before the footprint must stay flat */
 
@@ -92,11 +127,11 @@ long_lived_set_stays_flat(void **state)
 	(void) state;
 	static const size_t sizes[] = {4 * KiB, 8 * KiB, 64 * KiB};
 	struct footprint start = footprint_now();
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_temporary(&src, test_dir()));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	struct pmemset_map_config *mc;
-	assert_ok(pmemset_map_config_new(&mc));
+	struct rig r;
+	rig_open(&r);
+	struct pmemset *set = r.set;
+	struct pmemset_source *src = r.src;
+	struct pmemset_map_config *mc = r.mc;
 
 	char *addr[WINDOW];
 	size_t len[WINDOW];
@@ -136,9 +171,7 @@ long_lived_set_stays_flat(void **state)
 		settled_kib, samples, start.mappings, start.vm_kib);
 	assert_int_equal(test_count_part_maps(set), WINDOW);
 
-	pmemset_map_config_delete(&mc);
-	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
+	rig_close(&r);
 }
 
 /* the largest part an arena takes, and how many one holds */
@@ -154,11 +187,11 @@ full_arena_and_delete_leave_nothing(void **state)
 {
 	(void) state;
 	struct footprint before = footprint_now();
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_temporary(&src, test_dir()));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	struct pmemset_map_config *mc;
-	assert_ok(pmemset_map_config_new(&mc));
+	struct rig r;
+	rig_open(&r);
+	struct pmemset *set = r.set;
+	struct pmemset_source *src = r.src;
+	struct pmemset_map_config *mc = r.mc;
 	enum { N = PER_ARENA + 8 };
 	static char *addr[N];
 	/* every part maps the same bytes of the file: it stays small */
@@ -181,15 +214,8 @@ full_arena_and_delete_leave_nothing(void **state)
 	map_at(set, src, mc, 0, BIG_PART, &addr[0]);
 	remove_at(set, addr[0], 0, BIG_PART);
 
-	pmemset_map_config_delete(&mc);
-	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	struct footprint after = footprint_now();
-	if (after.mappings != before.mappings ||
-	    after.vm_kib > before.vm_kib + 1024)
-		fail_msg("before the set: %zu mappings, %zu KiB; after its "
-			"delete: %zu mappings, %zu KiB", before.mappings,
-			before.vm_kib, after.mappings, after.vm_kib);
+	rig_close(&r);
+	assert_left_nothing(&before);
 }
 
 /* parts of 2 MiB and more are placed by libpmem2, and leave nothing either */
@@ -198,11 +224,11 @@ big_parts_leave_nothing(void **state)
 {
 	(void) state;
 	struct footprint before = footprint_now();
-	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_temporary(&src, test_dir()));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
-	struct pmemset_map_config *mc;
-	assert_ok(pmemset_map_config_new(&mc));
+	struct rig r;
+	rig_open(&r);
+	struct pmemset *set = r.set;
+	struct pmemset_source *src = r.src;
+	struct pmemset_map_config *mc = r.mc;
 	char *small, *big;
 	map_at(set, src, mc, 0, 4 * KiB, &small);
 	map_at(set, src, mc, 2 * MiB, 2 * MiB, &big);
@@ -210,12 +236,8 @@ big_parts_leave_nothing(void **state)
 	assert_int_equal((uintptr_t)big % (2 * MiB), 0);
 	remove_at(set, big, 2 * MiB, 2 * MiB);
 	remove_at(set, small, 0, 4 * KiB);
-	pmemset_map_config_delete(&mc);
-	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_source_delete(&src));
-	struct footprint after = footprint_now();
-	assert_int_equal(after.mappings, before.mappings);
-	assert_true(after.vm_kib <= before.vm_kib + 1024);
+	rig_close(&r);
+	assert_left_nothing(&before);
 }
 
 int

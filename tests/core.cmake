@@ -38,9 +38,10 @@ pmemset_add_test(remove_failure_test SOURCES remove_failure_test.c
 pmemset_add_test(pmdk_compat_test SOURCES pmdk_compat_test.c LABELS tsan
 	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
 # a long-lived set whose parts come and go: address space and kernel
-# mappings stay flat over 1,000,000 map/remove cycles (about a minute
-# here; 200,000 under ASan), and nothing stays mapped after delete. Not
-# under valgrind, which would take hours and keeps its own mappings.
+# mappings stay flat over 1,000,000 map/remove cycles (about two minutes
+# of CPU here, all of it in the kernel's mmap and mprotect; 200,000 under
+# ASan), and nothing stays mapped after delete. Not under valgrind, which
+# would take hours and keeps its own mappings.
 set(address_space_cycles 1000000)
 if(PMEMSET_ASAN)
 	set(address_space_cycles 200000)
