@@ -236,8 +236,11 @@ EOF
 	mv "$initramfs.new" "$initramfs"
 	rm -rf "$tmp"
 }
-if [ ! -s "$initramfs" ] || [ "$0" -nt "$initramfs" ] || [ "$kernel" -nt "$initramfs" ]; then
+# made again when this script or the kernel changes
+stamp="$kver $(stat -c %Y "$kernel") $(sed -n '/^build_initramfs() {$/,/^}$/p' "$0" | cksum)"
+if [ ! -s "$initramfs" ] || [ "$(cat "$initramfs.stamp" 2>/dev/null)" != "$stamp" ]; then
 	build_initramfs || cannot "building the initramfs in $vmdir failed"
+	echo "$stamp" > "$initramfs.stamp"
 fi
 
 # --- this run ---------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pmem_env.h"
 #include "test_util.h"
 
 const char *
@@ -17,6 +18,28 @@ test_dir(void)
 {
 	const char *d = getenv("PMEMSET_TEST_DIR");
 	return d != NULL && d[0] != '\0' ? d : "/dev/shm";
+}
+
+enum pmem2_granularity
+test_dir_granularity(void)
+{
+	static int known = -1;
+	if (known < 0)
+		known = (int)pmem_env_dir_granularity(test_dir());
+	return (enum pmem2_granularity)known;
+}
+
+const char *
+test_dir_granularity_name(void)
+{
+	switch (test_dir_granularity()) {
+	case PMEM2_GRANULARITY_BYTE:
+		return "byte";
+	case PMEM2_GRANULARITY_CACHE_LINE:
+		return "cache_line";
+	default:
+		return "page";
+	}
 }
 
 char *
