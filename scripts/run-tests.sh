@@ -9,17 +9,44 @@
 #   tsan       the thread tests under ThreadSanitizer
 #   clang      everything built by clang (warnings as errors), unit tests run
 #   fuzz       a short libFuzzer session (scripts/fuzz.sh, clang)
-# Usage: scripts/run-tests.sh [plain|asan|valgrind|tsan|fuzz ...] (default: all)
+#   pmem       the tests labelled "pmem" on persistent memory: built here,
+#              run in a QEMU guest with an emulated NVDIMM
+#              (scripts/pmem-vm.sh) with their files on ext4 -o dax and a
+#              Device DAX device, then scripts/test-real-pmem.sh there
+# Usage: scripts/run-tests.sh [plain|clang|asan|valgrind|tsan|fuzz|pmem ...]
+#        (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(plain clang asan valgrind tsan fuzz)
+[ ${#configs[@]} -gt 0 ] || configs=(plain clang asan valgrind tsan fuzz pmem)
 
 build() {
 	local dir=$1; shift
 	cmake -S . -B "$dir" -DPMEMSET_WERROR=ON "$@" >/dev/null
 	cmake --build "$dir" -j"$jobs"
+}
+
+# The pmem configuration. The guest mounts the DAX file system at
+# /run/pmem-vm/fsdax (scripts/pmem-vm.sh), so the tests' files go there.
+# PMEMSET_TEST_REQUIRE_PMEM=1 turns the pmem tests' "skipped: no DAX" into a
+# failure. Under TCG the guest runs many times slower than the host: the
+# label is the subset that fits in minutes (tests/README.md).
+pmem_config() {
+	local dir=build-ci-pmem
+	build "$dir" -DPMEMSET_TEST_DIR=/run/pmem-vm/fsdax \
+		-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF
+	echo "pmem: running label pmem in the guest:" \
+		"$(ctest --test-dir "$dir" -N -L pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
+	echo "pmem: not run here (covered on tmpfs by the other configurations;" \
+		"too slow under TCG or not about the medium; see tests/README.md):" \
+		"$(ctest --test-dir "$dir" -N -LE pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
+	scripts/pmem-vm.sh --env PMEMSET_TEST_REQUIRE_PMEM=1 -- bash -c '
+		ctest --test-dir "$1" --output-on-failure -j2 -L pmem \
+			--no-tests=error
+		r=$?
+		scripts/test-real-pmem.sh "$1" || r=1
+		exit $r' pmem-guest "$dir"
 }
 
 for config in "${configs[@]}"; do
@@ -58,6 +85,9 @@ for config in "${configs[@]}"; do
 		;;
 	fuzz)
 		PMEMSET_FUZZ_BUILD=build-ci-fuzz scripts/fuzz.sh
+		;;
+	pmem)
+		pmem_config
 		;;
 	*)
 		echo "unknown configuration: $config" >&2

@@ -232,12 +232,16 @@ coalescing(void **state)
 	assert_ok(map_at(set, s.src, Align, Align, &d));
 	assert_int_equal(d.size, 3 * Align);
 	assert_int_equal(test_count_part_maps(set), 1);
-	/* the bytes are where the offsets say: part 2 holds offset 2*Align */
-	first[2 * Align + 5] = 0x5a;
-	assert_ok(pmemset_persist(set, first + 2 * Align + 5, 1));
+	/* parts lie in map order: the second (offset 2*Align) at +Align,
+	 * the third (offset Align) at +2*Align */
+	first[Align + 5] = 0x5a;
+	first[2 * Align + 5] = 0x5b;
+	assert_ok(pmemset_persist(set, first, 3 * Align));
 	char b = 0;
 	assert_ok(pmemset_source_pread_mcsafe(s.src, &b, 1, 2 * Align + 5));
 	assert_int_equal(b, 0x5a);
+	assert_ok(pmemset_source_pread_mcsafe(s.src, &b, 1, Align + 5));
+	assert_int_equal(b, 0x5b);
 	assert_ok(pmemset_delete(&set));
 	close_source(&s);
 }
@@ -262,8 +266,8 @@ removal_and_delete(void **state)
 	assert_ok(pmemset_remove_range(set, base + Align + 100, 1));
 	assert_int_equal(test_count_part_maps(set), 2);
 	struct pmemset_part_map *pm = NULL;
-	assert_ok(pmemset_part_map_by_address(set, &pm, base + Align));
-	assert_null(pm);
+	assert_err(pmemset_part_map_by_address(set, &pm, base + Align),
+			PMEMSET_E_CANNOT_FIND_PART_MAP);
 	/* the last part map (parts 3 and 4) */
 	assert_ok(pmemset_part_map_by_address(set, &pm, base + 3 * Align));
 	assert_ok(pmemset_remove_part_map(set, &pm));
