@@ -12,7 +12,9 @@
 #   pmem       the tests labelled "pmem" on persistent memory: built here,
 #              run in a QEMU guest with an emulated NVDIMM
 #              (scripts/pmem-vm.sh) with their files on ext4 -o dax and a
-#              Device DAX device, then scripts/test-real-pmem.sh there
+#              Device DAX device, then scripts/test-real-pmem.sh there; on
+#              this machine's own when PMEMSET_PMEM_DIR and PMEMSET_DEVDAX
+#              are set
 # Usage: scripts/run-tests.sh [plain|clang|asan|valgrind|tsan|fuzz|pmem ...]
 #        (default: all)
 set -euo pipefail
@@ -27,26 +29,41 @@ build() {
 	cmake --build "$dir" -j"$jobs"
 }
 
-# The pmem configuration. The guest mounts the DAX file system at
-# /run/pmem-vm/fsdax (scripts/pmem-vm.sh), so the tests' files go there.
-# PMEMSET_TEST_REQUIRE_PMEM=1 turns the pmem tests' "skipped: no DAX" into a
-# failure. Under TCG the guest runs many times slower than the host: the
-# label is the subset that fits in minutes (tests/README.md).
+# The pmem configuration. With PMEMSET_PMEM_DIR set (a directory on a file
+# system mounted with -o dax) and PMEMSET_DEVDAX (a Device DAX device), it
+# runs on this machine's persistent memory; otherwise in the guest of
+# scripts/pmem-vm.sh, which mounts its DAX file system at
+# /run/pmem-vm/fsdax. PMEMSET_TEST_REQUIRE_PMEM=1 turns the pmem tests'
+# "skipped: no DAX" into a failure. Under TCG the guest runs many times
+# slower than the host: the label is the subset that fits in minutes
+# (tests/README.md).
 pmem_config() {
 	local dir=build-ci-pmem
-	build "$dir" -DPMEMSET_TEST_DIR=/run/pmem-vm/fsdax \
-		-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF
-	echo "pmem: running label pmem in the guest:" \
+	local test_dir=${PMEMSET_PMEM_DIR:-/run/pmem-vm/fsdax}
+	cmake -S . -B "$dir" -DPMEMSET_WERROR=ON -DPMEMSET_TEST_DIR="$test_dir" \
+		-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF >/dev/null
+	cmake --build "$dir" -j"$jobs" --target pmem-tests
+	echo "pmem: label pmem, on fsdax ($test_dir) and Device DAX:" \
 		"$(ctest --test-dir "$dir" -N -L pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
-	echo "pmem: not run here (covered on tmpfs by the other configurations;" \
-		"too slow under TCG or not about the medium; see tests/README.md):" \
+	echo "pmem: NOT run on persistent memory (the other configurations" \
+		"run them on tmpfs; under TCG too slow, or not about the medium;" \
+		"see tests/README.md):" \
 		"$(ctest --test-dir "$dir" -N -LE pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
-	scripts/pmem-vm.sh --env PMEMSET_TEST_REQUIRE_PMEM=1 -- bash -c '
+	local suite='
 		ctest --test-dir "$1" --output-on-failure -j2 -L pmem \
 			--no-tests=error
 		r=$?
 		scripts/test-real-pmem.sh "$1" || r=1
-		exit $r' pmem-guest "$dir"
+		exit $r'
+	if [ -n "${PMEMSET_PMEM_DIR:-}" ]; then
+		echo "pmem: on this machine: PMEMSET_PMEM_DIR=$PMEMSET_PMEM_DIR" \
+			"PMEMSET_DEVDAX=${PMEMSET_DEVDAX:-(not set)}"
+		PMEMSET_TEST_REQUIRE_PMEM=1 bash -c "$suite" pmem "$dir"
+	else
+		echo "pmem: in a QEMU guest with an emulated NVDIMM (scripts/pmem-vm.sh)"
+		scripts/pmem-vm.sh --env PMEMSET_TEST_REQUIRE_PMEM=1 -- \
+			bash -c "$suite" pmem-guest "$dir"
+	fi
 }
 
 for config in "${configs[@]}"; do

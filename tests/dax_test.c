@@ -305,6 +305,98 @@ events_report_the_data_path(void **state)
 	fixture_delete(f);
 }
 
+/*
+ * Does a DIMM of the region report an unsafe-shutdown count? The kernel's
+ * nfit driver shows it as nmemX/nfit/dirty_shutdown only when the DIMM's
+ * health interface has one (QEMU's emulated NVDIMM has none).
+ */
+static bool
+region_reports_usc(void)
+{
+	char path[PATH_MAX + 64];
+	for (int i = 0; i < 64; i++) {
+		/* "mappingN" holds "nmemX,offset,length,position" */
+		snprintf(path, sizeof(path), "%s/mapping%d", Region, i);
+		FILE *f = fopen(path, "r");
+		if (f == NULL)
+			break;
+		char line[128] = "";
+		if (fgets(line, sizeof(line), f) == NULL)
+			line[0] = '\0';
+		fclose(f);
+		line[strcspn(line, ",")] = '\0';
+		snprintf(path, sizeof(path), "%s/../%s/nfit/dirty_shutdown",
+			Region, line);
+		if (access(path, R_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The shutdown data state on this DIMM: with no unsafe-shutdown count the
+ * map fails with SDS_NOSUPP as pmemset_source_set_sds(3) says, and changes
+ * nothing; with one, the map records the device and count.
+ */
+static void
+sds_as_the_dimm_supports(void **state)
+{
+	(void) state;
+	struct fixture *f = fixture_new("dax-sds", 2 * MiB);
+	f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, event_log_cb,
+			&f->log);
+	struct pmemset_sds sds = PMEMSET_SDS_INITIALIZE();
+	enum pmemset_part_state st = PMEMSET_PART_STATE_INDETERMINATE;
+	assert_ok(pmemset_source_set_sds(f->src, &sds, &st));
+	if (!region_reports_usc()) {
+		printf("dax_test: the DIMMs of %s report no unsafe-shutdown "
+			"count: the SDS path for \"not supported\"\n", Region);
+		assert_err(pmemset_map(f->set, f->src, NULL, NULL),
+				PMEMSET_E_SDS_NOSUPP);
+		printf("dax_test: %s\n", pmemset_errormsg());
+		assert_int_equal(test_count_part_maps(f->set), 0);
+		assert_int_equal(f->log.count, 0);
+		assert_int_equal(st, PMEMSET_PART_STATE_INDETERMINATE);
+		fixture_delete(f);
+		/* without an SDS the same file maps */
+		f = fixture_new("dax-sds", 2 * MiB);
+		f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, NULL, NULL);
+		test_map(f->set, f->src, 0, 0, NULL);
+		fixture_delete(f);
+		return;
+	}
+	printf("dax_test: the region reports an unsafe-shutdown count\n");
+	assert_ok(pmemset_map(f->set, f->src, NULL, NULL));
+	assert_int_equal(st, PMEMSET_PART_STATE_OK);
+	assert_int_equal(event_log_count(&f->log, PMEMSET_EVENT_SDS_UPDATE), 1);
+	fixture_delete(f);
+}
+
+/*
+ * Bad-block detection on the real stack: the region's list is read (no
+ * block is bad on a fresh namespace) and the map goes ahead with no
+ * event. Injecting one needs the DIMM's error injection, which
+ * scripts/test-real-pmem.sh tries.
+ */
+static void
+badblock_detection_finds_none(void **state)
+{
+	(void) state;
+	struct fixture *f = fixture_new("dax-bb", 2 * MiB);
+	f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, event_log_cb,
+			&f->log);
+	pmemset_source_set_badblock_detection(f->src, true);
+	int ret = pmemset_map(f->set, f->src, NULL, NULL);
+	if (ret != 0)
+		fail_msg("bad-block detection on %s: %d %s", Dir, ret,
+			pmemset_errormsg());
+	assert_int_equal(event_log_count(&f->log, PMEMSET_EVENT_BADBLOCK), 0);
+	assert_int_equal(event_log_count(&f->log,
+			PMEMSET_EVENT_BADBLOCKS_CLEARED), 0);
+	assert_int_equal(event_log_count(&f->log, PMEMSET_EVENT_PART_ADD), 1);
+	fixture_delete(f);
+}
+
 int
 main(void)
 {
@@ -332,6 +424,8 @@ main(void)
 		cmocka_unit_test(deep_flush_reaches_the_region),
 		cmocka_unit_test(data_path_at_the_regions_granularity),
 		cmocka_unit_test(events_report_the_data_path),
+		cmocka_unit_test(sds_as_the_dimm_supports),
+		cmocka_unit_test(badblock_detection_finds_none),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
