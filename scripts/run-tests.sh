@@ -45,10 +45,13 @@ pmem_config() {
 	cmake --build "$dir" -j"$jobs" --target pmem-tests
 	echo "pmem: label pmem, on fsdax ($test_dir) and Device DAX:" \
 		"$(ctest --test-dir "$dir" -N -L pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
+	echo "pmem: then scripts/test-real-pmem.sh: sds_test sds_crash_test" \
+		"badblock_test without the fake device (it says what it skips)"
 	echo "pmem: NOT run on persistent memory (the other configurations" \
 		"run them on tmpfs; under TCG too slow, or not about the medium;" \
 		"see tests/README.md):" \
-		"$(ctest --test-dir "$dir" -N -LE pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
+		"$(ctest --test-dir "$dir" -N -LE pmem | sed -n 's/^ *Test *#[0-9]*: //p' |
+			grep -vxE 'sds_test|sds_crash_test|badblock_test' | paste -sd' ')"
 	local suite='
 		ctest --test-dir "$1" --output-on-failure -j2 -L pmem \
 			--no-tests=error
