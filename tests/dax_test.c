@@ -37,14 +37,20 @@ struct fixture {
 	struct event_log log;
 };
 
-/* a file of `size` bytes on the DAX file system, and its source */
+/*
+ * a file of `size` bytes on the DAX file system, its source, and a set
+ * requiring g, its events recorded in f->log if `events`
+ */
 static struct fixture *
-fixture_new(const char *tag, size_t size)
+fixture_new(const char *tag, size_t size, enum pmem2_granularity g,
+		bool events)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
 	f->path = test_file(tag, size);
 	assert_ok(pmemset_source_from_file(&f->src, f->path));
+	f->set = test_set_new(g, events ? event_log_cb : NULL,
+			events ? &f->log : NULL);
 	return f;
 }
 
@@ -63,8 +69,8 @@ static void
 mapping_is_map_sync(void **state)
 {
 	(void) state;
-	struct fixture *f = fixture_new("dax-sync", 4 * MiB);
-	f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, NULL, NULL);
+	struct fixture *f = fixture_new("dax-sync", 4 * MiB,
+			PMEM2_GRANULARITY_CACHE_LINE, false);
 	struct pmemset_part_descriptor d;
 	test_map(f->set, f->src, 0, 2 * MiB, &d);
 	char flags[256];
@@ -106,8 +112,8 @@ granularity_is_the_regions(void **state)
 	(void) state;
 	assert_int_equal(pmem_env_dir_granularity(Dir), Expected);
 	for (int req = (int)Expected; req <= PMEM2_GRANULARITY_PAGE; req++) {
-		struct fixture *f = fixture_new("dax-gran", 2 * MiB);
-		f->set = test_set_new((enum pmem2_granularity)req, NULL, NULL);
+		struct fixture *f = fixture_new("dax-gran", 2 * MiB,
+				(enum pmem2_granularity)req, false);
 		test_map(f->set, f->src, 0, 2 * MiB, NULL);
 		enum pmem2_granularity g;
 		assert_ok(pmemset_get_store_granularity(f->set, &g));
@@ -131,14 +137,14 @@ finer_than_the_region_fails(void **state)
 	if (Expected == PMEM2_GRANULARITY_BYTE) {
 		printf("dax_test: the region's persistence domain is the CPU "
 			"cache: BYTE maps, nothing is finer\n");
-		struct fixture *f = fixture_new("dax-byte", 2 * MiB);
-		f->set = test_set_new(PMEM2_GRANULARITY_BYTE, NULL, NULL);
+		struct fixture *f = fixture_new("dax-byte", 2 * MiB,
+				PMEM2_GRANULARITY_BYTE, false);
 		test_map(f->set, f->src, 0, 2 * MiB, NULL);
 		fixture_delete(f);
 		return;
 	}
-	struct fixture *f = fixture_new("dax-byte", 2 * MiB);
-	f->set = test_set_new(PMEM2_GRANULARITY_BYTE, NULL, NULL);
+	struct fixture *f = fixture_new("dax-byte", 2 * MiB,
+			PMEM2_GRANULARITY_BYTE, false);
 	assert_err(pmemset_map(f->set, f->src, NULL, NULL),
 			PMEMSET_E_GRANULARITY_NOT_SUPPORTED);
 	printf("dax_test: BYTE on %s: %s\n", Dir, pmemset_errormsg());
@@ -170,8 +176,8 @@ deep_flush_reaches_the_region(void **state)
 	if (stat(path, &st) != 0)
 		fail_msg("the region of %s (%s) has no deep_flush control",
 			Dir, Region);
-	struct fixture *f = fixture_new("dax-deep", 4 * MiB);
-	f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, NULL, NULL);
+	struct fixture *f = fixture_new("dax-deep", 4 * MiB,
+			PMEM2_GRANULARITY_CACHE_LINE, false);
 	struct pmemset_part_descriptor a, b;
 	test_map(f->set, f->src, 0, 2 * MiB, &a);
 	test_map(f->set, f->src, 2 * MiB, 2 * MiB, &b);
@@ -212,8 +218,8 @@ static void
 data_path_at_the_regions_granularity(void **state)
 {
 	(void) state;
-	struct fixture *f = fixture_new("dax-data", 4 * MiB);
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct fixture *f = fixture_new("dax-data", 4 * MiB,
+			PMEM2_GRANULARITY_PAGE, false);
 	struct pmemset_part_descriptor d;
 	test_map(f->set, f->src, 0, 4 * MiB, &d);
 	char *base = d.addr;
@@ -271,9 +277,8 @@ static void
 events_report_the_data_path(void **state)
 {
 	(void) state;
-	struct fixture *f = fixture_new("dax-events", 2 * MiB);
-	f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, event_log_cb,
-			&f->log);
+	struct fixture *f = fixture_new("dax-events", 2 * MiB,
+			PMEM2_GRANULARITY_CACHE_LINE, true);
 	struct pmemset_part_descriptor d;
 	test_map(f->set, f->src, 0, 2 * MiB, &d);
 	assert_int_equal(count_of(&f->log, PMEMSET_EVENT_PART_ADD), 1);
@@ -342,9 +347,8 @@ static void
 sds_as_the_dimm_supports(void **state)
 {
 	(void) state;
-	struct fixture *f = fixture_new("dax-sds", 2 * MiB);
-	f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, event_log_cb,
-			&f->log);
+	struct fixture *f = fixture_new("dax-sds", 2 * MiB,
+			PMEM2_GRANULARITY_CACHE_LINE, true);
 	struct pmemset_sds sds = PMEMSET_SDS_INITIALIZE();
 	enum pmemset_part_state st = PMEMSET_PART_STATE_INDETERMINATE;
 	assert_ok(pmemset_source_set_sds(f->src, &sds, &st));
@@ -359,8 +363,8 @@ sds_as_the_dimm_supports(void **state)
 		assert_int_equal(st, PMEMSET_PART_STATE_INDETERMINATE);
 		fixture_delete(f);
 		/* without an SDS the same file maps */
-		f = fixture_new("dax-sds", 2 * MiB);
-		f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, NULL, NULL);
+		f = fixture_new("dax-sds", 2 * MiB,
+				PMEM2_GRANULARITY_CACHE_LINE, false);
 		test_map(f->set, f->src, 0, 0, NULL);
 		fixture_delete(f);
 		return;
@@ -382,9 +386,8 @@ static void
 badblock_detection_finds_none(void **state)
 {
 	(void) state;
-	struct fixture *f = fixture_new("dax-bb", 2 * MiB);
-	f->set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, event_log_cb,
-			&f->log);
+	struct fixture *f = fixture_new("dax-bb", 2 * MiB,
+			PMEM2_GRANULARITY_CACHE_LINE, true);
 	pmemset_source_set_badblock_detection(f->src, true);
 	int ret = pmemset_map(f->set, f->src, NULL, NULL);
 	if (ret != 0)

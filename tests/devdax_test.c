@@ -78,19 +78,6 @@ close_source(struct dev_source *s)
 		close(s->fd);
 }
 
-static int
-map_at(struct pmemset *set, struct pmemset_source *src, size_t off,
-		size_t len, struct pmemset_part_descriptor *d)
-{
-	struct pmemset_map_config *mc;
-	assert_ok(pmemset_map_config_new(&mc));
-	assert_ok(pmemset_map_config_set_offset(mc, off));
-	pmemset_map_config_set_length(mc, len);
-	int ret = pmemset_map(set, src, mc, d);
-	assert_ok(pmemset_map_config_delete(&mc));
-	return ret;
-}
-
 /* the alignment libpmemset reports is the device's */
 static void
 alignment_is_the_devices(void **state)
@@ -132,19 +119,21 @@ unaligned_offsets_and_lengths(void **state)
 			open_by_pmem2(&s);
 		struct pmemset *set = test_set_new(
 				PMEM2_GRANULARITY_CACHE_LINE, NULL, NULL);
-		expect_alignment_error(map_at(set, s.src, 4096, Align, NULL),
-				PMEMSET_E_INVALID_OFFSET_VALUE);
-		printf("devdax_test: %s\n", pmemset_errormsg());
-		expect_alignment_error(map_at(set, s.src, Align / 2, Align,
+		struct pmemset_source *src = s.src;
+		expect_alignment_error(test_try_map(set, src, 4096, Align,
 				NULL), PMEMSET_E_INVALID_OFFSET_VALUE);
-		expect_alignment_error(map_at(set, s.src, 0, 4096, NULL),
+		printf("devdax_test: %s\n", pmemset_errormsg());
+		expect_alignment_error(test_try_map(set, src, Align / 2,
+				Align, NULL), PMEMSET_E_INVALID_OFFSET_VALUE);
+		expect_alignment_error(test_try_map(set, src, 0, 4096, NULL),
 				PMEMSET_E_LENGTH_UNALIGNED);
 		printf("devdax_test: %s\n", pmemset_errormsg());
-		expect_alignment_error(map_at(set, s.src, Align, Align + 4096,
-				NULL), PMEMSET_E_LENGTH_UNALIGNED);
+		expect_alignment_error(test_try_map(set, src, Align,
+				Align + 4096, NULL),
+				PMEMSET_E_LENGTH_UNALIGNED);
 		assert_int_equal(test_count_part_maps(set), 0);
 		/* the aligned neighbours map */
-		assert_ok(map_at(set, s.src, Align, Align, NULL));
+		assert_ok(test_try_map(set, s.src, Align, Align, NULL));
 		assert_int_equal(test_count_part_maps(set), 1);
 		assert_ok(pmemset_delete(&set));
 		close_source(&s);
@@ -165,17 +154,17 @@ device_cannot_grow(void **state)
 			open_by_pmem2(&s);
 		struct pmemset *set = test_set_new(
 				PMEM2_GRANULARITY_CACHE_LINE, NULL, NULL);
-		assert_err(map_at(set, s.src, Size - Align, 2 * Align, NULL),
-				PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL);
+		assert_err(test_try_map(set, s.src, Size - Align, 2 * Align,
+				NULL), PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL);
 		assert_msg_has("Device DAX");
 		printf("devdax_test: %s\n", pmemset_errormsg());
-		assert_err(map_at(set, s.src, Size, Align, NULL),
+		assert_err(test_try_map(set, s.src, Size, Align, NULL),
 				PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL);
 		assert_int_equal(test_count_part_maps(set), 0);
 		assert_int_equal(dax_attr("size"), Size);
 		/* length 0 maps to the end; the last aligned block maps */
 		struct pmemset_part_descriptor d;
-		assert_ok(map_at(set, s.src, Size - Align, 0, &d));
+		assert_ok(test_try_map(set, s.src, Size - Align, 0, &d));
 		assert_int_equal(d.size, Align);
 		assert_ok(pmemset_delete(&set));
 		close_source(&s);
@@ -223,13 +212,13 @@ coalescing(void **state)
 	assert_ok(pmemset_set_contiguous_part_coalescing(set,
 			PMEMSET_COALESCING_FULL));
 	struct pmemset_part_descriptor d;
-	assert_ok(map_at(set, s.src, 0, Align, &d));
+	assert_ok(test_try_map(set, s.src, 0, Align, &d));
 	char *first = d.addr;
 	assert_int_equal((uintptr_t)first % Align, 0);
-	assert_ok(map_at(set, s.src, 2 * Align, Align, &d));
+	assert_ok(test_try_map(set, s.src, 2 * Align, Align, &d));
 	assert_ptr_equal(d.addr, first);
 	assert_int_equal(d.size, 2 * Align);
-	assert_ok(map_at(set, s.src, Align, Align, &d));
+	assert_ok(test_try_map(set, s.src, Align, Align, &d));
 	assert_int_equal(d.size, 3 * Align);
 	assert_int_equal(test_count_part_maps(set), 1);
 	/* parts lie in map order: the second (offset 2*Align) at +Align,
@@ -259,7 +248,7 @@ removal_and_delete(void **state)
 			PMEMSET_COALESCING_OPPORTUNISTIC));
 	struct pmemset_part_descriptor d;
 	for (size_t i = 0; i < 4; i++)
-		assert_ok(map_at(set, s.src, i * Align, Align, &d));
+		assert_ok(test_try_map(set, s.src, i * Align, Align, &d));
 	char *base = d.addr;
 	assert_int_equal(d.size, 4 * Align);
 	/* the second part: the part map splits in two */
@@ -298,7 +287,7 @@ data_path(void **state)
 	open_by_file(&s, 0);
 	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
 	struct pmemset_part_descriptor d;
-	assert_ok(map_at(set, s.src, Align, Align, &d));
+	assert_ok(test_try_map(set, s.src, Align, Align, &d));
 	enum pmem2_granularity g;
 	assert_ok(pmemset_get_store_granularity(set, &g));
 	assert_int_equal(g, pmem_env_region_granularity(Region));

@@ -109,16 +109,24 @@ test_file_set_delete(struct pmemset **set, struct pmemset_source **src,
 	test_file_remove(path);
 }
 
-void
-test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
+int
+test_try_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		size_t length, struct pmemset_part_descriptor *desc)
 {
 	struct pmemset_map_config *mc;
 	assert_ok(pmemset_map_config_new(&mc));
 	assert_ok(pmemset_map_config_set_offset(mc, offset));
 	pmemset_map_config_set_length(mc, length);
-	assert_ok(pmemset_map(set, src, mc, desc));
+	int ret = pmemset_map(set, src, mc, desc);
 	assert_ok(pmemset_map_config_delete(&mc));
+	return ret;
+}
+
+void
+test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
+		size_t length, struct pmemset_part_descriptor *desc)
+{
+	assert_ok(test_try_map(set, src, offset, length, desc));
 }
 
 size_t

@@ -52,6 +52,10 @@ struct pmemset *test_file_set_new(char **path, struct pmemset_source **src,
 void test_file_set_delete(struct pmemset **set, struct pmemset_source **src,
 		char *path);
 
+/* maps [offset, offset + length) of src; returns what pmemset_map did */
+int test_try_map(struct pmemset *set, struct pmemset_source *src,
+		size_t offset, size_t length,
+		struct pmemset_part_descriptor *desc);
 /* maps [offset, offset + length) of src; asserts success */
 void test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		size_t length, struct pmemset_part_descriptor *desc);
