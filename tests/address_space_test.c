@@ -16,6 +16,17 @@
 
 static size_t Cycles = 1000000;
 
+/*
+ * Mappings the allocator may add meanwhile: none with glibc's malloc for
+ * these sizes; under AddressSanitizer its allocator maps regions of its
+ * own as the heap grows (57 more after the full-arena case here).
+ */
+#ifdef __SANITIZE_ADDRESS__
+#define ALLOCATOR_MAPPINGS 128
+#else
+#define ALLOCATOR_MAPPINGS 0
+#endif
+
 /* the process's kernel mappings and address space, from /proc */
 struct footprint {
 	size_t mappings;
@@ -93,7 +104,7 @@ static void
 assert_left_nothing(const struct footprint *before)
 {
 	struct footprint after = footprint_now();
-	if (after.mappings != before->mappings ||
+	if (after.mappings > before->mappings + ALLOCATOR_MAPPINGS ||
 	    after.vm_kib > before->vm_kib + 1024)
 		fail_msg("before the set: %zu mappings, %zu KiB; after its "
 			"delete: %zu mappings, %zu KiB", before->mappings,
@@ -206,8 +217,11 @@ full_arena_and_delete_leave_nothing(void **state)
 		assert_ok(pmemset_remove_range(set, addr[i - 1], 1));
 	struct footprint emptied = footprint_now();
 	/* one arena stays for the next part: 256 MiB (and malloc's growth) */
-	assert_true(emptied.vm_kib <= before.vm_kib + 257 * 1024);
-	assert_true(emptied.mappings <= before.mappings + 2);
+	if (emptied.vm_kib > before.vm_kib + 257 * 1024 ||
+	    emptied.mappings > before.mappings + 2 + ALLOCATOR_MAPPINGS)
+		fail_msg("before the set: %zu mappings, %zu KiB; emptied: "
+			"%zu mappings, %zu KiB", before.mappings,
+			before.vm_kib, emptied.mappings, emptied.vm_kib);
 	assert_true(emptied.vm_kib < full.vm_kib - 128 * 1024);
 
 	/* and the set maps again into what is left */
