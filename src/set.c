@@ -144,7 +144,12 @@ pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 	default:
 		return err_set(PMEMSET_E_INVALID_COALESCING_VALUE,
 			"pmemset_set_contiguous_part_coalescing: invalid "
-			"value %d", (int)value);
+			"value %d (valid: PMEMSET_COALESCING_NONE (%d), "
+			"PMEMSET_COALESCING_OPPORTUNISTIC (%d), "
+			"PMEMSET_COALESCING_FULL (%d))", (int)value,
+			PMEMSET_COALESCING_NONE,
+			PMEMSET_COALESCING_OPPORTUNISTIC,
+			PMEMSET_COALESCING_FULL);
 	}
 	pthread_rwlock_wrlock(&set->lock);
 	set->coalescing = value;
