@@ -38,6 +38,8 @@ struct pmemset_part_map {
 	size_t nparts;
 	size_t cap;
 	struct refs refs;	/* references held by users; dead once removed */
+	/* the set's PMEMSET_CHECK_REFS (ref_check.h); set before first use */
+	bool check_refs;
 	struct pmemset_part_map *pool_next;	/* in the set's pool */
 };
 

@@ -13,6 +13,7 @@
 #include "event.h"
 #include "log.h"
 #include "part_map.h"
+#include "ref_check.h"
 #include "registry.h"
 #include "reservation.h"
 #include "set.h"
@@ -66,6 +67,7 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 		hooks |= HOOK_CALLBACK;
 	if (check_ranges_requested())
 		hooks |= HOOK_CHECK_RANGES;
+	s->check_refs = ref_check_requested();
 	atomic_init(&s->hooks, hooks);
 
 	registry_add(s);

@@ -43,6 +43,7 @@ struct pmemset {
 	bool granularity_fixed;
 	enum pmem2_granularity granularity;
 	enum pmemset_coalescing coalescing;
+	bool check_refs;		/* PMEMSET_CHECK_REFS=1: ref_check.h */
 	struct part_index index;
 	struct pmap_pool pmap_pool;	/* removed part maps, for reuse */
 	struct pmemset_part *last_part; /* coalescing appends after its part map */

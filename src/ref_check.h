@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ref_check.h -- the checking mode of part map references
+ * (PMEMSET_CHECK_REFS=1 at pmemset_new): which variable each reference
+ * was handed out through, so that an extra drop through a copy of the
+ * pointer is refused even while another holder's reference keeps the
+ * count above zero.
+ *
+ * A count alone cannot tell whose reference a drop gives back. The
+ * tracker binds each reference to the variable (the pmemset_part_map **
+ * slot) the lookup wrote it into. A drop through that variable gives it
+ * back. A drop through another variable (a copy) is accepted only if some
+ * reference to the part map is no longer bound: the library has since
+ * written something else into its variable (a later lookup into it), so
+ * the pointer was moved out of it, as an iteration with first/next does.
+ * Otherwise every reference is still in the variable it was handed to,
+ * and the drop is refused. Nothing here runs unless the mode is on.
+ */
+#ifndef PMEMSET_REF_CHECK_H
+#define PMEMSET_REF_CHECK_H
+
+#include <stdbool.h>
+
+struct pmemset_part_map;
+
+/* PMEMSET_CHECK_REFS is "1" (secure_getenv) */
+bool ref_check_requested(void);
+
+/* a lookup wrote pmap, with a reference, into *slot */
+void ref_check_taken(struct pmemset_part_map **slot,
+		struct pmemset_part_map *pmap);
+/* a lookup wrote NULL into *slot: what it held is no longer bound there */
+void ref_check_slot_written(struct pmemset_part_map **slot);
+/*
+ * A drop of pmap through *slot: 0 when it may give back a reference (and
+ * the tracker has forgotten one), or an error code with the message set.
+ */
+int ref_check_drop(struct pmemset_part_map **slot,
+		struct pmemset_part_map *pmap);
+/* pmap is removed (or its set deleted): its references are gone */
+void ref_check_forget(const struct pmemset_part_map *pmap);
+
+#endif
