@@ -50,12 +50,17 @@ setup_checking(void **state)
 	return 0;
 }
 
+static void
+fixture_delete(struct fixture *f)
+{
+	test_file_set_delete(&f->set, &f->src, f->path);
+	free(f);
+}
+
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	test_file_set_delete(&f->set, &f->src, f->path);
-	free(f);
+	fixture_delete(*state);
 	return 0;
 }
 
@@ -65,6 +70,16 @@ mark_message(void)
 {
 	pmemset_part_map_drop(NULL);
 	assert_msg_has("pmap is NULL");
+}
+
+/* two references to the part map at addr, written into *a and *b */
+static void
+take_twice(struct fixture *f, char *addr, struct pmemset_part_map **a,
+		struct pmemset_part_map **b)
+{
+	assert_ok(pmemset_part_map_by_address(f->set, a, addr));
+	assert_ok(pmemset_part_map_by_address(f->set, b, addr));
+	assert_ptr_equal(*a, *b);
 }
 
 /*
@@ -77,8 +92,7 @@ normal_mode_extra_drop_uses_up_another_reference(void **state)
 	struct fixture *f = *state;
 	char *addr = f->d[1].addr;
 	struct pmemset_part_map *a, *b;
-	assert_ok(pmemset_part_map_by_address(f->set, &a, addr));
-	assert_ok(pmemset_part_map_by_address(f->set, &b, addr));
+	take_twice(f, addr, &a, &b);
 	struct pmemset_part_map *c1 = a, *c2 = a;
 
 	mark_message();
@@ -104,8 +118,7 @@ checking_mode_refuses_an_extra_drop_through_a_copy(void **state)
 	struct fixture *f = *state;
 	char *addr = f->d[1].addr;
 	struct pmemset_part_map *a, *b;
-	assert_ok(pmemset_part_map_by_address(f->set, &a, addr));
-	assert_ok(pmemset_part_map_by_address(f->set, &b, addr));
+	take_twice(f, addr, &a, &b);
 	struct pmemset_part_map *held = b;
 	struct pmemset_part_map *c1 = a, *c2 = a;
 
@@ -248,10 +261,7 @@ other_values_leave_the_mode_off(void **state)
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		struct fixture *f = fixture_new(values[i]);
 		struct pmemset_part_map *a, *b;
-		assert_ok(pmemset_part_map_by_address(f->set, &a,
-				f->d[0].addr));
-		assert_ok(pmemset_part_map_by_address(f->set, &b,
-				f->d[0].addr));
+		take_twice(f, f->d[0].addr, &a, &b);
 		struct pmemset_part_map *copy = a;
 		pmemset_part_map_drop(&a);
 		mark_message();
@@ -260,8 +270,7 @@ other_values_leave_the_mode_off(void **state)
 		/* the count is 0 although b points at the part map */
 		assert_ok(pmemset_remove_range(f->set, f->d[0].addr, 1));
 		(void) b;
-		test_file_set_delete(&f->set, &f->src, f->path);
-		free(f);
+		fixture_delete(f);
 	}
 }
 
