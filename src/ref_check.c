@@ -19,8 +19,12 @@
 struct held_ref {
 	struct pmemset_part_map **slot;	/* the variable it was written into */
 	const struct pmemset_part_map *pmap;
+	const void *thread;	/* the one that took it (This_thread's address) */
 	bool moved;	/* the library wrote something else into slot since */
 };
+
+/* its address tells threads apart, for as long as the thread lives */
+static __thread char This_thread;
 
 static pthread_mutex_t Lock = PTHREAD_MUTEX_INITIALIZER;
 static struct held_ref *Refs;
@@ -67,7 +71,7 @@ ref_check_taken(struct pmemset_part_map **slot, struct pmemset_part_map *pmap)
 		Refs = r;
 		Cap = cap;
 	}
-	Refs[Nrefs++] = (struct held_ref){slot, pmap, false};
+	Refs[Nrefs++] = (struct held_ref){slot, pmap, &This_thread, false};
 	pthread_mutex_unlock(&Lock);
 }
 
@@ -83,18 +87,23 @@ int
 ref_check_drop(struct pmemset_part_map **slot, struct pmemset_part_map *pmap)
 {
 	pthread_mutex_lock(&Lock);
-	size_t bound = Nrefs, moved = Nrefs, held = 0;
+	size_t own = Nrefs, moved = Nrefs, handed = Nrefs, held = 0;
 	for (size_t i = 0; i < Nrefs; i++) {
 		if (Refs[i].pmap != pmap)
 			continue;
 		held++;
 		if (Refs[i].slot == slot && !Refs[i].moved)
-			bound = i;
+			own = i;
 		else if (Refs[i].moved)
 			moved = i;
+		else if (Refs[i].thread != &This_thread)
+			handed = i;
 	}
-	/* its own variable first; else a reference moved out of its own */
-	size_t give = bound < Nrefs ? bound : moved;
+	/*
+	 * Its own variable's first; else one moved out of its variable; else
+	 * one another thread took, and may have handed over to this one.
+	 */
+	size_t give = own < Nrefs ? own : moved < Nrefs ? moved : handed;
 	if (give < Nrefs) {
 		forget_at(give);
 		pthread_mutex_unlock(&Lock);
@@ -107,11 +116,12 @@ ref_check_drop(struct pmemset_part_map **slot, struct pmemset_part_map *pmap)
 		return 0;
 	return err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
 		"pmemset_part_map_drop: part map %p: no reference was handed "
-		"out through the variable at %p, and each of the %zu held is "
-		"still in the variable it was handed out through: this drop "
-		"through a copy would use up another holder's reference "
-		"(refused because PMEMSET_CHECK_REFS=1); drop a reference "
-		"through the variable the lookup wrote it into",
+		"out through the variable at %p, and each of the %zu held was "
+		"taken by this thread and is still in the variable it was "
+		"handed out through: this drop through a copy would use up "
+		"another holder's reference (refused because "
+		"PMEMSET_CHECK_REFS=1); drop a reference through the variable "
+		"the lookup wrote it into",
 		(void *)pmap, (void *)slot, held);
 }
 

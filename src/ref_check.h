@@ -8,13 +8,14 @@
  *
  * A count alone cannot tell whose reference a drop gives back. The
  * tracker binds each reference to the variable (the pmemset_part_map **
- * slot) the lookup wrote it into. A drop through that variable gives it
- * back. A drop through another variable (a copy) is accepted only if some
- * reference to the part map is no longer bound: the library has since
- * written something else into its variable (a later lookup into it), so
- * the pointer was moved out of it, as an iteration with first/next does.
- * Otherwise every reference is still in the variable it was handed to,
- * and the drop is refused. Nothing here runs unless the mode is on.
+ * slot) the lookup wrote it into, and to the thread that took it. A drop
+ * through that variable gives it back. A drop through another variable (a
+ * copy) gives back a reference the library has since written something
+ * else into the variable of (a later lookup into it: the pointer was moved
+ * out, as an iteration with first/next does), or else one another thread
+ * took (it may have handed the pointer over). When every reference held
+ * was taken by the dropping thread and is still in its variable, the drop
+ * is refused. Nothing here runs unless the mode is on.
  */
 #ifndef PMEMSET_REF_CHECK_H
 #define PMEMSET_REF_CHECK_H

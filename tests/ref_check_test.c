@@ -3,9 +3,12 @@
  * ref_check_test.c -- extra drops of part map references through copies of
  * the pointer: what the count alone detects (pmemset_part_map_drop(3):
  * only when no other reference is held), and what PMEMSET_CHECK_REFS=1
- * adds (such a drop refused while another reference is held; moves of a
- * pointer out of its variable, as first/next loops do, still accepted).
+ * adds (such a drop within one thread refused while another reference is
+ * held; moves of a pointer out of its variable, as first/next loops do,
+ * and hand-overs to other threads still accepted).
  */
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,7 +132,7 @@ checking_mode_refuses_an_extra_drop_through_a_copy(void **state)
 	assert_null(c1);
 	assert_msg_has("no reference was handed out through the variable");
 	assert_msg_has("PMEMSET_CHECK_REFS=1");
-	assert_msg_has("each of the 1 held");
+	assert_msg_has("each of the 1 held was taken by this thread");
 	mark_message();
 	pmemset_part_map_drop(&c2);
 	assert_msg_has("no reference was handed out through the variable");
@@ -252,6 +255,83 @@ checking_mode_forgets_removed_part_maps(void **state)
 	assert_ok(pmemset_remove_range(f->set, d.addr, 1));
 }
 
+/* a reference one thread takes and another drops through its own copy */
+struct hand_over {
+	struct pmemset_part_map *pointer;	/* the copy the dropper gets */
+	char msg[512];
+};
+
+static void *
+drop_handed_over(void *arg)
+{
+	struct hand_over *h = arg;
+	pmemset_part_map_drop(NULL); /* the mark; no cmocka asserts here */
+	pmemset_part_map_drop(&h->pointer);
+	snprintf(h->msg, sizeof(h->msg), "%s", pmemset_errormsg());
+	return NULL;
+}
+
+static void
+checking_mode_accepts_a_reference_handed_to_another_thread(void **state)
+{
+	struct fixture *f = *state;
+	struct pmemset_part_map *mine;
+	assert_ok(pmemset_part_map_by_address(f->set, &mine, f->d[0].addr));
+	struct hand_over h = {mine, ""};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, drop_handed_over, &h), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_null(h.pointer);
+	assert_non_null(strstr(h.msg, "pmap is NULL")); /* not refused */
+	/* the count went to 0: the part map can go */
+	assert_ok(pmemset_remove_range(f->set, f->d[0].addr, 1));
+}
+
+/* threads looking up and dropping at once, each through its own variable */
+struct looker {
+	struct fixture *f;
+	int refused;
+};
+
+static void *
+look_up_and_drop(void *arg)
+{
+	struct looker *l = arg;
+	for (int k = 0; k < 2000; k++) {
+		struct pmemset_part_map *p;
+		if (pmemset_part_map_by_address(l->f->set, &p,
+				l->f->d[k % 3].addr) != 0) {
+			l->refused++;
+			continue;
+		}
+		pmemset_part_map_drop(NULL); /* the mark */
+		pmemset_part_map_drop(&p);
+		if (strstr(pmemset_errormsg(), "pmap is NULL") == NULL)
+			l->refused++;
+	}
+	return NULL;
+}
+
+static void
+checking_mode_with_threads(void **state)
+{
+	struct fixture *f = *state;
+	enum { NTHREADS = 4 };
+	pthread_t t[NTHREADS];
+	struct looker l[NTHREADS];
+	for (int i = 0; i < NTHREADS; i++) {
+		l[i] = (struct looker){f, 0};
+		assert_int_equal(pthread_create(&t[i], NULL, look_up_and_drop,
+				&l[i]), 0);
+	}
+	for (int i = 0; i < NTHREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(l[i].refused, 0);
+	}
+	/* every reference went back */
+	assert_ok(pmemset_remove_range(f->set, f->d[0].addr, 192 * KiB));
+}
+
 /* only "1" turns the mode on */
 static void
 other_values_leave_the_mode_off(void **state)
@@ -292,6 +372,11 @@ main(void)
 			setup_checking, teardown),
 		cmocka_unit_test_setup_teardown(
 			checking_mode_forgets_removed_part_maps,
+			setup_checking, teardown),
+		cmocka_unit_test_setup_teardown(
+			checking_mode_accepts_a_reference_handed_to_another_thread,
+			setup_checking, teardown),
+		cmocka_unit_test_setup_teardown(checking_mode_with_threads,
 			setup_checking, teardown),
 		cmocka_unit_test(other_values_leave_the_mode_off),
 	};
