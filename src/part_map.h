@@ -37,9 +37,13 @@ struct pmemset_part_map {
 	struct pmemset_part **parts; /* by address, contiguous */
 	size_t nparts;
 	size_t cap;
-	struct refs refs;	/* references held by users; dead once removed */
-	/* the set's PMEMSET_CHECK_REFS (ref_check.h); set before first use */
+	/*
+	 * The set's PMEMSET_CHECK_REFS (ref_check.h); set before first use.
+	 * Right before refs: a lookup or drop that tests it reads refs' first
+	 * line anyway.
+	 */
 	bool check_refs;
+	struct refs refs;	/* references held by users; dead once removed */
 	struct pmemset_part_map *pool_next;	/* in the set's pool */
 };
 
