@@ -88,7 +88,7 @@ pmap_retire(struct pmemset_part_map *pmap)
 	pmap->nparts = pmap->cap = 0;
 	refs_retire(&pmap->refs);
 	if (pmap->check_refs)
-		ref_check_forget(pmap);
+		ref_check_forget(&pmap->set->ref_table, pmap);
 	struct pmap_pool *pool = &pmap->set->pmap_pool;
 	pthread_mutex_lock(&pool->lock);
 	pmap->pool_next = pool->free;
@@ -195,12 +195,12 @@ lookup(struct pmemset *set, enum lookup kind, const void *addr,
 
 /* in PMEMSET_CHECK_REFS mode: a lookup wrote *slot (a reference, or NULL) */
 static void
-checked_lookup_wrote(struct pmemset_part_map **slot)
+checked_lookup_wrote(struct pmemset *set, struct pmemset_part_map **slot)
 {
 	if (*slot != NULL)
-		ref_check_taken(slot, *slot);
+		ref_check_taken(&set->ref_table, slot, *slot);
 	else
-		ref_check_slot_written(slot);
+		ref_check_slot_written(&set->ref_table, slot);
 }
 
 int
@@ -218,14 +218,14 @@ pmemset_part_map_by_address(struct pmemset *set,
 			&stale);
 	if (found == NULL) {
 		if (set->check_refs)
-			ref_check_slot_written(pmap);
+			ref_check_slot_written(&set->ref_table, pmap);
 		return err_set(PMEMSET_E_CANNOT_FIND_PART_MAP,
 			"pmemset_part_map_by_address: no part map of set %p "
 			"holds address %p", (void *)set, addr);
 	}
 	*pmap = found;
 	if (__builtin_expect(found->check_refs, 0))
-		ref_check_taken(pmap, found);
+		ref_check_taken(&set->ref_table, pmap, found);
 	return 0;
 }
 
@@ -244,7 +244,7 @@ pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 	bool stale;
 	*pmap = lookup(set, FIRST, NULL, NULL, &stale);
 	if (set->check_refs)
-		checked_lookup_wrote(pmap);
+		checked_lookup_wrote(set, pmap);
 }
 
 void
@@ -268,7 +268,7 @@ pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 	if (!stale)
 		*next = lookup(set, AFTER, NULL, cur, &stale);
 	if (set->check_refs)
-		checked_lookup_wrote(next);
+		checked_lookup_wrote(set, next);
 	if (stale)
 		err_set(PMEMSET_E_PART_NOT_FOUND,
 			"pmemset_next_part_map: part map %p is not in set %p",
@@ -288,7 +288,7 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 		return;
 	}
 	if (__builtin_expect(p->check_refs, 0) &&
-	    ref_check_drop(pmap, p) != 0) {
+	    ref_check_drop(&p->set->ref_table, pmap, p) != 0) {
 		*pmap = NULL;
 		return;
 	}

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * ref_check.c -- the checking mode of part map references (ref_check.h):
- * one table of the references handed out to sets in that mode, each with
- * the variable it was written into.
+ * a set's table of the references it handed out, each with the variable
+ * it was written into and the thread that took it.
  *
- * One lock and a linear search: the mode is for finding bugs, not for
- * speed, and it holds as many entries as references are held.
+ * One lock per set and a linear search: the mode is for finding bugs, not
+ * for speed, and a table holds as many entries as references are held.
  */
 #include <pthread.h>
 #include <string.h>
@@ -26,11 +26,6 @@ struct held_ref {
 /* its address tells threads apart, for as long as the thread lives */
 static __thread char This_thread;
 
-static pthread_mutex_t Lock = PTHREAD_MUTEX_INITIALIZER;
-static struct held_ref *Refs;
-static size_t Nrefs, Cap;
-/* a reference could not be recorded (out of memory): drops go unchecked */
-static bool Incomplete;
 
 bool
 ref_check_requested(void)
@@ -39,78 +34,99 @@ ref_check_requested(void)
 	return v != NULL && strcmp(v, "1") == 0;
 }
 
-/* with Lock held */
-static void
-mark_moved(struct pmemset_part_map **slot)
+int
+ref_table_init(struct ref_table *t)
 {
-	for (size_t i = 0; i < Nrefs; i++)
-		if (Refs[i].slot == slot)
-			Refs[i].moved = true;
-}
-
-/* with Lock held */
-static void
-forget_at(size_t i)
-{
-	Refs[i] = Refs[--Nrefs];
+	t->refs = NULL;
+	t->nrefs = t->cap = 0;
+	t->incomplete = false;
+	return pthread_mutex_init(&t->lock, NULL);
 }
 
 void
-ref_check_taken(struct pmemset_part_map **slot, struct pmemset_part_map *pmap)
+ref_table_fini(struct ref_table *t)
 {
-	pthread_mutex_lock(&Lock);
-	mark_moved(slot);
-	if (Nrefs == Cap) {
-		size_t cap = Cap ? Cap * 2 : 16;
-		struct held_ref *r = mem_realloc(Refs, cap * sizeof(*r));
+	mem_free(t->refs);
+	t->refs = NULL;
+	pthread_mutex_destroy(&t->lock);
+}
+
+/* with t->lock held */
+static void
+mark_moved(struct ref_table *t, struct pmemset_part_map **slot)
+{
+	for (size_t i = 0; i < t->nrefs; i++)
+		if (t->refs[i].slot == slot)
+			t->refs[i].moved = true;
+}
+
+/* with t->lock held */
+static void
+forget_at(struct ref_table *t, size_t i)
+{
+	t->refs[i] = t->refs[--t->nrefs];
+}
+
+void
+ref_check_taken(struct ref_table *t, struct pmemset_part_map **slot,
+		struct pmemset_part_map *pmap)
+{
+	pthread_mutex_lock(&t->lock);
+	mark_moved(t, slot);
+	if (t->nrefs == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct held_ref *r = mem_realloc(t->refs, cap * sizeof(*r));
 		if (r == NULL) {
-			Incomplete = true;
-			pthread_mutex_unlock(&Lock);
+			t->incomplete = true;
+			pthread_mutex_unlock(&t->lock);
 			return;
 		}
-		Refs = r;
-		Cap = cap;
+		t->refs = r;
+		t->cap = cap;
 	}
-	Refs[Nrefs++] = (struct held_ref){slot, pmap, &This_thread, false};
-	pthread_mutex_unlock(&Lock);
+	t->refs[t->nrefs++] = (struct held_ref){slot, pmap, &This_thread,
+		false};
+	pthread_mutex_unlock(&t->lock);
 }
 
 void
-ref_check_slot_written(struct pmemset_part_map **slot)
+ref_check_slot_written(struct ref_table *t, struct pmemset_part_map **slot)
 {
-	pthread_mutex_lock(&Lock);
-	mark_moved(slot);
-	pthread_mutex_unlock(&Lock);
+	pthread_mutex_lock(&t->lock);
+	mark_moved(t, slot);
+	pthread_mutex_unlock(&t->lock);
 }
 
 int
-ref_check_drop(struct pmemset_part_map **slot, struct pmemset_part_map *pmap)
+ref_check_drop(struct ref_table *t, struct pmemset_part_map **slot,
+		struct pmemset_part_map *pmap)
 {
-	pthread_mutex_lock(&Lock);
-	size_t own = Nrefs, moved = Nrefs, handed = Nrefs, held = 0;
-	for (size_t i = 0; i < Nrefs; i++) {
-		if (Refs[i].pmap != pmap)
+	pthread_mutex_lock(&t->lock);
+	size_t n = t->nrefs, own = n, moved = n, handed = n, held = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct held_ref *r = &t->refs[i];
+		if (r->pmap != pmap)
 			continue;
 		held++;
-		if (Refs[i].slot == slot && !Refs[i].moved)
+		if (r->slot == slot && !r->moved)
 			own = i;
-		else if (Refs[i].moved)
+		else if (r->moved)
 			moved = i;
-		else if (Refs[i].thread != &This_thread)
+		else if (r->thread != &This_thread)
 			handed = i;
 	}
 	/*
 	 * Its own variable's first; else one moved out of its variable; else
 	 * one another thread took, and may have handed over to this one.
 	 */
-	size_t give = own < Nrefs ? own : moved < Nrefs ? moved : handed;
-	if (give < Nrefs) {
-		forget_at(give);
-		pthread_mutex_unlock(&Lock);
+	size_t give = own < n ? own : moved < n ? moved : handed;
+	if (give < n) {
+		forget_at(t, give);
+		pthread_mutex_unlock(&t->lock);
 		return 0;
 	}
-	bool unchecked = Incomplete;
-	pthread_mutex_unlock(&Lock);
+	bool unchecked = t->incomplete;
+	pthread_mutex_unlock(&t->lock);
 	/* none held at all: the count refuses it, with its own message */
 	if (held == 0 || unchecked)
 		return 0;
@@ -126,20 +142,20 @@ ref_check_drop(struct pmemset_part_map **slot, struct pmemset_part_map *pmap)
 }
 
 void
-ref_check_forget(const struct pmemset_part_map *pmap)
+ref_check_forget(struct ref_table *t, const struct pmemset_part_map *pmap)
 {
-	pthread_mutex_lock(&Lock);
-	for (size_t i = 0; i < Nrefs;) {
-		if (Refs[i].pmap == pmap)
-			forget_at(i);
+	pthread_mutex_lock(&t->lock);
+	for (size_t i = 0; i < t->nrefs;) {
+		if (t->refs[i].pmap == pmap)
+			forget_at(t, i);
 		else
 			i++;
 	}
-	if (Nrefs == 0) {	/* nothing held: give the memory back */
-		mem_free(Refs);
-		Refs = NULL;
-		Cap = 0;
-		Incomplete = false;
+	if (t->nrefs == 0) {	/* nothing held: give the memory back */
+		mem_free(t->refs);
+		t->refs = NULL;
+		t->cap = 0;
+		t->incomplete = false;
 	}
-	pthread_mutex_unlock(&Lock);
+	pthread_mutex_unlock(&t->lock);
 }

@@ -51,6 +51,10 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 	int ret = pthread_rwlock_init(&s->lock, NULL);
 	if (ret == 0 && (ret = pmap_pool_init(&s->pmap_pool)) != 0)
 		pthread_rwlock_destroy(&s->lock);
+	if (ret == 0 && (ret = ref_table_init(&s->ref_table)) != 0) {
+		pmap_pool_fini(&s->pmap_pool);
+		pthread_rwlock_destroy(&s->lock);
+	}
 	if (ret != 0) {
 		mem_free(s->user_rsv);
 		journal_fini(&s->journal);
@@ -97,6 +101,7 @@ set_free(struct pmemset *s)
 	pthread_rwlock_unlock(&s->lock);
 	index_fini(&s->index);
 	pmap_pool_fini(&s->pmap_pool);
+	ref_table_fini(&s->ref_table);
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	mem_free(s);
