@@ -37,6 +37,12 @@ struct pmemset_part_map {
 	struct pmemset_part **parts; /* by address, contiguous */
 	size_t nparts;
 	size_t cap;
+	/*
+	 * The set's PMEMSET_CHECK_REFS (ref_check.h); set before first use.
+	 * Right before refs: a lookup or drop that tests it reads refs' first
+	 * line anyway.
+	 */
+	bool check_refs;
 	struct refs refs;	/* references held by users; dead once removed */
 	struct pmemset_part_map *pool_next;	/* in the set's pool */
 };

@@ -13,6 +13,7 @@
 #include "event.h"
 #include "log.h"
 #include "part_map.h"
+#include "ref_check.h"
 #include "registry.h"
 #include "reservation.h"
 #include "set.h"
@@ -50,6 +51,10 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 	int ret = pthread_rwlock_init(&s->lock, NULL);
 	if (ret == 0 && (ret = pmap_pool_init(&s->pmap_pool)) != 0)
 		pthread_rwlock_destroy(&s->lock);
+	if (ret == 0 && (ret = ref_table_init(&s->ref_table)) != 0) {
+		pmap_pool_fini(&s->pmap_pool);
+		pthread_rwlock_destroy(&s->lock);
+	}
 	if (ret != 0) {
 		mem_free(s->user_rsv);
 		journal_fini(&s->journal);
@@ -66,6 +71,7 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 		hooks |= HOOK_CALLBACK;
 	if (check_ranges_requested())
 		hooks |= HOOK_CHECK_RANGES;
+	s->check_refs = ref_check_requested();
 	atomic_init(&s->hooks, hooks);
 
 	registry_add(s);
@@ -95,6 +101,7 @@ set_free(struct pmemset *s)
 	pthread_rwlock_unlock(&s->lock);
 	index_fini(&s->index);
 	pmap_pool_fini(&s->pmap_pool);
+	ref_table_fini(&s->ref_table);
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	mem_free(s);
@@ -144,7 +151,12 @@ pmemset_set_contiguous_part_coalescing(struct pmemset *set,
 	default:
 		return err_set(PMEMSET_E_INVALID_COALESCING_VALUE,
 			"pmemset_set_contiguous_part_coalescing: invalid "
-			"value %d", (int)value);
+			"value %d (valid: PMEMSET_COALESCING_NONE (%d), "
+			"PMEMSET_COALESCING_OPPORTUNISTIC (%d), "
+			"PMEMSET_COALESCING_FULL (%d))", (int)value,
+			PMEMSET_COALESCING_NONE,
+			PMEMSET_COALESCING_OPPORTUNISTIC,
+			PMEMSET_COALESCING_FULL);
 	}
 	pthread_rwlock_wrlock(&set->lock);
 	set->coalescing = value;

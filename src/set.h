@@ -17,6 +17,7 @@
 #include "journal.h"
 #include "part_index.h"
 #include "part_map.h"
+#include "ref_check.h"
 
 /* bits of the hook word; the data path goes straight through when it is 0 */
 #define HOOK_EMPTY		(1u << 0) /* no part mapped */
@@ -43,6 +44,8 @@ struct pmemset {
 	bool granularity_fixed;
 	enum pmem2_granularity granularity;
 	enum pmemset_coalescing coalescing;
+	bool check_refs;		/* PMEMSET_CHECK_REFS=1: ref_check.h */
+	struct ref_table ref_table;	/* used only if check_refs */
 	struct part_index index;
 	struct pmap_pool pmap_pool;	/* removed part maps, for reuse */
 	struct pmemset_part *last_part; /* coalescing appends after its part map */

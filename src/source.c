@@ -145,13 +145,17 @@ validate_create_flags(uint64_t flags)
 	if (flags & ~PMEMSET_SOURCE_FILE_CREATE_VALID_FLAGS)
 		return err_set(PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS,
 			"pmemset_xsource_from_file: unknown flag or mode bits "
-			"0x%llx", (unsigned long long)
+			"0x%llx (valid: PMEMSET_SOURCE_FILE_CREATE_ALWAYS, "
+			"_CREATE_IF_NEEDED and _DO_NOT_GROW, and permission "
+			"bits 0777 in PMEMSET_SOURCE_FILE_CREATE_MODE(mode))",
+			(unsigned long long)
 			(flags & ~PMEMSET_SOURCE_FILE_CREATE_VALID_FLAGS));
 	if ((flags & PMEMSET_SOURCE_FILE_CREATE_ALWAYS) &&
 	    (flags & PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED))
 		return err_set(PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS,
 			"pmemset_xsource_from_file: CREATE_ALWAYS and "
-			"CREATE_IF_NEEDED contradict each other");
+			"CREATE_IF_NEEDED contradict each other (give one "
+			"of them, or neither to open an existing file)");
 	return 0;
 }
 
@@ -258,6 +262,24 @@ pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 	return file_source_new(src, file, flags, "pmemset_xsource_from_file");
 }
 
+/*
+ * Why no temporary file could be made in dir, as our error. As PMDK 1.12.1:
+ * no such directory (or not a directory) is INVALID_SOURCE_PATH, which
+ * pmemset_err_to_errno turns into ENOENT; every other failure (permission,
+ * no O_TMPFILE on that file system, no space) is CANNOT_CREATE_TEMP_FILE.
+ */
+static int
+temporary_error(const char *dir, int errnum)
+{
+	if (errnum == ENOENT || errnum == ENOTDIR)
+		return err_set(PMEMSET_E_INVALID_SOURCE_PATH,
+			"pmemset_source_from_temporary: \"%s\" is not an "
+			"existing directory: %s", dir, strerror(errnum));
+	return err_set(PMEMSET_E_CANNOT_CREATE_TEMP_FILE,
+		"pmemset_source_from_temporary: cannot create a temporary "
+		"file in \"%s\": %s", dir, strerror(errnum));
+}
+
 int
 pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 {
@@ -277,9 +299,7 @@ pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 	if (fd < 0) {
 		int errnum = errno;
 		source_free(s);
-		return err_set(PMEMSET_E_CANNOT_CREATE_TEMP_FILE,
-			"pmemset_source_from_temporary: cannot create a "
-			"temporary file in \"%s\": %s", dir, strerror(errnum));
+		return temporary_error(dir, errnum);
 	}
 	int ret = source_adopt_fd(s, "pmemset_source_from_temporary", fd);
 	if (ret != 0) {

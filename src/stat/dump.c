@@ -259,7 +259,11 @@ pmemset_stat_dump(struct pmemset_stat_map *map, FILE *stream,
 	    format != PMEMSET_STAT_DUMP_JSON &&
 	    format != PMEMSET_STAT_DUMP_OPENMETRICS)
 		return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
-			"pmemset_stat_dump: invalid format %d", (int)format);
+			"pmemset_stat_dump: invalid format %d (valid: "
+			"PMEMSET_STAT_DUMP_TEXT (%d), _JSON (%d), "
+			"_OPENMETRICS (%d))", (int)format,
+			PMEMSET_STAT_DUMP_TEXT, PMEMSET_STAT_DUMP_JSON,
+			PMEMSET_STAT_DUMP_OPENMETRICS);
 	/* refuse before writing anything, rather than half way */
 	enum pmemset_stat_status st = values_sys_readable(map, "*");
 	if (st != PMEMSET_STAT_S_OK)
