@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "durable.h"
 #include "error.h"
 #include "log.h"
 #include "part_map.h"
@@ -228,6 +229,14 @@ file_source_new(struct pmemset_source **src, const char *file, uint64_t flags,
 	if (ret == 0 && truncate && ftruncate(fd, 0) != 0)
 		ret = err_errno(errno, "%s: cannot truncate \"%s\"", func,
 				file);
+	/*
+	 * A file we created is in its directory for good before we return
+	 * (see DURABILITY in pmemset_map(3)); its size is made durable by the
+	 * map that grows it, and so is a truncation, which every later map
+	 * of the emptied file undoes by growing it.
+	 */
+	if (ret == 0 && created)
+		ret = durable_sync_parent_dir(file, func);
 	if (ret != 0) {
 		if (created)
 			unlink(file);

@@ -49,6 +49,12 @@ struct pmemset_source {
 	 * few times, not once per map. Guarded by grow_lock.
 	 */
 	size_t grown_size;
+	/*
+	 * Files of ours and the caller's: a map grew the file, but syncing
+	 * its new size failed; the next map syncs it before it returns.
+	 * Guarded by grow_lock.
+	 */
+	bool size_unsynced;
 
 	/*
 	 * Serialises maps of this source: a map reads the file size, may grow
