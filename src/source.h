@@ -31,6 +31,8 @@ struct pmemset_source {
 	_Atomic size_t refs;
 	_Atomic size_t alignment; /* cached by the first map; 0 until then */
 	_Atomic int regular;	/* a regular file? -1 until a map asked */
+	_Atomic int dax_file;	/* a regular file on a DAX file system? -1:
+				 * not asked yet */
 	/*
 	 * The size last read or made by a map (0: not known): a part inside it
 	 * needs no fstat and no growth. Files only grow under us (a failed map
