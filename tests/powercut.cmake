@@ -15,3 +15,16 @@ add_test(NAME powercut_selftest
 		$<TARGET_FILE:powercut_log>)
 set_tests_properties(powercut_selftest PROPERTIES LABELS "powercut"
 	TIMEOUT 120)
+
+# the power cuts themselves boot QEMU guests from the host (minutes): only
+# when asked, e.g. by the pmem configuration of scripts/run-tests.sh
+option(PMEMSET_POWERCUT_VM
+	"Register powercut_vm: 3 power cuts of a QEMU guest (needs scripts/pmem-vm.sh)"
+	OFF)
+if(PMEMSET_POWERCUT_VM)
+	add_test(NAME powercut_vm
+		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/powercut/power-cut.sh
+			--cuts 3 ${CMAKE_BINARY_DIR})
+	set_tests_properties(powercut_vm PROPERTIES LABELS "powercut;pmem_vm"
+		TIMEOUT 1200)
+endif()
