@@ -85,10 +85,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# a random moment in [min, max] seconds, to the millisecond
-random_delay() {
-	awk -v a="$min" -v b="$max" -v r="$RANDOM$RANDOM" \
-		'BEGIN { srand(r); printf "%.3f\n", a + rand() * (b - a) }'
+# a random moment in [min, max] seconds, to the millisecond, in $delay
+# (computed in this shell: $RANDOM read in a $(...) subshell does not
+# advance this shell's generator, so every cut would come at the same time)
+to_ms() { awk -v s="$1" 'BEGIN { printf "%d\n", s * 1000 }'; }
+min_ms=$(to_ms "$min")
+max_ms=$(to_ms "$max")
+[ "$max_ms" -gt "$min_ms" ] || die "--max-seconds must be above --min-seconds"
+RANDOM=$(( $$ ^ $(date +%s) ))
+pick_delay() {
+	local ms=$(( min_ms + (RANDOM * 32768 + RANDOM) % (max_ms - min_ms + 1) ))
+	delay=$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))
 }
 
 log_dir='$PMEMSET_PMEM_DIR/log'
@@ -118,8 +125,7 @@ boot() {
 			[[ $line != REC* ]] || appended=$((appended + 1)) ;;
 		"WRITING E")
 			if [ "$cut" = 1 ]; then
-				local delay
-				delay=$(random_delay)
+				pick_delay
 				(sleep "$delay"; kill -KILL "$(cat "$pid_file")") 2>/dev/null &
 				killer=$!
 				echo "cut after $delay s" >> "$console"
