@@ -24,7 +24,7 @@ option(PMEMSET_POWERCUT_VM
 if(PMEMSET_POWERCUT_VM)
 	add_test(NAME powercut_vm
 		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/powercut/power-cut.sh
-			--cuts 3 ${CMAKE_BINARY_DIR})
+			--cuts 3 --max-seconds 6 ${CMAKE_BINARY_DIR})
 	set_tests_properties(powercut_vm PROPERTIES LABELS "powercut;pmem_vm"
 		TIMEOUT 1200)
 endif()
