@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "badblock.h"
+#include "durable.h"
 #include "env.h"
 #include "error.h"
 #include "event.h"
@@ -237,6 +238,20 @@ grow_temporary(struct pmemset_source *src, const struct extent *e,
 }
 
 /*
+ * Makes the size a map gave a named file (or the caller's) durable before
+ * the map returns: DURABILITY in pmemset_map(3). A failure is the map's,
+ * and the next map of the source tries again. An unnamed temporary file
+ * does not outlive the process: it is never synced.
+ */
+static int
+sync_grown_size(struct pmemset_source *src, size_t size)
+{
+	int ret = durable_sync_size(src->fd, src->path, size, "pmemset_map");
+	src->size_unsynced = ret != 0;
+	return ret;
+}
+
+/*
  * Grows the file to hold the part. A map that fails later never cuts it
  * back: between the growth and the failure another source of the same
  * file, another set or another process may have mapped the new bytes or
@@ -251,7 +266,8 @@ grow_source(struct pmemset_source *src, const struct extent *e)
 {
 	size_t needed = e->offset + e->length;
 	if (needed <= e->file_size)
-		return 0;
+		return src->size_unsynced ?
+			sync_grown_size(src, e->file_size) : 0;
 	if (src->flags & PMEMSET_SOURCE_FILE_DO_NOT_GROW)
 		return err_set(PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL,
 			"pmemset_map: the source has %zu bytes, the part needs "
@@ -278,7 +294,7 @@ grow_source(struct pmemset_source *src, const struct extent *e)
 			"%zu bytes: %s", e->file_size, needed, strerror(r));
 	}
 	source_note_size(src, needed);
-	return 0;
+	return sync_grown_size(src, needed);
 }
 
 /* a libpmem2 map of e of src requiring granularity g, in r if not NULL */
