@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * handle.c -- a view's handle: open, update, close, and the trackers that
- * remember, per set id, what the view last applied.
+ * handle.c -- a view's handle: open, update and close, applying what the
+ * snapshot copied out to the tree.
  *
  * An update compares the core's generation with the one it last applied:
  * equal means no set was created, deleted, mapped or unmapped, so only the
@@ -18,46 +18,16 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "error.h"
-#include "stat_internal.h"
-
-struct stat_tracker *
-tracker_find(struct pmemset_stat *h, uint64_t id)
-{
-	size_t lo = 0, hi = h->ntrackers;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (h->trackers[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < h->ntrackers && h->trackers[lo].id == id)
-		return &h->trackers[lo];
-	return NULL;
-}
-
-static struct stat_tracker *
-tracker_insert(struct pmemset_stat *h, uint64_t id)
-{
-	if (!stat_grow((void **)&h->trackers, &h->trackers_cap,
-			h->ntrackers + 1, sizeof(h->trackers[0])))
-		return NULL;
-	size_t i = h->ntrackers;
-	while (i > 0 && h->trackers[i - 1].id > id)
-		i--;
-	memmove(&h->trackers[i + 1], &h->trackers[i],
-		(h->ntrackers - i) * sizeof(h->trackers[0]));
-	h->ntrackers++;
-	struct stat_tracker *t = &h->trackers[i];
-	memset(t, 0, sizeof(*t));
-	t->id = id;
-	t->changes = UINT64_MAX; /* nothing applied yet */
-	char uri[STAT_URI_MAX];
-	uri_of(uri, sizeof(uri), STAT_SET, id, 0);
-	t->matched = match_uri(h->matchers, h->nmatchers, uri);
-	return t;
-}
+#include "array.h"
+#include "children.h"
+#include "iter.h"
+#include "match.h"
+#include "shared.h"
+#include "snapshot.h"
+#include "status.h"
+#include "tracker.h"
+#include "tree.h"
+#include "uri.h"
 
 static void
 drop_set_map(struct pmemset_stat *h, struct stat_tracker *t)
