@@ -4,6 +4,7 @@
  * Lock order: the registry lock, then a set's lock.
  */
 #include "core_view.h"
+#include "generation.h"
 #include "part_map.h"
 #include "registry.h"
 #include "set.h"
@@ -12,7 +13,7 @@
 uint64_t
 core_generation(void)
 {
-	return registry_generation();
+	return generation_now();
 }
 
 uint64_t
@@ -160,7 +161,7 @@ size_t
 core_visit_selected(uint64_t set_id, const struct core_visitor *v, void *arg)
 {
 	size_t visited = 0;
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next) {
 		if (set_id != 0 && s->id != set_id)
 			continue;
@@ -185,7 +186,7 @@ core_visit_selected(uint64_t set_id, const struct core_visitor *v, void *arg)
 		if (set_id != 0)
 			break;
 	}
-	pthread_mutex_unlock(&Registry_lock);
+	fork_lock_release(&Registry_lock);
 	return visited;
 }
 
@@ -244,7 +245,7 @@ bool
 core_observe(uint64_t set_id, bool attach)
 {
 	bool found = false;
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next) {
 		if (s->id != set_id)
 			continue;
@@ -252,6 +253,6 @@ core_observe(uint64_t set_id, bool attach)
 		registry_observe_locked(s, attach);
 		break;
 	}
-	pthread_mutex_unlock(&Registry_lock);
+	fork_lock_release(&Registry_lock);
 	return found;
 }
