@@ -16,10 +16,45 @@ core_generation(void)
 	return generation_now();
 }
 
+/*
+ * The live set at this address, or NULL; Registry_lock held. Only pointer
+ * values are compared, so a deleted set's freed memory is never read.
+ */
+static struct pmemset *
+live_set_locked(const struct pmemset *set)
+{
+	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next)
+		if (s == set)
+			return s;
+	return NULL;
+}
+
 uint64_t
 core_set_id(struct pmemset *set)
 {
-	return set == NULL ? 0 : set->id;
+	if (set == NULL)
+		return 0;
+	fork_lock_take(&Registry_lock);
+	struct pmemset *s = live_set_locked(set);
+	uint64_t id = s != NULL ? s->id : 0;
+	fork_lock_release(&Registry_lock);
+	return id;
+}
+
+uint64_t
+core_observe_set(struct pmemset *set)
+{
+	if (set == NULL)
+		return 0;
+	fork_lock_take(&Registry_lock);
+	struct pmemset *s = live_set_locked(set);
+	uint64_t id = 0;
+	if (s != NULL) {
+		registry_observe_locked(s, true);
+		id = s->id;
+	}
+	fork_lock_release(&Registry_lock);
+	return id;
 }
 
 static void

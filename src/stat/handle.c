@@ -355,17 +355,24 @@ pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
 		return STAT_NULL_ARG("handle");
 	uint64_t set_id = 0;
 	if (set != NULL) {
-		set_id = core_set_id(set);
-		/* id 0 would mean "every set": never a live set's id */
-		if (set_id == 0 || core_visit(set_id, NULL, NULL, NULL) == 0)
+		/*
+		 * Found by pointer among the live sets, never dereferenced
+		 * first; observed from now on, so its counters count from the
+		 * opening, as every set does for a handle on all of them.
+		 */
+		set_id = core_observe_set(set);
+		if (set_id == 0)
 			return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
 				"pmemset_stat_open: set %p is not a live set",
 				(void *)set);
 	}
 	struct stat_matcher *m;
 	enum pmemset_stat_status st = match_compile(matchers, nmatchers, &m);
-	if (st != PMEMSET_STAT_S_OK)
+	if (st != PMEMSET_STAT_S_OK) {
+		if (set_id != 0)
+			(void) core_observe(set_id, false);
 		return st;
+	}
 	struct pmemset_stat *h = mem_zalloc(sizeof(*h));
 	if (h == NULL)
 		goto nomem;
@@ -386,6 +393,8 @@ pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
 nomem:
 	mem_free(h);
 	match_free(m, nmatchers);
+	if (set_id != 0)
+		(void) core_observe(set_id, false);
 	return stat_fail(PMEMSET_STAT_S_NO_MEM,
 		"pmemset_stat_open: out of memory");
 }
@@ -410,6 +419,8 @@ pmemset_stat_close(struct pmemset_stat **handle)
 			(void) core_observe(h->trackers[i].id, false);
 	if (h->set_id == 0)
 		core_observe_all(false);
+	else	/* the opening's; a set deleted meanwhile is not found */
+		(void) core_observe(h->set_id, false);
 	iter_detach_all(h);
 	match_free(h->matchers, h->nmatchers);
 	staging_free(&h->staging);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core_view.h"
 #include "status.h"
 #include "uri.h"
 
@@ -206,4 +207,28 @@ uri_parse(const char *uri, uint64_t ids[2], size_t *depth)
 	}
 	*depth = d;
 	return true;
+}
+
+enum pmemset_stat_status
+pmemset_stat_set_uri(struct pmemset *set, char *buf, size_t buflen)
+{
+	if (set == NULL)
+		return STAT_NULL_ARG("set");
+	if (buf == NULL)
+		return STAT_NULL_ARG("buf");
+	/* found by pointer among the live sets, never dereferenced first */
+	uint64_t id = core_set_id(set);
+	if (id == 0)
+		return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
+			"pmemset_stat_set_uri: set %p is not a live set",
+			(void *)set);
+	char uri[STAT_URI_MAX];
+	uri_of(uri, sizeof(uri), STAT_SET, id, 0);
+	size_t need = strlen(uri) + 1;
+	if (need > buflen)
+		return stat_fail(PMEMSET_STAT_S_NO_SPACE,
+			"pmemset_stat_set_uri: the URI %s needs %zu bytes, "
+			"buflen is %zu", uri, need, buflen);
+	memcpy(buf, uri, need);
+	return PMEMSET_STAT_S_OK;
 }
