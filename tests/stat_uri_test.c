@@ -206,6 +206,40 @@ a_sets_uri_needs_room_and_a_live_set(void **state)
 	assert_int_equal(small[0], 'x');
 }
 
+/*
+ * Ids count 1, 2, 3 ... per kind: the parts of a set mapped one after the
+ * other, and sets made one after the other, have consecutive ids, whatever
+ * part maps and sources came with them.
+ */
+static void
+set_and_part_ids_are_dense(void **state)
+{
+	(void) state;
+	struct stat_source src;
+	stat_source_new(&src, "dense", 4 * PART);
+	struct pmemset *a = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset *b = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	assert_int_equal(set_id_of(b), set_id_of(a) + 1);
+	/* three parts, each in a part map of its own (no coalescing) */
+	for (size_t i = 0; i < 3; i++)
+		test_map(a, src.src, i * PART, PART, NULL);
+	struct pmemset_stat *h;
+	struct pmemset_stat_map *root;
+	struct pmemset_stat_map *set_map = stat_view_of(a, &h, &root);
+	const uint64_t *ids;
+	size_t n;
+	assert_st(pmemset_stat_map_get_uint64_array(set_map, "part_ids", &ids,
+			&n));
+	assert_int_equal(n, 3);
+	assert_int_equal(ids[1], ids[0] + 1);
+	assert_int_equal(ids[2], ids[0] + 2);
+	assert_int_equal(stat_u64(set_map, "part_maps"), 3);
+	assert_st(pmemset_stat_close(&h));
+	assert_ok(pmemset_delete(&b));
+	assert_ok(pmemset_delete(&a));
+	stat_source_free(&src);
+}
+
 int
 main(void)
 {
@@ -214,6 +248,7 @@ main(void)
 		cmocka_unit_test(
 		a_sets_uri_finds_its_map_in_a_view_of_every_set),
 		cmocka_unit_test(a_sets_uri_needs_room_and_a_live_set),
+		cmocka_unit_test(set_and_part_ids_are_dense),
 		cmocka_unit_test(encode_keeps_unreserved_and_escapes_the_rest),
 		cmocka_unit_test(decode_reverses_encode_and_rejects_bad_escapes),
 	};
