@@ -29,20 +29,9 @@ live_set_locked(const struct pmemset *set)
 	return NULL;
 }
 
-uint64_t
-core_set_id(struct pmemset *set)
-{
-	if (set == NULL)
-		return 0;
-	fork_lock_take(&Registry_lock);
-	struct pmemset *s = live_set_locked(set);
-	uint64_t id = s != NULL ? s->id : 0;
-	fork_lock_release(&Registry_lock);
-	return id;
-}
-
-uint64_t
-core_observe_set(struct pmemset *set)
+/* the id of the live set at this address, or 0; observe: one observer more */
+static uint64_t
+live_set_id(struct pmemset *set, bool observe)
 {
 	if (set == NULL)
 		return 0;
@@ -50,11 +39,24 @@ core_observe_set(struct pmemset *set)
 	struct pmemset *s = live_set_locked(set);
 	uint64_t id = 0;
 	if (s != NULL) {
-		registry_observe_locked(s, true);
+		if (observe)
+			registry_observe_locked(s, true);
 		id = s->id;
 	}
 	fork_lock_release(&Registry_lock);
 	return id;
+}
+
+uint64_t
+core_set_id(struct pmemset *set)
+{
+	return live_set_id(set, false);
+}
+
+uint64_t
+core_observe_set(struct pmemset *set)
+{
+	return live_set_id(set, true);
 }
 
 static void
