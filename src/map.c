@@ -586,7 +586,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	part->size = e->length;
 	part->src = src;
 	part->offset = e->offset;
-	part->id = next_object_id();
+	part->id = next_object_id(OBJECT_PART);
 	if (part->rsv != NULL)
 		part->rsv->nparts++;
 	struct pmemset_part_map *pmap = part->pmap;

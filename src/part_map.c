@@ -14,14 +14,6 @@
 #include "ref_check.h"
 #include "set.h"
 
-static _Atomic uint64_t Next_object_id = 1;
-
-uint64_t
-next_object_id(void)
-{
-	return atomic_fetch_add(&Next_object_id, 1);
-}
-
 int
 pmap_pool_init(struct pmap_pool *pool)
 {
@@ -65,7 +57,7 @@ pmap_new(struct pmemset *set, struct rsv *rsv)
 		pmap->check_refs = set->check_refs;
 	}
 	pmap->set = set;
-	pmap->id = next_object_id();
+	pmap->id = next_object_id(OBJECT_PART_MAP);
 	/* lookups read the extent with atomic loads */
 	__atomic_store_n(&pmap->addr, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&pmap->size, 0, __ATOMIC_RELAXED);

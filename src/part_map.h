@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "object_id.h"
 #include "part_index.h"
 #include "refs.h"
 
@@ -122,8 +123,5 @@ pmap_dead(const struct pmemset_part_map *pmap)
 int pmap_reserve(struct pmemset_part_map *pmap, size_t extra);
 /* appends a part at the end (room must have been reserved) */
 void pmap_append(struct pmemset_part_map *pmap, struct pmemset_part *part);
-
-/* ids of parts, part maps and sources: never reused in a process */
-uint64_t next_object_id(void);
 
 #endif

@@ -63,6 +63,16 @@ struct pmemset {
 	struct pmemset *reg_prev, *reg_next;
 };
 
+/*
+ * The set's write lock is held. Notes a change in the set's journal for the
+ * observer (journal.h). Does nothing once journal_fini ran (a set being
+ * deleted keeps no journal). While an observer is attached, the ring grows
+ * to hold a whole set's worth of changes (beyond that, a full walk costs
+ * less than the journal); otherwise it stays small and forgets.
+ */
+void journal_note(struct pmemset *set, enum journal_kind kind, uint64_t id,
+		const void *addr);
+
 /* called with lock held for writing after nparts changed */
 void set_parts_changed(struct pmemset *set);
 /* frees a set with no part map left, once nothing can reach it any more */

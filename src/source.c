@@ -48,7 +48,7 @@ source_alloc(enum source_kind kind)
 		return NULL;
 	}
 	src->kind = kind;
-	src->id = next_object_id();
+	src->id = next_object_id(OBJECT_SOURCE);
 	src->fd = -1;
 	atomic_init(&src->refs, 1); /* the caller's */
 	atomic_init(&src->regular, -1);

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "stat_internal.h"
+#include "match.h"
+#include "status.h"
 
 struct stat_matcher {
 	enum pmemset_stat_match type;
