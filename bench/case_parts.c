@@ -9,6 +9,7 @@
  * it runs the source / config / map loop over one file descriptor. Every
  * raw map gets a vdm, or libpmem2 1.12.1 aborts past 1,024 maps.
  */
+#include <fcntl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,6 +356,18 @@ lookup_cases(const struct opts *o)
 	return ret;
 }
 
+/* what the parts are mapped from */
+enum heavy_file {
+	HEAVY_TEMPORARY,	/* a temporary source, grown by its maps */
+	HEAVY_PRESIZED,		/* a file sized up front, as the raw loop's */
+	/*
+	 * a named file the set creates and each map grows (and syncs: see
+	 * DURABILITY in pmemset_map(3)); the raw loop grows its named file
+	 * with posix_fallocate before each map, and syncs nothing
+	 */
+	HEAVY_NAMED,
+};
+
 /* map and remove at scale, a fresh set or raw loop per sample */
 enum heavy_mode {
 	HEAVY_MAP_DELETE,	/* map n parts, then delete the set */
@@ -370,8 +383,7 @@ struct heavy {
 	size_t norder;
 	char **addr;		/* where each part landed */
 	struct pmem2_map **maps;
-	/* the set maps from a file sized up front, as the raw loop does */
-	bool presized;
+	enum heavy_file file;
 };
 
 /* the auxiliary values every heavy side reports */
@@ -412,7 +424,17 @@ heavy_set_side(void *arg, size_t iters, double *ns)
 	struct vm_usage before;
 	if (vm_usage(&before) != 0)
 		return -1;
-	if (h->presized) {
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/pmemset-bench-%d-named", O->dir,
+			(int)getpid());
+	if (h->file == HEAVY_NAMED) {
+		if (pmemset_xsource_from_file(&src, path,
+				PMEMSET_SOURCE_FILE_CREATE_ALWAYS) != 0) {
+			bench_fail("pmemset_xsource_from_file(%s): %s", path,
+					pmemset_errormsg());
+			return -1;
+		}
+	} else if (h->file == HEAVY_PRESIZED) {
 		fd = raw_tmpfile(O->dir, h->n * PART_SIZE);
 		if (fd < 0)
 			return -1;
@@ -487,6 +509,8 @@ out:
 		pmem2_source_delete(&p2src);
 	if (fd >= 0)
 		close(fd);
+	if (h->file == HEAVY_NAMED)
+		unlink(path);
 	if (ret == 0)
 		ret = left_behind(&before, h->addr, h->n, ns, "pmemset");
 	return ret;
@@ -505,9 +529,16 @@ heavy_raw_side(void *arg, size_t iters, double *ns)
 	struct vm_usage before;
 	if (vm_usage(&before) != 0)
 		return -1;
-	int fd = raw_tmpfile(O->dir, h->n * PART_SIZE);
-	if (fd < 0)
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/pmemset-bench-%d-raw", O->dir,
+			(int)getpid());
+	int fd = h->file == HEAVY_NAMED ?
+		open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) :
+		raw_tmpfile(O->dir, h->n * PART_SIZE);
+	if (fd < 0) {
+		bench_fail("cannot create %s", path);
 		return -1;
+	}
 	int ret = -1;
 	struct pmem2_vm_reservation *rsv = NULL;
 	struct pmem2_source *src = NULL;
@@ -531,7 +562,13 @@ heavy_raw_side(void *arg, size_t iters, double *ns)
 	double t0 = now_ns();
 	for (size_t i = 0; i < h->n; i++) {
 		struct pmem2_source *s;
-		int r = pmem2_source_from_fd(&s, fd);
+		int r = h->file != HEAVY_NAMED ? 0 : posix_fallocate(fd,
+				(off_t)(i * PART_SIZE), (off_t)PART_SIZE);
+		if (r != 0) {
+			bench_fail("posix_fallocate: %s", strerror(r));
+			goto out;
+		}
+		r = pmem2_source_from_fd(&s, fd);
 		if (r == 0) {
 			r = raw_map(&h->maps[i], s, PMEM2_GRANULARITY_PAGE,
 					i * PART_SIZE, PART_SIZE, NULL, 0);
@@ -561,19 +598,26 @@ out:
 	if (src != NULL)
 		pmem2_source_delete(&src);
 	close(fd);
+	if (h->file == HEAVY_NAMED)
+		unlink(path);
 	if (ret == 0)
 		ret = left_behind(&before, h->addr, h->n, ns, "pmem2");
 	return ret;
 }
 
 static int
-heavy_case(enum heavy_mode mode, enum pmemset_coalescing coal, bool presized)
+heavy_case(enum heavy_mode mode, enum pmemset_coalescing coal,
+		enum heavy_file file)
 {
 	size_t n = O->parts_big;
 	struct pair p = {0};
-	const char *how = coal == PMEMSET_COALESCING_NONE ?
-		(presized ? "not coalesced, presized file" : "not coalesced") :
-		(presized ? "coalesced, presized file" : "coalesced");
+	static const char *const file_how[] = {
+		[HEAVY_TEMPORARY] = "", [HEAVY_PRESIZED] = ", presized file",
+		[HEAVY_NAMED] = ", growing a named file",
+	};
+	char how[48];
+	snprintf(how, sizeof(how), "%s%s", coal == PMEMSET_COALESCING_NONE ?
+			"not coalesced" : "coalesced", file_how[file]);
 	switch (mode) {
 	case HEAVY_MAP_DELETE:
 		p.group = "map";
@@ -585,7 +629,7 @@ heavy_case(enum heavy_mode mode, enum pmemset_coalescing coal, bool presized)
 				"(per part)",
 				n, how);
 		/* the goal is set for the temporary source */
-		if (!presized)
+		if (file == HEAVY_TEMPORARY)
 			p.target[0] = (struct target){TARGET_RATIO, 0.9,
 					"<=0.9"};
 		break;
@@ -608,7 +652,7 @@ heavy_case(enum heavy_mode mode, enum pmemset_coalescing coal, bool presized)
 	snprintf(p.b_label, BENCH_LABEL_LEN, mode == HEAVY_RANGE ?
 			"pmem2 map_delete" : "pmem2 loop");
 
-	struct heavy h = {n, mode, coal, NULL, 0, NULL, NULL, presized};
+	struct heavy h = {n, mode, coal, NULL, 0, NULL, NULL, file};
 	h.addr = calloc(n, sizeof(*h.addr));
 	h.maps = calloc(n, sizeof(*h.maps));
 	h.order = calloc(n, sizeof(*h.order));
@@ -651,19 +695,26 @@ cases_parts(const struct opts *o)
 	static const struct {
 		enum heavy_mode mode;
 		enum pmemset_coalescing coal;
-		bool presized;
+		enum heavy_file file;
 	} heavy[] = {
-		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_NONE, false},
-		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_OPPORTUNISTIC, false},
+		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_NONE, HEAVY_TEMPORARY},
+		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_OPPORTUNISTIC,
+			HEAVY_TEMPORARY},
 		/* the same without growing the file at every map */
-		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_NONE, true},
-		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_OPPORTUNISTIC, true},
-		{HEAVY_REMOVE, PMEMSET_COALESCING_NONE, false},
-		{HEAVY_RANGE, PMEMSET_COALESCING_OPPORTUNISTIC, false},
+		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_NONE, HEAVY_PRESIZED},
+		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_OPPORTUNISTIC,
+			HEAVY_PRESIZED},
+		/* every map grows a named file: its size is synced each time */
+		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_NONE, HEAVY_NAMED},
+		{HEAVY_MAP_DELETE, PMEMSET_COALESCING_OPPORTUNISTIC,
+			HEAVY_NAMED},
+		{HEAVY_REMOVE, PMEMSET_COALESCING_NONE, HEAVY_TEMPORARY},
+		{HEAVY_RANGE, PMEMSET_COALESCING_OPPORTUNISTIC,
+			HEAVY_TEMPORARY},
 	};
 	for (size_t i = 0; i < sizeof(heavy) / sizeof(heavy[0]); i++)
 		if (heavy_case(heavy[i].mode, heavy[i].coal,
-				heavy[i].presized) != 0)
+				heavy[i].file) != 0)
 			ret = -1;
 	return ret;
 }

@@ -41,8 +41,8 @@ pmem_config() {
 	local dir=build-ci-pmem
 	local test_dir=${PMEMSET_PMEM_DIR:-/run/pmem-vm/fsdax}
 	cmake -S . -B "$dir" -DPMEMSET_WERROR=ON -DPMEMSET_TEST_DIR="$test_dir" \
-		-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF >/dev/null
-	cmake --build "$dir" -j"$jobs" --target pmem-tests
+		-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF -DPMEMSET_POWERCUT_VM=ON >/dev/null
+	cmake --build "$dir" -j"$jobs" --target pmem-tests powercut_log
 	echo "pmem: label pmem, on fsdax ($test_dir) and Device DAX:" \
 		"$(ctest --test-dir "$dir" -N -L pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
 	echo "pmem: then scripts/test-real-pmem.sh: sds_test sds_crash_test" \
@@ -66,6 +66,10 @@ pmem_config() {
 		echo "pmem: in a QEMU guest with an emulated NVDIMM (scripts/pmem-vm.sh)"
 		scripts/pmem-vm.sh --env PMEMSET_TEST_REQUIRE_PMEM=1 -- \
 			bash -c "$suite" pmem-guest "$dir"
+		# boots its own guests and kills them: only the emulation can
+		echo "pmem: power cuts: 3 SIGKILLs of the guest (tests/powercut)"
+		ctest --test-dir "$dir" --output-on-failure -L pmem_vm \
+			--no-tests=error
 	fi
 }
 

@@ -59,7 +59,12 @@ pmemset_config_set_required_store_granularity(struct pmemset_config *cfg,
 	if ((unsigned)g > (unsigned)PMEM2_GRANULARITY_PAGE)
 		return err_set(PMEMSET_E_GRANULARITY_NOT_SUPPORTED,
 			"pmemset_config_set_required_store_granularity: "
-			"invalid granularity value %d", (int)g);
+			"invalid granularity value %d (valid: "
+			"PMEM2_GRANULARITY_BYTE (%d), "
+			"PMEM2_GRANULARITY_CACHE_LINE (%d), "
+			"PMEM2_GRANULARITY_PAGE (%d))", (int)g,
+			PMEM2_GRANULARITY_BYTE, PMEM2_GRANULARITY_CACHE_LINE,
+			PMEM2_GRANULARITY_PAGE);
 	cfg->granularity = g;
 	cfg->granularity_set = true;
 	return 0;
@@ -85,7 +90,11 @@ pmemset_config_set_acceptable_states(struct pmemset_config *cfg,
 	if (states & ~ALL_PART_STATES)
 		return err_set(PMEMSET_E_INVALID_PART_STATES,
 			"pmemset_config_set_acceptable_states: unknown state "
-			"bits 0x%llx", (unsigned long long)(states & ~ALL_PART_STATES));
+			"bits 0x%llx (valid: a mask of PMEMSET_PART_STATE_"
+			"INDETERMINATE, _OK, _OK_BUT_ALREADY_OPEN, "
+			"_OK_BUT_INTERRUPTED and _CORRUPTED, 0x%llx)",
+			(unsigned long long)(states & ~ALL_PART_STATES),
+			(unsigned long long)ALL_PART_STATES);
 	cfg->acceptable_states = states;
 	return 0;
 }
@@ -109,7 +118,9 @@ pmemset_config_set_event_mask(struct pmemset_config *cfg, uint64_t mask)
 		return ERR_NULL_ARG("cfg");
 	if (mask & ~PMEMSET_EVENT_MASK_ALL)
 		return err_set(-EINVAL, "pmemset_config_set_event_mask: "
-			"unknown event bits 0x%llx (known: 0x%llx)",
+			"unknown event bits 0x%llx (valid: a mask of "
+			"PMEMSET_EVENT_MASK(event) for events of enum "
+			"pmemset_event, PMEMSET_EVENT_MASK_ALL being 0x%llx)",
 			(unsigned long long)(mask & ~PMEMSET_EVENT_MASK_ALL),
 			(unsigned long long)PMEMSET_EVENT_MASK_ALL);
 	cfg->event_mask = mask;

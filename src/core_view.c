@@ -4,6 +4,7 @@
  * Lock order: the registry lock, then a set's lock.
  */
 #include "core_view.h"
+#include "generation.h"
 #include "part_map.h"
 #include "registry.h"
 #include "set.h"
@@ -12,13 +13,50 @@
 uint64_t
 core_generation(void)
 {
-	return registry_generation();
+	return generation_now();
+}
+
+/*
+ * The live set at this address, or NULL; Registry_lock held. Only pointer
+ * values are compared, so a deleted set's freed memory is never read.
+ */
+static struct pmemset *
+live_set_locked(const struct pmemset *set)
+{
+	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next)
+		if (s == set)
+			return s;
+	return NULL;
+}
+
+/* the id of the live set at this address, or 0; observe: one observer more */
+static uint64_t
+live_set_id(struct pmemset *set, bool observe)
+{
+	if (set == NULL)
+		return 0;
+	fork_lock_take(&Registry_lock);
+	struct pmemset *s = live_set_locked(set);
+	uint64_t id = 0;
+	if (s != NULL) {
+		if (observe)
+			registry_observe_locked(s, true);
+		id = s->id;
+	}
+	fork_lock_release(&Registry_lock);
+	return id;
 }
 
 uint64_t
 core_set_id(struct pmemset *set)
 {
-	return set == NULL ? 0 : set->id;
+	return live_set_id(set, false);
+}
+
+uint64_t
+core_observe_set(struct pmemset *set)
+{
+	return live_set_id(set, true);
 }
 
 static void
@@ -160,7 +198,7 @@ size_t
 core_visit_selected(uint64_t set_id, const struct core_visitor *v, void *arg)
 {
 	size_t visited = 0;
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next) {
 		if (set_id != 0 && s->id != set_id)
 			continue;
@@ -185,7 +223,7 @@ core_visit_selected(uint64_t set_id, const struct core_visitor *v, void *arg)
 		if (set_id != 0)
 			break;
 	}
-	pthread_mutex_unlock(&Registry_lock);
+	fork_lock_release(&Registry_lock);
 	return visited;
 }
 
@@ -244,7 +282,7 @@ bool
 core_observe(uint64_t set_id, bool attach)
 {
 	bool found = false;
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next) {
 		if (s->id != set_id)
 			continue;
@@ -252,6 +290,6 @@ core_observe(uint64_t set_id, bool attach)
 		registry_observe_locked(s, attach);
 		break;
 	}
-	pthread_mutex_unlock(&Registry_lock);
+	fork_lock_release(&Registry_lock);
 	return found;
 }

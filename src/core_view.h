@@ -70,8 +70,18 @@ struct core_source_info {
 /* changes whenever any set is created, deleted, mapped or unmapped */
 uint64_t core_generation(void);
 
-/* the id of a live set (0 for NULL) */
+/*
+ * The id of a live set; 0 for NULL or for a pointer that is not a live set
+ * (a deleted one): the set is looked up by pointer value among the live
+ * sets, never dereferenced before it is found there.
+ */
 uint64_t core_set_id(struct pmemset *set);
+/*
+ * core_set_id, and one observer more on that set, in one step (so the set
+ * cannot go in between): its counters move from now on. Undone by
+ * core_observe(id, false). 0, with nothing attached, if set is not live.
+ */
+uint64_t core_observe_set(struct pmemset *set);
 
 typedef void core_part_visitor(void *arg, const struct core_part_info *part);
 typedef void core_set_visitor(void *arg, const struct core_set_info *set);

@@ -59,7 +59,7 @@ static void
 table_release(void *arg)
 {
 	struct thread_table *t = arg;
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	for (int i = 0; i < THREAD_SLOTS; i++)
 		slot_fold(&t->slots[i]);
 	if (t->prev != NULL)
@@ -68,7 +68,7 @@ table_release(void *arg)
 		Tables = t->next;
 	if (t->next != NULL)
 		t->next->prev = t->prev;
-	pthread_mutex_unlock(&Registry_lock);
+	fork_lock_release(&Registry_lock);
 	Counter_table = NULL;
 	mem_free(t);
 }
@@ -103,7 +103,7 @@ table_new(void)
 struct thread_slot *
 counters_claim(uint64_t set_id)
 {
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	struct thread_table *t = Counter_table;
 	if (t == NULL) {
 		t = table_new();
@@ -117,7 +117,7 @@ counters_claim(uint64_t set_id)
 		atomic_store_explicit(&s->set_id, set_id,
 				memory_order_relaxed);
 	}
-	pthread_mutex_unlock(&Registry_lock);
+	fork_lock_release(&Registry_lock);
 	return s;
 }
 

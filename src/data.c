@@ -293,7 +293,10 @@ mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 	}
 	if (flags & ~PMEMSET_F_MEM_VALID_FLAGS) {
 		err_set(-EINVAL, "%s: unknown flag bits 0x%x; nothing was "
-			"written", func, flags & ~PMEMSET_F_MEM_VALID_FLAGS);
+			"written (valid: PMEMSET_F_MEM_NODRAIN, _NONTEMPORAL, "
+			"_TEMPORAL, _WC, _WB and _NOFLUSH, mask 0x%x)", func,
+			flags & ~PMEMSET_F_MEM_VALID_FLAGS,
+			PMEMSET_F_MEM_VALID_FLAGS);
 		return NULL;
 	}
 	if (slow_checks(set, hooks, dest, len, func) != 0)

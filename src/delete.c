@@ -7,6 +7,7 @@
 #include "event.h"
 #include "log.h"
 #include "part_map.h"
+#include "registry.h"
 #include "remove.h"
 #include "set.h"
 
@@ -69,6 +70,8 @@ pmemset_delete(struct pmemset **set)
 		return ret;
 
 	log_line(LOG_CALL, "pmemset_delete: set %p", (void *)s);
+	/* unreachable for observers, so none reads a dying set */
+	registry_remove(s);
 	set_free(s);
 	*set = NULL;
 	return 0;

@@ -5,8 +5,9 @@
  *
  * fork() copies only the calling thread; a lock another thread held stays
  * held in the child for ever. So, around every fork, the forking thread
- * takes each process-wide lock, in the order the library nests them, and
- * releases them on both sides. The process-wide locks are:
+ * takes each process-wide lock (a fork_lock, fork_lock.h), in the order the
+ * library nests them, and releases them on both sides. The process-wide
+ * locks are:
  *
  *   Registry_lock        the list of sets; also guards the data-path
  *                        counters' thread tables (counters.c)
@@ -29,21 +30,29 @@
  * walk every set, never wait on one of them.
  */
 #include <pthread.h>
+#include <stddef.h>
 
-#include "fork.h"
+#include "fork_lock.h"
 #include "journal.h"
 #include "pmem2_gate.h"
 #include "refs.h"
 #include "registry.h"
 #include "reservation.h"
 
+/* the process-wide locks in the order the library nests them */
+static struct fork_lock *const Nesting[] = {
+	&Registry_lock,
+	&Source_journal_lock,
+	&Refs_lock,
+	&User_rsv_lock,
+};
+#define NLOCKS (sizeof(Nesting) / sizeof(Nesting[0]))
+
 static void
 before_fork(void)
 {
-	pthread_mutex_lock(&Registry_lock);
-	source_journal_lock();
-	refs_lock_before_fork();
-	rsv_lock_before_fork();
+	for (size_t i = 0; i < NLOCKS; i++)
+		fork_lock_take(Nesting[i]);
 	pmem2_gate_close();
 }
 
@@ -51,50 +60,34 @@ static void
 after_fork_in_parent(void)
 {
 	pmem2_gate_open();
-	rsv_unlock_after_fork();
-	refs_unlock_after_fork();
-	source_journal_unlock();
-	pthread_mutex_unlock(&Registry_lock);
+	for (size_t i = NLOCKS; i > 0; i--)
+		fork_lock_release(Nesting[i - 1]);
 }
 
 /*
  * The child's only thread: nobody else is inside anything. Its locks are
- * made afresh rather than unlocked, as its thread has a new id.
+ * made afresh rather than unlocked, as its thread has a new id. The
+ * registry forgets the parent's sets while its lock is still held.
  */
 static void
 after_fork_in_child(void)
 {
 	pmem2_gate_reset_in_child();
-	source_journal_lock_reset();
-	refs_lock_reset_in_child();
-	rsv_lock_reset_in_child();
+	for (size_t i = 1; i < NLOCKS; i++)
+		fork_lock_reset_in_child(Nesting[i]);
 	registry_forget_inherited();
-	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-	Registry_lock = fresh;
-}
-
-static pthread_once_t Installed = PTHREAD_ONCE_INIT;
-
-static void
-install(void)
-{
-	/* only fails for lack of memory: forks are then as unsafe as before */
-	(void) pthread_atfork(before_fork, after_fork_in_parent,
-			after_fork_in_child);
-}
-
-void
-fork_guard_install(void)
-{
-	pthread_once(&Installed, install);
+	fork_lock_reset_in_child(&Registry_lock);
 }
 
 /*
- * At load, so even a process that only observes is covered; registry_add
- * calls it too, which keeps this file in a static link.
+ * At load, before the program's own code runs, so even a process that only
+ * observes is covered. The static library is one relocatable object, so
+ * this file is always in a static link too.
  */
 __attribute__((constructor)) static void
 install_at_load(void)
 {
-	fork_guard_install();
+	/* only fails for lack of memory: forks are then as unsafe as before */
+	(void) pthread_atfork(before_fork, after_fork_in_parent,
+			after_fork_in_child);
 }

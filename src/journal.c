@@ -7,9 +7,8 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "generation.h"
 #include "journal.h"
-#include "registry.h"
-#include "set.h"
 #include "source.h"
 
 /* what an unobserved set keeps: enough for an update that comes soon */
@@ -50,20 +49,11 @@ journal_grow(struct change_journal *j)
 }
 
 void
-journal_note(struct pmemset *set, enum journal_kind kind, uint64_t id,
-		const void *addr)
+journal_push(struct change_journal *j, bool may_grow, enum journal_kind kind,
+		uint64_t id, const void *addr)
 {
-	struct change_journal *j = &set->journal;
-	if (j->ring == NULL)
-		return;	/* a set being deleted */
-	if (j->head - j->oldest == j->cap) {
-		/* an observer behind by more than the set holds walks it all */
-		size_t worth = set->nparts + set->index.count;
-		bool observed = atomic_load_explicit(&set->observers,
-				memory_order_relaxed) > 0;
-		if (!observed || j->cap >= worth || !journal_grow(j))
-			j->oldest++;
-	}
+	if (journal_full(j) && (!may_grow || !journal_grow(j)))
+		j->oldest++;
 	struct journal_entry *e = &j->ring[j->head & (j->cap - 1)];
 	e->addr = addr;
 	e->id = id;
@@ -79,7 +69,7 @@ journal_note(struct pmemset *set, enum journal_kind kind, uint64_t id,
  */
 #define SOURCE_JOURNAL_CAP 256
 
-static pthread_mutex_t Source_journal_lock = PTHREAD_MUTEX_INITIALIZER;
+struct fork_lock Source_journal_lock = FORK_LOCK_INITIALIZER;
 static struct core_source_info Source_journal[SOURCE_JOURNAL_CAP];
 static uint64_t Source_journal_head;
 
@@ -88,7 +78,7 @@ source_journal_note(struct pmemset_source *src)
 {
 	/* the values are read under the journal's lock, so the last entry
 	 * for a source is never older than its last change */
-	pthread_mutex_lock(&Source_journal_lock);
+	fork_lock_take(&Source_journal_lock);
 	pthread_mutex_lock(&src->lock);
 	int state = (int)src->last_state;
 	pthread_mutex_unlock(&src->lock);
@@ -98,49 +88,30 @@ source_journal_note(struct pmemset_source *src)
 	v->sds_state = state;
 	v->badblocks = atomic_load(&src->badblocks_found);
 	Source_journal_head++;
-	pthread_mutex_unlock(&Source_journal_lock);
+	fork_lock_release(&Source_journal_lock);
 	/* an observer's "nothing changed" check must see this */
-	registry_bump();
+	generation_bump();
 }
 
 bool
 source_journal_read(uint64_t *seq, core_source_visitor *fn, void *arg)
 {
-	pthread_mutex_lock(&Source_journal_lock);
+	fork_lock_take(&Source_journal_lock);
 	uint64_t head = Source_journal_head;
 	bool kept = head - *seq <= SOURCE_JOURNAL_CAP;
 	if (kept)
 		for (uint64_t s = *seq; s < head; s++)
 			fn(arg, &Source_journal[s % SOURCE_JOURNAL_CAP]);
 	*seq = head;
-	pthread_mutex_unlock(&Source_journal_lock);
+	fork_lock_release(&Source_journal_lock);
 	return kept;
-}
-
-void
-source_journal_lock(void)
-{
-	pthread_mutex_lock(&Source_journal_lock);
-}
-
-void
-source_journal_unlock(void)
-{
-	pthread_mutex_unlock(&Source_journal_lock);
-}
-
-void
-source_journal_lock_reset(void)
-{
-	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-	Source_journal_lock = fresh;
 }
 
 uint64_t
 source_journal_head(void)
 {
-	pthread_mutex_lock(&Source_journal_lock);
+	fork_lock_take(&Source_journal_lock);
 	uint64_t head = Source_journal_head;
-	pthread_mutex_unlock(&Source_journal_lock);
+	fork_lock_release(&Source_journal_lock);
 	return head;
 }

@@ -19,8 +19,8 @@
 #include <stdint.h>
 
 #include "core_view.h"
+#include "fork_lock.h"
 
-struct pmemset;
 struct pmemset_source;
 
 enum journal_kind {
@@ -45,14 +45,18 @@ struct change_journal {
 int journal_init(struct change_journal *j);
 void journal_fini(struct change_journal *j);
 
+static inline bool
+journal_full(const struct change_journal *j)
+{
+	return j->head - j->oldest == j->cap;
+}
+
 /*
- * The set's write lock is held. Does nothing once journal_fini ran (a set
- * being deleted keeps no journal). While an observer is attached, the ring
- * grows to hold a whole set's worth of changes (beyond that, a full walk
- * costs less than the journal); otherwise it stays small and forgets.
+ * Appends an entry. A full ring doubles if may_grow (and memory allows),
+ * else forgets its oldest entry. The set's journal_note (set.h) decides.
  */
-void journal_note(struct pmemset *set, enum journal_kind kind, uint64_t id,
-		const void *addr);
+void journal_push(struct change_journal *j, bool may_grow,
+		enum journal_kind kind, uint64_t id, const void *addr);
 
 /* the entry at sequence number seq (oldest <= seq < head) */
 static inline const struct journal_entry *
@@ -67,11 +71,8 @@ void source_journal_note(struct pmemset_source *src);
 /* core_source_changes (core_view.h) */
 bool source_journal_read(uint64_t *seq, core_source_visitor *fn, void *arg);
 
-/* the source journal's lock, for fork.c only */
-void source_journal_lock(void);
-void source_journal_unlock(void);
-/* in a forked child: the lock made afresh */
-void source_journal_lock_reset(void);
+/* the source journal's lock; fork.c takes it around fork */
+extern struct fork_lock Source_journal_lock;
 
 /* the source journal's current end */
 uint64_t source_journal_head(void);

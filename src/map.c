@@ -18,6 +18,8 @@
 #include "alloc.h"
 #include "arena.h"
 #include "badblock.h"
+#include "durable.h"
+#include "env.h"
 #include "error.h"
 #include "event.h"
 #include "log.h"
@@ -237,6 +239,20 @@ grow_temporary(struct pmemset_source *src, const struct extent *e,
 }
 
 /*
+ * Makes the size a map gave a named file (or the caller's) durable before
+ * the map returns: DURABILITY in pmemset_map(3). A failure is the map's,
+ * and the next map of the source tries again. An unnamed temporary file
+ * does not outlive the process: it is never synced.
+ */
+static int
+sync_grown_size(struct pmemset_source *src, size_t size)
+{
+	int ret = durable_sync_size(src->fd, src->path, size, "pmemset_map");
+	src->size_unsynced = ret != 0;
+	return ret;
+}
+
+/*
  * Grows the file to hold the part. A map that fails later never cuts it
  * back: between the growth and the failure another source of the same
  * file, another set or another process may have mapped the new bytes or
@@ -251,7 +267,8 @@ grow_source(struct pmemset_source *src, const struct extent *e)
 {
 	size_t needed = e->offset + e->length;
 	if (needed <= e->file_size)
-		return 0;
+		return src->size_unsynced ?
+			sync_grown_size(src, e->file_size) : 0;
 	if (src->flags & PMEMSET_SOURCE_FILE_DO_NOT_GROW)
 		return err_set(PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL,
 			"pmemset_map: the source has %zu bytes, the part needs "
@@ -278,11 +295,12 @@ grow_source(struct pmemset_source *src, const struct extent *e)
 			"%zu bytes: %s", e->file_size, needed, strerror(r));
 	}
 	source_note_size(src, needed);
-	return 0;
+	return sync_grown_size(src, needed);
 }
 
+/* a libpmem2 map of e of src requiring granularity g, in r if not NULL */
 static int
-map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
+map_with(enum pmem2_granularity g, struct pmemset_source *src, struct rsv *r,
 		size_t rsv_offset, const struct extent *e,
 		struct pmem2_map **map)
 {
@@ -291,8 +309,7 @@ map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
 	int ret = pmem2_config_new(&cfg);
 	if (ret != 0)
 		return ret;
-	if ((ret = pmem2_config_set_required_store_granularity(cfg,
-			set->cfg.granularity)) != 0 ||
+	if ((ret = pmem2_config_set_required_store_granularity(cfg, g)) != 0 ||
 	    (ret = pmem2_config_set_offset(cfg, e->offset)) != 0 ||
 	    (ret = pmem2_config_set_length(cfg, e->length)) != 0 ||
 	    (r != NULL && (ret = pmem2_config_set_vm_reservation(cfg,
@@ -308,13 +325,73 @@ out:
 	return ret;
 }
 
+static int
+map_into(struct pmemset *set, struct pmemset_source *src, struct rsv *r,
+		size_t rsv_offset, const struct extent *e,
+		struct pmem2_map **map)
+{
+	return map_with(set->cfg.granularity, src, r, rsv_offset, e, map);
+}
+
 /*
- * A failed pmem2_map_new as our error. Running out of kernel mappings
- * (vm.max_map_count) looks like plain ENOMEM: say so.
+ * The granularity the source offers at e, found by mapping its first
+ * aligned block with only PAGE required (what every file offers); -1 when
+ * even that fails. Only for messages: a map that was refused is rare.
  */
 static int
-map_failed(int ret, const struct extent *e)
+offered_granularity(struct pmemset_source *src, const struct extent *e)
 {
+	struct extent probe = *e;
+	probe.length = e->alignment;
+	struct pmem2_map *map = NULL;
+	if (map_with(PMEM2_GRANULARITY_PAGE, src, NULL, 0, &probe, &map) != 0)
+		return -1;
+	int g = (int)pmem2_map_get_store_granularity(map);
+	(void) rsv_map_delete(NULL, &map);
+	return g;
+}
+
+/*
+ * A set requiring a finer granularity than the file offers: say what it
+ * offers and what would map it, instead of libpmem2's words.
+ */
+static int
+granularity_refused(struct pmemset *set, struct pmemset_source *src,
+		const struct extent *e)
+{
+	const char *required = granularity_name(set->cfg.granularity);
+	int offered = offered_granularity(src, e);
+	if (offered < 0)
+		return err_set(PMEMSET_E_GRANULARITY_NOT_SUPPORTED,
+			"pmemset_map: the set requires %s granularity, which "
+			"the source does not offer at offset %zu; a set that "
+			"requires a coarser one (PAGE maps any file) would "
+			"map it", required, e->offset);
+	const char *forced = env_get("PMEM2_FORCE_GRANULARITY");
+	const char *why = forced != NULL ? " as PMEM2_FORCE_GRANULARITY says" :
+		offered == PMEM2_GRANULARITY_PAGE ?
+		" (it is not on a DAX file system; tmpfs is not)" : "";
+	return err_set(PMEMSET_E_GRANULARITY_NOT_SUPPORTED,
+		"pmemset_map: the set requires %s granularity but the source "
+		"offers %s at offset %zu%s; a set that requires %s (or, for "
+		"testing only, PMEM2_FORCE_GRANULARITY=%s in the environment) "
+		"would map it", required,
+		granularity_name((enum pmem2_granularity)offered), e->offset,
+		why, granularity_name((enum pmem2_granularity)offered),
+		required);
+}
+
+/*
+ * A failed pmem2_map_new as our error. Running out of kernel mappings
+ * (vm.max_map_count) looks like plain ENOMEM: say so; a granularity the
+ * file cannot give, what it gives instead.
+ */
+static int
+map_failed(struct pmemset *set, struct pmemset_source *src, int ret,
+		const struct extent *e)
+{
+	if (ret == PMEM2_E_GRANULARITY_NOT_SUPPORTED)
+		return granularity_refused(set, src, e);
 	if (ret == -ENOMEM)
 		return err_pmem2(ret, "pmemset_map: cannot map %zu bytes at "
 			"offset %zu (the process may have reached the kernel's "
@@ -356,7 +433,7 @@ place_coalesced(struct pmemset *set, struct pmemset_source *src,
 	if (ret == PMEM2_E_MAPPING_EXISTS)
 		return PLACE_NOT_POSSIBLE;
 	if (ret != 0)
-		return map_failed(ret, e);
+		return map_failed(set, src, ret, e);
 	part->rsv = r;
 	part->pmap = target;
 	return 0;
@@ -378,7 +455,7 @@ place_uncoalesced(struct pmemset *set, struct pmemset_source *src,
 	if (e->length >= ARENA_PART_MAX) {
 		ret = map_into(set, src, NULL, 0, e, &part->map);
 		if (ret != 0)
-			return map_failed(ret, e);
+			return map_failed(set, src, ret, e);
 		part->rsv = NULL;
 		return 0;
 	}
@@ -399,7 +476,7 @@ place_uncoalesced(struct pmemset *set, struct pmemset_source *src,
 	if (ret != 0) {
 		arena_give_back(&set->arenas, r, rsv_base(r) + off, e->length,
 				false);
-		return map_failed(ret, e);
+		return map_failed(set, src, ret, e);
 	}
 	part->rsv = r;
 	return 0;
@@ -434,7 +511,7 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 		}
 		rsv_unlock_shared(r);
 		if (ret != 0)
-			return map_failed(ret, e);
+			return map_failed(set, src, ret, e);
 		part->rsv = r;
 		return 0;
 	}
@@ -459,7 +536,7 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 	ret = map_into(set, src, r, off, e, &part->map);
 	if (ret != 0) {
 		rsv_release_if_empty(&r);
-		return map_failed(ret, e);
+		return map_failed(set, src, ret, e);
 	}
 	part->rsv = r;
 	return 0;
@@ -547,7 +624,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 	part->size = e->length;
 	part->src = src;
 	part->offset = e->offset;
-	part->id = next_object_id();
+	part->id = next_object_id(OBJECT_PART);
 	if (part->rsv != NULL)
 		part->rsv->nparts++;
 	struct pmemset_part_map *pmap = part->pmap;

@@ -11,15 +11,8 @@
 #include "alloc.h"
 #include "error.h"
 #include "part_map.h"
+#include "ref_check.h"
 #include "set.h"
-
-static _Atomic uint64_t Next_object_id = 1;
-
-uint64_t
-next_object_id(void)
-{
-	return atomic_fetch_add(&Next_object_id, 1);
-}
 
 int
 pmap_pool_init(struct pmap_pool *pool)
@@ -60,9 +53,11 @@ pmap_new(struct pmemset *set, struct rsv *rsv)
 			mem_free(pmap);
 			return NULL;
 		}
+		/* never changes: a late lookup may read a reused one */
+		pmap->check_refs = set->check_refs;
 	}
 	pmap->set = set;
-	pmap->id = next_object_id();
+	pmap->id = next_object_id(OBJECT_PART_MAP);
 	/* lookups read the extent with atomic loads */
 	__atomic_store_n(&pmap->addr, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&pmap->size, 0, __ATOMIC_RELAXED);
@@ -84,6 +79,8 @@ pmap_retire(struct pmemset_part_map *pmap)
 	pmap->parts = NULL;
 	pmap->nparts = pmap->cap = 0;
 	refs_retire(&pmap->refs);
+	if (pmap->check_refs)
+		ref_check_forget(&pmap->set->ref_table, pmap);
 	struct pmap_pool *pool = &pmap->set->pmap_pool;
 	pthread_mutex_lock(&pool->lock);
 	pmap->pool_next = pool->free;
@@ -188,6 +185,16 @@ lookup(struct pmemset *set, enum lookup kind, const void *addr,
 	return found;
 }
 
+/* in PMEMSET_CHECK_REFS mode: a lookup wrote *slot (a reference, or NULL) */
+static void
+checked_lookup_wrote(struct pmemset *set, struct pmemset_part_map **slot)
+{
+	if (*slot != NULL)
+		ref_check_taken(&set->ref_table, slot, *slot);
+	else
+		ref_check_slot_written(&set->ref_table, slot);
+}
+
 int
 pmemset_part_map_by_address(struct pmemset *set,
 		struct pmemset_part_map **pmap, void *addr)
@@ -201,11 +208,16 @@ pmemset_part_map_by_address(struct pmemset *set,
 	bool stale;
 	struct pmemset_part_map *found = lookup(set, BY_ADDRESS, addr, NULL,
 			&stale);
-	if (found == NULL)
+	if (found == NULL) {
+		if (set->check_refs)
+			ref_check_slot_written(&set->ref_table, pmap);
 		return err_set(PMEMSET_E_CANNOT_FIND_PART_MAP,
 			"pmemset_part_map_by_address: no part map of set %p "
 			"holds address %p", (void *)set, addr);
+	}
 	*pmap = found;
+	if (__builtin_expect(found->check_refs, 0))
+		ref_check_taken(&set->ref_table, pmap, found);
 	return 0;
 }
 
@@ -223,6 +235,8 @@ pmemset_first_part_map(struct pmemset *set, struct pmemset_part_map **pmap)
 	}
 	bool stale;
 	*pmap = lookup(set, FIRST, NULL, NULL, &stale);
+	if (set->check_refs)
+		checked_lookup_wrote(set, pmap);
 }
 
 void
@@ -245,6 +259,8 @@ pmemset_next_part_map(struct pmemset *set, struct pmemset_part_map *cur,
 	bool stale = cur->set != set;
 	if (!stale)
 		*next = lookup(set, AFTER, NULL, cur, &stale);
+	if (set->check_refs)
+		checked_lookup_wrote(set, next);
 	if (stale)
 		err_set(PMEMSET_E_PART_NOT_FOUND,
 			"pmemset_next_part_map: part map %p is not in set %p",
@@ -261,6 +277,11 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 	struct pmemset_part_map *p = *pmap;
 	if (p == NULL) {
 		ERR_NULL_ARG("*pmap");
+		return;
+	}
+	if (__builtin_expect(p->check_refs, 0) &&
+	    ref_check_drop(&p->set->ref_table, pmap, p) != 0) {
+		*pmap = NULL;
 		return;
 	}
 	if (refs_put(&p->refs) != 0)

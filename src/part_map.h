@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "object_id.h"
 #include "part_index.h"
 #include "refs.h"
 
@@ -37,6 +38,12 @@ struct pmemset_part_map {
 	struct pmemset_part **parts; /* by address, contiguous */
 	size_t nparts;
 	size_t cap;
+	/*
+	 * The set's PMEMSET_CHECK_REFS (ref_check.h); set before first use.
+	 * Right before refs: a lookup or drop that tests it reads refs' first
+	 * line anyway.
+	 */
+	bool check_refs;
 	struct refs refs;	/* references held by users; dead once removed */
 	struct pmemset_part_map *pool_next;	/* in the set's pool */
 };
@@ -116,8 +123,5 @@ pmap_dead(const struct pmemset_part_map *pmap)
 int pmap_reserve(struct pmemset_part_map *pmap, size_t extra);
 /* appends a part at the end (room must have been reserved) */
 void pmap_append(struct pmemset_part_map *pmap, struct pmemset_part *part);
-
-/* ids of parts, part maps and sources: never reused in a process */
-uint64_t next_object_id(void);
 
 #endif

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "fork_lock.h"
 #include "refs.h"
 
 #define MAX_LANES 64u
@@ -35,7 +36,7 @@ struct refs_chunk {
 
 __thread unsigned Refs_lane_plus_one __attribute__((tls_model("initial-exec")));
 
-static pthread_mutex_t Refs_lock = PTHREAD_MUTEX_INITIALIZER;
+struct fork_lock Refs_lock = FORK_LOCK_INITIALIZER;
 static struct refs_chunk *Chunks;	/* guarded by Refs_lock */
 static unsigned Lanes;			/* set once, before any count exists */
 static _Atomic unsigned Next_lane;
@@ -124,14 +125,14 @@ int
 refs_init(struct refs *r)
 {
 	pthread_once(&Lanes_once, count_lanes);
-	pthread_mutex_lock(&Refs_lock);
+	fork_lock_take(&Refs_lock);
 	struct refs_chunk *c = Chunks;
 	while (c != NULL && c->nused == REFS_PER_CHUNK)
 		c = c->next;
 	if (c == NULL)
 		c = chunk_new();
 	if (c == NULL) {
-		pthread_mutex_unlock(&Refs_lock);
+		fork_lock_release(&Refs_lock);
 		return -ENOMEM;
 	}
 	r->chunk = c;
@@ -139,7 +140,7 @@ refs_init(struct refs *r)
 	r->lane0 = c->counters + r->slot;
 	atomic_init(&r->block, 0);
 	r->held = 0;
-	pthread_mutex_unlock(&Refs_lock);
+	fork_lock_release(&Refs_lock);
 	return 0;
 }
 
@@ -148,7 +149,7 @@ refs_fini(struct refs *r)
 {
 	if (r->chunk == NULL)
 		return;
-	pthread_mutex_lock(&Refs_lock);
+	fork_lock_take(&Refs_lock);
 	/* references still held when the set went are forgotten with it */
 	for (unsigned lane = 0; lane < Lanes; lane++)
 		atomic_store_explicit(lane_of(r, lane), 0,
@@ -157,7 +158,7 @@ refs_fini(struct refs *r)
 	c->used[r->slot / 64] &= ~(1ull << (r->slot % 64));
 	if (--c->nused == 0)
 		chunk_free(c);
-	pthread_mutex_unlock(&Refs_lock);
+	fork_lock_release(&Refs_lock);
 	r->chunk = NULL;
 	r->lane0 = NULL;
 }
@@ -186,7 +187,7 @@ blocked_sum(const struct refs *r)
 int
 refs_put_elsewhere(struct refs *r)
 {
-	pthread_mutex_lock(&Refs_lock);
+	fork_lock_take(&Refs_lock);
 	unsigned was = atomic_load_explicit(&r->block, memory_order_relaxed);
 	atomic_store_explicit(&r->block, was | REFS_FROZEN,
 			memory_order_seq_cst);
@@ -212,14 +213,14 @@ refs_put_elsewhere(struct refs *r)
 					memory_order_release);
 	}
 	atomic_store_explicit(&r->block, was, memory_order_seq_cst);
-	pthread_mutex_unlock(&Refs_lock);
+	fork_lock_release(&Refs_lock);
 	return ret;
 }
 
 bool
 refs_kill(struct refs *r, long allowed, long *seen)
 {
-	pthread_mutex_lock(&Refs_lock);
+	fork_lock_take(&Refs_lock);
 	unsigned was = atomic_load_explicit(&r->block, memory_order_relaxed);
 	atomic_store_explicit(&r->block, was | REFS_DEAD,
 			memory_order_seq_cst);
@@ -238,27 +239,27 @@ refs_kill(struct refs *r, long allowed, long *seen)
 	} else {
 		r->held = allowed;
 	}
-	pthread_mutex_unlock(&Refs_lock);
+	fork_lock_release(&Refs_lock);
 	return sum == allowed;
 }
 
 void
 refs_revive(struct refs *r)
 {
-	pthread_mutex_lock(&Refs_lock);
+	fork_lock_take(&Refs_lock);
 	atomic_fetch_and_explicit(&r->block, ~REFS_DEAD, memory_order_seq_cst);
 	r->held = 0;
-	pthread_mutex_unlock(&Refs_lock);
+	fork_lock_release(&Refs_lock);
 }
 
 void
 refs_retire(struct refs *r)
 {
-	pthread_mutex_lock(&Refs_lock);
+	fork_lock_take(&Refs_lock);
 	atomic_fetch_or_explicit(&r->block, REFS_DEAD, memory_order_seq_cst);
 	long held = r->held;
 	r->held = 0;
-	pthread_mutex_unlock(&Refs_lock);
+	fork_lock_release(&Refs_lock);
 	/*
 	 * Given back one by one, like any drop: a lookup that still reads the
 	 * retired object may be adding and removing one in its lane right now,
@@ -271,26 +272,7 @@ refs_retire(struct refs *r)
 void
 refs_reuse(struct refs *r)
 {
-	pthread_mutex_lock(&Refs_lock);
+	fork_lock_take(&Refs_lock);
 	atomic_store_explicit(&r->block, 0, memory_order_seq_cst);
-	pthread_mutex_unlock(&Refs_lock);
-}
-
-void
-refs_lock_before_fork(void)
-{
-	pthread_mutex_lock(&Refs_lock);
-}
-
-void
-refs_unlock_after_fork(void)
-{
-	pthread_mutex_unlock(&Refs_lock);
-}
-
-void
-refs_lock_reset_in_child(void)
-{
-	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-	Refs_lock = fresh;
+	fork_lock_release(&Refs_lock);
 }

@@ -142,9 +142,8 @@ refs_dead(const struct refs *r)
 	return (atomic_load(&r->block) & REFS_DEAD) != 0;
 }
 
-/* fork handlers (fork.c): the lock behind the slow paths */
-void refs_lock_before_fork(void);
-void refs_unlock_after_fork(void);
-void refs_lock_reset_in_child(void);
+/* the lock behind the slow paths; fork.c takes it around fork */
+struct fork_lock;
+extern struct fork_lock Refs_lock;
 
 #endif

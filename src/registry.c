@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * registry.c -- the list of live sets and the process-wide generation.
+ * registry.c -- the list of live sets, their ids, and which of them an
+ * observer watches.
  */
 #include <stdatomic.h>
 
-#include "fork.h"
+#include "generation.h"
 #include "registry.h"
 #include "set.h"
 
-pthread_mutex_t Registry_lock = PTHREAD_MUTEX_INITIALIZER;
+struct fork_lock Registry_lock = FORK_LOCK_INITIALIZER;
 struct pmemset *Registry_head;
-static _Atomic uint64_t Generation = 1;
 static uint64_t Next_set_id = 1; /* guarded by Registry_lock */
 /* open handles that observe every set; guarded by Registry_lock */
 static unsigned All_sets_observers;
@@ -38,20 +38,19 @@ observe_for_all_sets(struct pmemset *set, bool attach)
 void
 registry_observe_all(bool attach)
 {
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	unsigned before = All_sets_observers;
 	All_sets_observers = attach ? before + 1 : before - 1;
 	if ((before == 0) != (All_sets_observers == 0))
 		for (struct pmemset *s = Registry_head; s; s = s->reg_next)
 			observe_for_all_sets(s, attach);
-	pthread_mutex_unlock(&Registry_lock);
+	fork_lock_release(&Registry_lock);
 }
 
 void
 registry_add(struct pmemset *set)
 {
-	fork_guard_install();
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	set->id = Next_set_id++;
 	set->reg_prev = NULL;
 	set->reg_next = Registry_head;
@@ -59,17 +58,17 @@ registry_add(struct pmemset *set)
 		Registry_head->reg_prev = set;
 	Registry_head = set;
 	observe_for_all_sets(set, All_sets_observers > 0);
-	pthread_mutex_unlock(&Registry_lock);
-	registry_bump();
+	fork_lock_release(&Registry_lock);
+	generation_bump();
 }
 
 void
 registry_remove(struct pmemset *set)
 {
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	/* a parent's set deleted in a forked child is in no list */
 	if (set->reg_prev == NULL && Registry_head != set) {
-		pthread_mutex_unlock(&Registry_lock);
+		fork_lock_release(&Registry_lock);
 		return;
 	}
 	if (set->reg_prev != NULL)
@@ -79,8 +78,8 @@ registry_remove(struct pmemset *set)
 	if (set->reg_next != NULL)
 		set->reg_next->reg_prev = set->reg_prev;
 	set->reg_prev = set->reg_next = NULL;
-	pthread_mutex_unlock(&Registry_lock);
-	registry_bump();
+	fork_lock_release(&Registry_lock);
+	generation_bump();
 }
 
 void
@@ -93,17 +92,5 @@ registry_forget_inherited(void)
 		s = next;
 	}
 	Registry_head = NULL;
-	registry_bump();
-}
-
-void
-registry_bump(void)
-{
-	atomic_fetch_add_explicit(&Generation, 1, memory_order_release);
-}
-
-uint64_t
-registry_generation(void)
-{
-	return atomic_load_explicit(&Generation, memory_order_acquire);
+	generation_bump();
 }

@@ -5,13 +5,15 @@
 #ifndef PMEMSET_REGISTRY_H
 #define PMEMSET_REGISTRY_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fork_lock.h"
+
 struct pmemset;
 
-extern pthread_mutex_t Registry_lock;
+/* the list's lock; fork.c takes it around fork */
+extern struct fork_lock Registry_lock;
 extern struct pmemset *Registry_head;
 
 void registry_add(struct pmemset *set);
@@ -21,9 +23,6 @@ void registry_remove(struct pmemset *set);
  * list (the child must not use them; their locks may be held for ever).
  */
 void registry_forget_inherited(void);
-/* any set created, deleted, mapped or unmapped */
-void registry_bump(void);
-uint64_t registry_generation(void);
 
 /* one observer more (attach) or less on a set; Registry_lock held */
 void registry_observe_locked(struct pmemset *set, bool attach);

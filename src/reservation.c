@@ -12,24 +12,25 @@
 #include <pthread.h>
 
 #include "alloc.h"
+#include "fork_lock.h"
 #include "pmem2_gate.h"
 #include "reservation.h"
 
 /* one for every user reservation: maps into them are rare and slow anyway */
-static pthread_mutex_t User_rsv_lock = PTHREAD_MUTEX_INITIALIZER;
+struct fork_lock User_rsv_lock = FORK_LOCK_INITIALIZER;
 
 void
 rsv_lock_shared(const struct rsv *r)
 {
 	if (r != NULL && !r->owned)
-		pthread_mutex_lock(&User_rsv_lock);
+		fork_lock_take(&User_rsv_lock);
 }
 
 void
 rsv_unlock_shared(const struct rsv *r)
 {
 	if (r != NULL && !r->owned)
-		pthread_mutex_unlock(&User_rsv_lock);
+		fork_lock_release(&User_rsv_lock);
 }
 
 int
@@ -41,25 +42,6 @@ rsv_map_delete(const struct rsv *r, struct pmem2_map **map)
 	pmem2_gate_delete_leave();
 	rsv_unlock_shared(r);
 	return ret;
-}
-
-void
-rsv_lock_before_fork(void)
-{
-	pthread_mutex_lock(&User_rsv_lock);
-}
-
-void
-rsv_unlock_after_fork(void)
-{
-	pthread_mutex_unlock(&User_rsv_lock);
-}
-
-void
-rsv_lock_reset_in_child(void)
-{
-	pthread_mutex_t fresh = PTHREAD_MUTEX_INITIALIZER;
-	User_rsv_lock = fresh;
 }
 
 int

@@ -59,9 +59,8 @@ void rsv_unlock_shared(const struct rsv *r);
  */
 int rsv_map_delete(const struct rsv *r, struct pmem2_map **map);
 
-/* fork handlers (fork.c) */
-void rsv_lock_before_fork(void);
-void rsv_unlock_after_fork(void);
-void rsv_lock_reset_in_child(void);
+/* the lock of programs' reservations; fork.c takes it around fork */
+struct fork_lock;
+extern struct fork_lock User_rsv_lock;
 
 #endif

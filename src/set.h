@@ -18,6 +18,7 @@
 #include "journal.h"
 #include "part_index.h"
 #include "part_map.h"
+#include "ref_check.h"
 
 /* bits of the hook word; the data path goes straight through when it is 0 */
 #define HOOK_EMPTY		(1u << 0) /* no part mapped */
@@ -44,6 +45,8 @@ struct pmemset {
 	bool granularity_fixed;
 	enum pmem2_granularity granularity;
 	enum pmemset_coalescing coalescing;
+	bool check_refs;		/* PMEMSET_CHECK_REFS=1: ref_check.h */
+	struct ref_table ref_table;	/* used only if check_refs */
 	struct part_index index;
 	struct pmap_pool pmap_pool;	/* removed part maps, for reuse */
 	struct pmemset_part *last_part; /* coalescing appends after its part map */
@@ -61,6 +64,16 @@ struct pmemset {
 	struct data_counters counters;
 	struct pmemset *reg_prev, *reg_next;
 };
+
+/*
+ * The set's write lock is held. Notes a change in the set's journal for the
+ * observer (journal.h). Does nothing once journal_fini ran (a set being
+ * deleted keeps no journal). While an observer is attached, the ring grows
+ * to hold a whole set's worth of changes (beyond that, a full walk costs
+ * less than the journal); otherwise it stays small and forgets.
+ */
+void journal_note(struct pmemset *set, enum journal_kind kind, uint64_t id,
+		const void *addr);
 
 /* called with lock held for writing after nparts changed */
 void set_parts_changed(struct pmemset *set);

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
+#include "durable.h"
 #include "error.h"
 #include "log.h"
 #include "part_map.h"
@@ -46,10 +48,11 @@ source_alloc(enum source_kind kind)
 		return NULL;
 	}
 	src->kind = kind;
-	src->id = next_object_id();
+	src->id = next_object_id(OBJECT_SOURCE);
 	src->fd = -1;
 	atomic_init(&src->refs, 1); /* the caller's */
 	atomic_init(&src->regular, -1);
+	atomic_init(&src->dax_file, -1);
 	return src;
 }
 
@@ -145,13 +148,17 @@ validate_create_flags(uint64_t flags)
 	if (flags & ~PMEMSET_SOURCE_FILE_CREATE_VALID_FLAGS)
 		return err_set(PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS,
 			"pmemset_xsource_from_file: unknown flag or mode bits "
-			"0x%llx", (unsigned long long)
+			"0x%llx (valid: PMEMSET_SOURCE_FILE_CREATE_ALWAYS, "
+			"_CREATE_IF_NEEDED and _DO_NOT_GROW, and permission "
+			"bits 0777 in PMEMSET_SOURCE_FILE_CREATE_MODE(mode))",
+			(unsigned long long)
 			(flags & ~PMEMSET_SOURCE_FILE_CREATE_VALID_FLAGS));
 	if ((flags & PMEMSET_SOURCE_FILE_CREATE_ALWAYS) &&
 	    (flags & PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED))
 		return err_set(PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS,
 			"pmemset_xsource_from_file: CREATE_ALWAYS and "
-			"CREATE_IF_NEEDED contradict each other");
+			"CREATE_IF_NEEDED contradict each other (give one "
+			"of them, or neither to open an existing file)");
 	return 0;
 }
 
@@ -233,6 +240,14 @@ file_source_new(struct pmemset_source **src, const char *file, uint64_t flags,
 	else if (ret == 0 && truncate && ftruncate(fd, 0) != 0)
 		ret = err_errno(errno, "%s: cannot truncate \"%s\"", func,
 				file);
+	/*
+	 * A file we created is in its directory for good before we return
+	 * (see DURABILITY in pmemset_map(3)); its size is made durable by the
+	 * map that grows it, and so is a truncation, which every later map
+	 * of the emptied file undoes by growing it.
+	 */
+	if (ret == 0 && created)
+		ret = durable_sync_parent_dir(file, func);
 	if (ret != 0) {
 		if (created)
 			unlink(file);
@@ -258,6 +273,24 @@ pmemset_xsource_from_file(struct pmemset_source **src, const char *file,
 	return file_source_new(src, file, flags, "pmemset_xsource_from_file");
 }
 
+/*
+ * Why no temporary file could be made in dir, as our error. As PMDK 1.12.1:
+ * no such directory (or not a directory) is INVALID_SOURCE_PATH, which
+ * pmemset_err_to_errno turns into ENOENT; every other failure (permission,
+ * no O_TMPFILE on that file system, no space) is CANNOT_CREATE_TEMP_FILE.
+ */
+static int
+temporary_error(const char *dir, int errnum)
+{
+	if (errnum == ENOENT || errnum == ENOTDIR)
+		return err_set(PMEMSET_E_INVALID_SOURCE_PATH,
+			"pmemset_source_from_temporary: \"%s\" is not an "
+			"existing directory: %s", dir, strerror(errnum));
+	return err_set(PMEMSET_E_CANNOT_CREATE_TEMP_FILE,
+		"pmemset_source_from_temporary: cannot create a temporary "
+		"file in \"%s\": %s", dir, strerror(errnum));
+}
+
 int
 pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 {
@@ -277,9 +310,7 @@ pmemset_source_from_temporary(struct pmemset_source **src, const char *dir)
 	if (fd < 0) {
 		int errnum = errno;
 		source_free(s);
-		return err_set(PMEMSET_E_CANNOT_CREATE_TEMP_FILE,
-			"pmemset_source_from_temporary: cannot create a "
-			"temporary file in \"%s\": %s", dir, strerror(errnum));
+		return temporary_error(dir, errnum);
 	}
 	int ret = source_adopt_fd(s, "pmemset_source_from_temporary", fd);
 	if (ret != 0) {
@@ -387,6 +418,69 @@ pmemset_source_set_badblock_detection(struct pmemset_source *src, bool value)
 	atomic_store(&src->badblock_detection, value);
 }
 
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000 /* Linux 5.8 */
+#endif
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22 /* Linux 5.14 */
+#endif
+
+/* a regular file on a DAX file system (asked once per source) */
+static bool
+is_dax_file(struct pmemset_source *src)
+{
+	int dax = atomic_load(&src->dax_file);
+	if (dax < 0) {
+		struct statx stx;
+		dax = src->fd >= 0 && statx(src->fd, "", AT_EMPTY_PATH,
+				STATX_TYPE, &stx) == 0 &&
+			S_ISREG(stx.stx_mode) &&
+			(stx.stx_attributes & STATX_ATTR_DAX) != 0;
+		atomic_store(&src->dax_file, dax);
+	}
+	return dax != 0;
+}
+
+/*
+ * After a write(2) to a file on a DAX file system: makes every mapping of
+ * the written pages show the new bytes.
+ *
+ * Linux (seen on 6.1, ext4 -o dax): a read fault on a block of an
+ * unwritten extent (one posix_fallocate made, as a growing map does) maps
+ * the shared zero page. A later write fault on a neighbouring block may
+ * make ext4 zero and convert the whole small extent (up to 32 KiB by
+ * default), which leaves that zero page mapped; a write(2) to the block
+ * then finds it already written and does not unmap the zero page, so every
+ * mapping that read it goes on showing zeros while the file holds the new
+ * bytes. A fault on the page through a mapping of our own replaces the
+ * zero-page entry with the block and unmaps the zero page from every
+ * mapping of the file. MADV_POPULATE_READ takes that fault without a load
+ * (a poisoned page gives an error, not SIGBUS).
+ */
+static int
+refresh_dax_mappings(struct pmemset_source *src, size_t size, size_t offset,
+		const char *func)
+{
+	if (size == 0 || !is_dax_file(src))
+		return 0;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t start = offset / page * page;
+	size_t len = (offset + size + page - 1) / page * page - start;
+	void *m = mmap(NULL, len, PROT_READ, MAP_SHARED, src->fd,
+			(off_t)start);
+	if (m == MAP_FAILED)
+		return err_errno(errno, "%s: %zu bytes at offset %zu were "
+			"written, but mapping them (to make every mapping of "
+			"the file show them) failed", func, size, offset);
+	int ret = 0;
+	if (madvise(m, len, MADV_POPULATE_READ) != 0 && errno != EINVAL)
+		ret = err_errno(errno, "%s: %zu bytes at offset %zu were "
+			"written, but faulting them in (to make every mapping "
+			"of the file show them) failed", func, size, offset);
+	munmap(m, len);
+	return ret;
+}
+
 static int
 mcsafe_io(struct pmemset_source *src, void *buf, size_t size, size_t offset,
 		bool write, const char *func)
@@ -410,7 +504,7 @@ mcsafe_io(struct pmemset_source *src, void *buf, size_t size, size_t offset,
 	if (ret != 0)
 		return err_pmem2(ret, "%s: %zu bytes at offset %zu", func,
 				size, offset);
-	return 0;
+	return write ? refresh_dax_mappings(src, size, offset, func) : 0;
 }
 
 int

@@ -31,6 +31,8 @@ struct pmemset_source {
 	_Atomic size_t refs;
 	_Atomic size_t alignment; /* cached by the first map; 0 until then */
 	_Atomic int regular;	/* a regular file? -1 until a map asked */
+	_Atomic int dax_file;	/* a regular file on a DAX file system? -1:
+				 * not asked yet */
 	/*
 	 * The size last read or made by a map (0: not known): a part inside it
 	 * needs no fstat and no growth. Files only grow under us (a failed map
@@ -49,6 +51,12 @@ struct pmemset_source {
 	 * few times, not once per map. Guarded by grow_lock.
 	 */
 	size_t grown_size;
+	/*
+	 * Files of ours and the caller's: a map grew the file, but syncing
+	 * its new size failed; the next map syncs it before it returns.
+	 * Guarded by grow_lock.
+	 */
+	bool size_unsynced;
 
 	/*
 	 * Serialises maps of this source: a map reads the file size, may grow

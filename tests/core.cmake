@@ -4,6 +4,8 @@ pmemset_add_test(config_test SOURCES config_test.c)
 pmemset_add_test(source_test SOURCES source_test.c)
 pmemset_add_test(map_test SOURCES map_test.c)
 pmemset_add_test(part_map_test SOURCES part_map_test.c)
+pmemset_add_test(ref_check_test SOURCES ref_check_test.c LABELS tsan
+	ENV "TSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/tsan.supp halt_on_error=1")
 pmemset_add_test(remove_test SOURCES remove_test.c)
 pmemset_add_test(scale_test SOURCES scale_test.c LABELS scale)
 pmemset_add_test(threads_test SOURCES threads_test.c LABELS tsan

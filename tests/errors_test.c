@@ -213,6 +213,88 @@ no_successful_call_changes_the_message(void **state)
 	test_file_remove(path);
 }
 
+/*
+ * Every message that rejects a value names the values accepted, so a user
+ * learns what to write without opening the page.
+ */
+static void
+rejected_values_name_the_accepted_ones(void **state)
+{
+	(void) state;
+	struct pmemset_config *cfg;
+	assert_ok(pmemset_config_new(&cfg));
+	assert_err(pmemset_config_set_required_store_granularity(cfg,
+			(enum pmem2_granularity)9),
+			PMEMSET_E_GRANULARITY_NOT_SUPPORTED);
+	assert_msg_has("invalid granularity value 9 (valid: "
+			"PMEM2_GRANULARITY_BYTE (0), "
+			"PMEM2_GRANULARITY_CACHE_LINE (1), "
+			"PMEM2_GRANULARITY_PAGE (2))");
+	assert_err(pmemset_config_set_acceptable_states(cfg, 1u << 7),
+			PMEMSET_E_INVALID_PART_STATES);
+	assert_msg_has("unknown state bits 0x80 (valid: a mask of "
+			"PMEMSET_PART_STATE_INDETERMINATE, _OK, "
+			"_OK_BUT_ALREADY_OPEN, _OK_BUT_INTERRUPTED and "
+			"_CORRUPTED, 0x1f)");
+	assert_err(pmemset_config_set_event_mask(cfg, 1ULL << 60), -EINVAL);
+	char want[160];
+	snprintf(want, sizeof(want), "PMEMSET_EVENT_MASK(event) for events "
+			"of enum pmemset_event, PMEMSET_EVENT_MASK_ALL being "
+			"0x%llx)", (unsigned long long)PMEMSET_EVENT_MASK_ALL);
+	assert_msg_has(want);
+
+	struct pmemset_source *src;
+	assert_err(pmemset_xsource_from_file(&src, "/nonexistent", 1u << 9),
+			PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS);
+	assert_msg_has("unknown flag or mode bits 0x200 (valid: "
+			"PMEMSET_SOURCE_FILE_CREATE_ALWAYS, _CREATE_IF_NEEDED "
+			"and _DO_NOT_GROW, and permission bits 0777 in "
+			"PMEMSET_SOURCE_FILE_CREATE_MODE(mode))");
+	assert_err(pmemset_xsource_from_file(&src, "/nonexistent",
+			PMEMSET_SOURCE_FILE_CREATE_ALWAYS |
+			PMEMSET_SOURCE_FILE_CREATE_IF_NEEDED),
+			PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS);
+	assert_msg_has("(give one of them, or neither to open an existing "
+			"file)");
+
+	assert_ok(pmemset_config_set_required_store_granularity(cfg,
+			PMEM2_GRANULARITY_PAGE));
+	struct pmemset *set;
+	assert_ok(pmemset_new(&set, cfg));
+	assert_err(pmemset_set_contiguous_part_coalescing(set,
+			(enum pmemset_coalescing)7),
+			PMEMSET_E_INVALID_COALESCING_VALUE);
+	assert_msg_has("invalid value 7 (valid: PMEMSET_COALESCING_NONE (0), "
+			"PMEMSET_COALESCING_OPPORTUNISTIC (1), "
+			"PMEMSET_COALESCING_FULL (2))");
+
+	char *path = test_file("accepted", 64 * KiB);
+	assert_ok(pmemset_source_from_file(&src, path));
+	struct pmemset_part_descriptor d;
+	test_map(set, src, 0, 0, &d);
+	assert_null(pmemset_memcpy(set, d.addr, path, 8, 1u << 8));
+	assert_msg_has("pmemset_memcpy: unknown flag bits 0x100; nothing was "
+			"written (valid: PMEMSET_F_MEM_NODRAIN, _NONTEMPORAL, "
+			"_TEMPORAL, _WC, _WB and _NOFLUSH, mask 0x3f)");
+
+	struct pmemset_stat *h;
+	assert_int_equal(pmemset_stat_open(&h, set, NULL, 0),
+			PMEMSET_STAT_S_OK);
+	struct pmemset_stat_map *root;
+	assert_int_equal(pmemset_stat_root(h, &root), PMEMSET_STAT_S_OK);
+	assert_int_equal(pmemset_stat_dump(root, stderr,
+			(enum pmemset_stat_dump_format)5),
+			PMEMSET_STAT_S_INVAL_ARG);
+	assert_msg_has("invalid format 5 (valid: PMEMSET_STAT_DUMP_TEXT (0), "
+			"_JSON (1), _OPENMETRICS (2))");
+	assert_int_equal(pmemset_stat_close(&h), PMEMSET_STAT_S_OK);
+
+	assert_ok(pmemset_delete(&set));
+	assert_ok(pmemset_source_delete(&src));
+	assert_ok(pmemset_config_delete(&cfg));
+	test_file_remove(path);
+}
+
 static void
 long_messages_are_cut_not_overflowed(void **state)
 {
@@ -259,6 +341,7 @@ main(void)
 		cmocka_unit_test(libpmem2_message_is_quoted_only_when_fresh),
 		cmocka_unit_test(message_is_thread_local),
 		cmocka_unit_test(no_successful_call_changes_the_message),
+		cmocka_unit_test(rejected_values_name_the_accepted_ones),
 		cmocka_unit_test(long_messages_are_cut_not_overflowed),
 		cmocka_unit_test(perror_prints_prefix_and_message),
 	};

@@ -192,6 +192,13 @@ failed_map_leaves_a_grown_file_grown(void **state)
 			NULL);
 	assert_err(map_at(byte_set, f->src, 1 * MiB, 1 * MiB, NULL),
 			PMEMSET_E_GRANULARITY_NOT_SUPPORTED);
+	/* what the file offers and what would map it, not libpmem2's words */
+	assert_msg_has("the set requires BYTE granularity but the source "
+			"offers PAGE at offset 1048576 (it is not on a DAX "
+			"file system; tmpfs is not); a set that requires PAGE "
+			"(or, for testing only, PMEM2_FORCE_GRANULARITY=BYTE "
+			"in the environment) would map it");
+	assert_null(strstr(pmemset_errormsg(), "DAX-enabled"));
 	assert_int_equal(test_file_size(f->path), 2 * MiB);
 	assert_int_equal(test_count_part_maps(byte_set), 0);
 	/* and the source is still usable */
@@ -224,6 +231,10 @@ forced_granularity_fixes_the_set(void **state)
 			NULL);
 	assert_err(map_at(cl, f->src, 0, 64 * KiB, NULL),
 			PMEMSET_E_GRANULARITY_NOT_SUPPORTED);
+	assert_msg_has("requires CACHE_LINE granularity but the source offers "
+			"PAGE at offset 0 as PMEM2_FORCE_GRANULARITY says; a "
+			"set that requires PAGE (or, for testing only, "
+			"PMEM2_FORCE_GRANULARITY=CACHE_LINE");
 	unsetenv("PMEM2_FORCE_GRANULARITY");
 	assert_ok(pmemset_delete(&cl));
 	assert_ok(pmemset_delete(&set));

@@ -290,6 +290,28 @@ pmdk_source_src_from_temporary_null_dir(void **state)
 	assert_msg_has("pmemset_source_from_temporary");
 }
 
+/*
+ * PMDK's pmemset_source TEST11, test_src_from_temporary_inval_dir: a NULL
+ * directory and the relative "XYZ", which does not exist, both
+ * INVALID_SOURCE_PATH, and no source.
+ */
+static void
+pmdk_source_src_from_temporary_inval_dir(void **state)
+{
+	(void) state;
+	struct stat st;
+	assert_int_equal(stat("XYZ", &st), -1); /* PMDK's premise */
+	struct pmemset_source *src = (void *)0x1;
+	assert_err(pmemset_source_from_temporary(&src, NULL),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	assert_null(src);
+	src = (void *)0x1;
+	assert_err(pmemset_source_from_temporary(&src, "XYZ"),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	assert_null(src);
+	assert_msg_has("\"XYZ\"");
+}
+
 /* CREATE_ALWAYS, CREATE_IF_NEEDED and IF_NEEDED | DO_NOT_GROW on a missing
  * file create it empty */
 static void
@@ -1253,6 +1275,7 @@ main(void)
 		cmocka_unit_test(pmdk_new_delete_null_set),
 		cmocka_unit_test(pmdk_source_src_from_file_null),
 		cmocka_unit_test(pmdk_source_src_from_temporary_null_dir),
+		cmocka_unit_test(pmdk_source_src_from_temporary_inval_dir),
 		cmocka_unit_test(pmdk_source_src_from_file_not_exists_disp),
 		cmocka_unit_test(pmdk_source_src_from_file_modes),
 		cmocka_unit_test(pmdk_source_src_from_file_with_inval_mode),

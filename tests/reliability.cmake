@@ -23,6 +23,10 @@ pmemset_add_test(seam_failure_test SOURCES seam_failure_test.c
 	     pmem2_source_alignment pmem2_config_new pmem2_config_set_offset
 	     pmem2_map_new pmem2_map_delete pmem2_vm_reservation_new
 	     pmem2_vm_reservation_delete pmem2_vm_reservation_extend)
+# DURABILITY in pmemset_map(3): which directory and file the library syncs,
+# when, and what a failed sync does (fsync and fdatasync wrapped)
+pmemset_add_test(durability_test SOURCES durability_test.c
+	LABELS reliability WRAP fsync fdatasync)
 # the call-sequence fuzzer without libFuzzer (any compiler): the seed
 # corpus, then a few hundred generated inputs (our objects: the SDS comes
 # from the fake device of the sds tests)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -267,6 +268,57 @@ anonymous_source_io(void **state)
 	assert_int_equal(pmem2_source_delete(&anon), 0);
 }
 
+/*
+ * A write through the source reaches a part that had read the block before
+ * it was written, after a store through the part to a neighbouring block.
+ * On ext4 -o dax (Linux 6.1) the part kept showing the zero page it read
+ * (see refresh_dax_mappings in src/source.c). Runs in $PMEMSET_PMEM_DIR when
+ * that is set (the emulated NVDIMM's DAX file system), else in the test
+ * directory, where it holds trivially; for a file source and a temporary one.
+ */
+static void
+pwrite_reaches_a_part_that_read_the_block(void **state)
+{
+	(void) state;
+	const char *pmem = getenv("PMEMSET_PMEM_DIR");
+	const char *dir = pmem != NULL && pmem[0] != '\0' ? pmem : test_dir();
+	for (int temporary = 0; temporary < 2; temporary++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/pmemset-source-io-%d-dax",
+				dir, (int)getpid());
+		struct pmemset_source *src;
+		if (temporary)
+			assert_ok(pmemset_source_from_temporary(&src, dir));
+		else
+			assert_ok(pmemset_xsource_from_file(&src, path,
+				PMEMSET_SOURCE_FILE_CREATE_ALWAYS));
+		struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE,
+				NULL, NULL);
+		/* 8 pages, grown by the map: one small unwritten extent */
+		struct pmemset_part_descriptor d;
+		test_map(set, src, 0, 32 * KiB, &d);
+		volatile char *part = d.addr;
+		assert_int_equal(part[4096 + 10], 0); /* reads page 1 */
+		part[10] = 0x11;	/* a store to page 0 */
+		assert_ok(pmemset_persist(set, d.addr, 64));
+		unsigned char buf[100];
+		memset(buf, 0x71, sizeof(buf));
+		assert_ok(pmemset_source_pwrite_mcsafe(src, buf, sizeof(buf),
+				4096));
+		for (size_t i = 0; i < sizeof(buf); i++)
+			if ((unsigned char)part[4096 + i] != 0x71)
+				fail_msg("%s source: byte %zu of page 1 is "
+					"0x%02x through the part, 0x71 written",
+					temporary ? "temporary" : "file", i,
+					(unsigned char)part[4096 + i]);
+		assert_int_equal(part[10], 0x11);
+		assert_ok(pmemset_delete(&set));
+		assert_ok(pmemset_source_delete(&src));
+		if (!temporary)
+			unlink(path);
+	}
+}
+
 int
 main(void)
 {
@@ -281,6 +333,7 @@ main(void)
 		T(temporary_source_io),
 		T(read_only_pmem2_source),
 		T(anonymous_source_io),
+		T(pwrite_reaches_a_part_that_read_the_block),
 	};
 #undef T
 	return cmocka_run_group_tests_name("source_io", tests, NULL, NULL);

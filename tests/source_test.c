@@ -268,6 +268,7 @@ temporary_source_is_unnamed_and_maps(void **state)
 	assert_ok(pmemset_source_delete(&src));
 }
 
+/* a directory that does not exist, or a path that is not one: PMDK's code */
 static void
 temporary_source_bad_directory(void **state)
 {
@@ -275,10 +276,45 @@ temporary_source_bad_directory(void **state)
 	struct pmemset_source *src = (void *)0x1;
 	char *path = missing_path();
 	assert_err(pmemset_source_from_temporary(&src, path),
-			PMEMSET_E_CANNOT_CREATE_TEMP_FILE);
+			PMEMSET_E_INVALID_SOURCE_PATH);
 	assert_null(src);
 	assert_msg_has(path);
+	assert_msg_has("is not an existing directory");
+	assert_int_equal(pmemset_err_to_errno(PMEMSET_E_INVALID_SOURCE_PATH),
+			ENOENT);
+
+	/* a regular file where the directory should be */
+	char *file = test_file("notadir", 4 * KiB);
+	src = (void *)0x1;
+	assert_err(pmemset_source_from_temporary(&src, file),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	assert_null(src);
+	assert_msg_has(file);
+	assert_msg_has("is not an existing directory");
+
+	/* a missing directory below a file: ENOTDIR from open, same code */
+	char below[4096];
+	snprintf(below, sizeof(below), "%s/sub", file);
+	assert_err(pmemset_source_from_temporary(&src, below),
+			PMEMSET_E_INVALID_SOURCE_PATH);
+	test_file_remove(file);
 	test_file_remove(path);
+}
+
+/*
+ * A directory that exists but where no unnamed file can be made stays
+ * CANNOT_CREATE_TEMP_FILE: /proc has no O_TMPFILE (and no permission
+ * matters there, so this holds for root too).
+ */
+static void
+temporary_source_cannot_create_in_directory(void **state)
+{
+	(void) state;
+	struct pmemset_source *src = (void *)0x1;
+	assert_err(pmemset_source_from_temporary(&src, "/proc"),
+			PMEMSET_E_CANNOT_CREATE_TEMP_FILE);
+	assert_null(src);
+	assert_msg_has("cannot create a temporary file in \"/proc\"");
 }
 
 static void
@@ -469,6 +505,7 @@ main(void)
 		cmocka_unit_test(xsource_do_not_grow_without_create),
 		cmocka_unit_test(temporary_source_is_unnamed_and_maps),
 		cmocka_unit_test(temporary_source_bad_directory),
+		cmocka_unit_test(temporary_source_cannot_create_in_directory),
 		cmocka_unit_test(pmem2_source_is_not_closed_by_us),
 		cmocka_unit_test(source_deleted_while_its_parts_are_mapped),
 		cmocka_unit_test(temporary_source_deleted_while_mapped),

@@ -239,6 +239,56 @@ a_handle_on_all_sets_counts_new_sets_from_creation(void **state)
 	stat_source_free(&before.src);
 }
 
+/*
+ * A handle on one set counts from its opening, like a handle on every set:
+ * the first update shows the calls made between the opening and itself.
+ */
+static void
+a_handle_on_one_set_counts_from_its_opening(void **state)
+{
+	(void) state;
+	struct observed_set o = {0};
+	stat_source_new(&o.src, "counters-opening", PART);
+	o.set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset_part_descriptor d;
+	test_map(o.set, o.src.src, 0, PART, &d);
+	o.addr = d.addr;
+	assert_ok(pmemset_persist(o.set, o.addr, 8));	/* before: not counted */
+
+	assert_st(pmemset_stat_open(&o.h, o.set, NULL, 0));
+	for (int i = 0; i < 3; i++)
+		assert_ok(pmemset_persist(o.set, o.addr, 8));
+	assert_st(pmemset_stat_update(o.h));
+	o.map = stat_lookup(o.h, set_uri(o.set));
+	assert_int_equal(stat_u64(o.map, "persist_calls"), 3);
+	assert_int_equal(stat_u64(o.map, "persist_bytes"), 24);
+
+	/* closed: nothing counts; a new handle counts from its own opening */
+	assert_st(pmemset_stat_close(&o.h));
+	assert_ok(pmemset_persist(o.set, o.addr, 8));
+	assert_ok(pmemset_persist(o.set, o.addr, 8));
+	assert_st(pmemset_stat_open(&o.h, o.set, NULL, 0));
+	assert_ok(pmemset_persist(o.set, o.addr, 8));
+	o.map = NULL;
+	assert_st(pmemset_stat_update(o.h));
+	o.map = stat_lookup(o.h, set_uri(o.set));
+	assert_int_equal(stat_u64(o.map, "persist_calls"), 4);
+
+	/* a matcher that hides the set: still observed from the opening */
+	struct pmemset_stat *hidden;
+	struct pmemset_stat_matcher none = {PMEMSET_STAT_MATCH_STRING,
+		"/pmemset/set/0"};
+	assert_st(pmemset_stat_open(&hidden, o.set, &none, 1));
+	assert_st(pmemset_stat_close(&o.h));
+	assert_ok(pmemset_persist(o.set, o.addr, 8));	/* hidden counts it */
+	assert_st(pmemset_stat_open(&o.h, o.set, NULL, 0));
+	assert_st(pmemset_stat_close(&hidden));
+	assert_st(pmemset_stat_update(o.h));
+	o.map = stat_lookup(o.h, set_uri(o.set));
+	assert_int_equal(stat_u64(o.map, "persist_calls"), 5);
+	observed_free(&o);
+}
+
 int
 main(void)
 {
@@ -249,6 +299,7 @@ main(void)
 		cmocka_unit_test(a_deleted_sets_counts_go_nowhere),
 		cmocka_unit_test(counts_stop_without_an_observer),
 		cmocka_unit_test(a_handle_on_all_sets_counts_new_sets_from_creation),
+		cmocka_unit_test(a_handle_on_one_set_counts_from_its_opening),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "alloc.h"
+#include "set.h"
 #include "stat_util.h"
 
 #define PART (64 * KiB)
@@ -325,6 +326,8 @@ open_put_iterators_and_references_report_no_mem(void **state)
 		}
 		assert_int_equal(st, PMEMSET_STAT_S_NO_MEM);
 		assert_ptr_equal(h, (void *)0x1);
+		/* the observation the open took is given back */
+		assert_int_equal(atomic_load(&set->observers), 0);
 	}
 	assert_st(pmemset_stat_open(&h, set, NULL, 0));
 	assert_st(pmemset_stat_update(h));
@@ -408,6 +411,28 @@ every_status_has_a_string(void **state)
 	assert_int_equal(PMEMSET_STAT_S_NO_PERM, 1);
 	assert_int_equal(PMEMSET_STAT_S_CONC_MOD, 8);
 	assert_int_equal(PMEMSET_STAT_S_SYS_FAIL, 10);
+}
+
+/*
+ * A deleted set is looked up by pointer among the live sets, never read:
+ * before, open read the id inside the freed set (ASan: heap-use-after-free).
+ */
+static void
+a_deleted_set_is_refused_at_open_without_being_read(void **state)
+{
+	(void) state;
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset *gone = set;
+	assert_ok(pmemset_delete(&set));
+	struct pmemset_stat *h = (void *)0x1;
+	assert_st_err(pmemset_stat_open(&h, gone, NULL, 0),
+		PMEMSET_STAT_S_INVAL_ARG);
+	assert_msg_has("live");
+	assert_ptr_equal(h, (void *)0x1);
+	/* the view of every set is not disturbed by the refusal */
+	assert_st(pmemset_stat_open(&h, NULL, NULL, 0));
+	assert_st(pmemset_stat_update(h));
+	assert_st(pmemset_stat_close(&h));
 }
 
 static void
@@ -512,6 +537,8 @@ main(void)
 		cmocka_unit_test(every_status_has_a_string),
 		cmocka_unit_test(null_arguments_are_inval_arg_everywhere),
 		cmocka_unit_test(a_set_that_is_not_live_is_refused_at_open),
+		cmocka_unit_test(
+		a_deleted_set_is_refused_at_open_without_being_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "sds_fake_device.h"
-#include "stat/stat_internal.h"
+#include "stat/children.h"
 #include "stat_util.h"
 
 #define PART (4 * KiB)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * stat_uri_test.c -- looking maps up by URI (canonical, percent-encoded,
- * malformed) and the percent-encoding of URI components.
+ * malformed), a set's own URI from its pointer (pmemset_stat_set_uri), and
+ * the percent-encoding of URI components.
  */
 #include <stdlib.h>
 
@@ -124,11 +125,130 @@ decode_reverses_encode_and_rejects_bad_escapes(void **state)
 		PMEMSET_STAT_S_INVAL_ARG);
 }
 
+/* a program finds its own set's map from the set pointer, and tags it */
+static void
+a_sets_uri_finds_its_map_in_a_view_of_every_set(void **state)
+{
+	(void) state;
+	struct pmemset *a = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset *b = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	char ua[PMEMSET_STAT_SET_URI_MAX], ub[PMEMSET_STAT_SET_URI_MAX];
+	assert_st(pmemset_stat_set_uri(a, ua, sizeof(ua)));
+	assert_st(pmemset_stat_set_uri(b, ub, sizeof(ub)));
+	/* what a handle on each set alone shows as the set's id */
+	assert_string_equal(ua, set_uri(a));
+	assert_string_equal(ub, set_uri(b));
+	assert_string_not_equal(ua, ub);
+
+	struct pmemset_stat *h;
+	assert_st(pmemset_stat_open(&h, NULL, NULL, 0));
+	struct pmemset_stat_map *m = (void *)0x1;
+	/* the URI exists before any view shows the set */
+	assert_st_err(pmemset_stat_lookup_map(h, ua, &m),
+		PMEMSET_STAT_S_NOT_FOUND);
+	assert_ptr_equal(m, (void *)0x1);
+	assert_st(pmemset_stat_update(h));
+	struct pmemset_stat_map *ma = stat_lookup(h, ua);
+	struct pmemset_stat_map *mb = stat_lookup(h, ub);
+	assert_ptr_not_equal(ma, mb);
+	assert_int_equal(stat_u64(ma, "id"), set_id_of(a));
+	assert_int_equal(stat_u64(mb, "id"), set_id_of(b));
+	/* the program's own value on its own set's map */
+	assert_st(pmemset_stat_map_put_uint64(ma, "records", 42));
+	assert_int_equal(stat_u64(stat_lookup(h, ua), "records"), 42);
+
+	/* the URI stays the set's while it lives, and goes with it */
+	char again[PMEMSET_STAT_SET_URI_MAX];
+	assert_st(pmemset_stat_set_uri(a, again, sizeof(again)));
+	assert_string_equal(again, ua);
+	assert_ok(pmemset_delete(&b));
+	assert_st(pmemset_stat_update(h));
+	assert_st_err(pmemset_stat_lookup_map(h, ub, &m),
+		PMEMSET_STAT_S_NOT_FOUND);
+	assert_st(pmemset_stat_close(&h));
+	assert_ok(pmemset_delete(&a));
+}
+
+static void
+a_sets_uri_needs_room_and_a_live_set(void **state)
+{
+	(void) state;
+	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	char uri[PMEMSET_STAT_SET_URI_MAX];
+	assert_st(pmemset_stat_set_uri(set, uri, sizeof(uri)));
+	size_t need = strlen(uri) + 1;
+
+	char small[PMEMSET_STAT_SET_URI_MAX];
+	memset(small, 'x', sizeof(small));
+	assert_st_err(pmemset_stat_set_uri(set, small, need - 1),
+		PMEMSET_STAT_S_NO_SPACE);
+	assert_msg_has("needs");
+	assert_int_equal(small[0], 'x');	/* left unchanged */
+	assert_st_err(pmemset_stat_set_uri(set, small, 0),
+		PMEMSET_STAT_S_NO_SPACE);
+	assert_st(pmemset_stat_set_uri(set, small, need));	/* exactly */
+	assert_string_equal(small, uri);
+
+	assert_st_err(pmemset_stat_set_uri(NULL, uri, sizeof(uri)),
+		PMEMSET_STAT_S_INVAL_ARG);
+	assert_msg_has("NULL");
+	assert_st_err(pmemset_stat_set_uri(set, NULL, sizeof(uri)),
+		PMEMSET_STAT_S_INVAL_ARG);
+	assert_msg_has("NULL");
+
+	/* a deleted set is refused, not read (ASan/valgrind would see it) */
+	struct pmemset *gone = set;
+	assert_ok(pmemset_delete(&set));
+	memset(small, 'x', sizeof(small));
+	assert_st_err(pmemset_stat_set_uri(gone, small, sizeof(small)),
+		PMEMSET_STAT_S_INVAL_ARG);
+	assert_msg_has("live");
+	assert_int_equal(small[0], 'x');
+}
+
+/*
+ * Ids count 1, 2, 3 ... per kind: the parts of a set mapped one after the
+ * other, and sets made one after the other, have consecutive ids, whatever
+ * part maps and sources came with them.
+ */
+static void
+set_and_part_ids_are_dense(void **state)
+{
+	(void) state;
+	struct stat_source src;
+	stat_source_new(&src, "dense", 4 * PART);
+	struct pmemset *a = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	struct pmemset *b = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	assert_int_equal(set_id_of(b), set_id_of(a) + 1);
+	/* three parts, each in a part map of its own (no coalescing) */
+	for (size_t i = 0; i < 3; i++)
+		test_map(a, src.src, i * PART, PART, NULL);
+	struct pmemset_stat *h;
+	struct pmemset_stat_map *root;
+	struct pmemset_stat_map *set_map = stat_view_of(a, &h, &root);
+	const uint64_t *ids;
+	size_t n;
+	assert_st(pmemset_stat_map_get_uint64_array(set_map, "part_ids", &ids,
+			&n));
+	assert_int_equal(n, 3);
+	assert_int_equal(ids[1], ids[0] + 1);
+	assert_int_equal(ids[2], ids[0] + 2);
+	assert_int_equal(stat_u64(set_map, "part_maps"), 3);
+	assert_st(pmemset_stat_close(&h));
+	assert_ok(pmemset_delete(&b));
+	assert_ok(pmemset_delete(&a));
+	stat_source_free(&src);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookup_finds_every_level_and_nothing_else),
+		cmocka_unit_test(
+		a_sets_uri_finds_its_map_in_a_view_of_every_set),
+		cmocka_unit_test(a_sets_uri_needs_room_and_a_live_set),
+		cmocka_unit_test(set_and_part_ids_are_dense),
 		cmocka_unit_test(encode_keeps_unreserved_and_escapes_the_rest),
 		cmocka_unit_test(decode_reverses_encode_and_rejects_bad_escapes),
 	};

@@ -159,6 +159,13 @@ enum pmemset_stat_status pmemset_stat_root(struct pmemset_stat *handle,
 		struct pmemset_stat_map **root);
 enum pmemset_stat_status pmemset_stat_lookup_map(struct pmemset_stat *handle,
 		const char *uri, struct pmemset_stat_map **map);
+/*
+ * The URI of a live set's map (/pmemset/set/<n>), for
+ * pmemset_stat_lookup_map; PMEMSET_STAT_SET_URI_MAX bytes always suffice.
+ */
+#define PMEMSET_STAT_SET_URI_MAX 64
+enum pmemset_stat_status pmemset_stat_set_uri(struct pmemset *set, char *buf,
+		size_t buflen);
 
 /* maps */
 enum pmemset_stat_status pmemset_stat_map_uri(struct pmemset_stat_map *map,

@@ -8,8 +8,8 @@
  * While a callback runs, the handle records what it may read (SYS values
  * only during DATA_ADD) and refuses update and close.
  */
-#include "error.h"
-#include "stat_internal.h"
+#include "callbacks.h"
+#include "status.h"
 
 enum pmemset_stat_status
 pmemset_stat_map_set_tree_cb(struct pmemset_stat_map *map,

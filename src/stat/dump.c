@@ -10,39 +10,16 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "error.h"
-#include "stat_internal.h"
+#include "children.h"
+#include "openmetrics.h"
+#include "status.h"
+#include "utf8.h"
+#include "values.h"
 
 struct out {
 	FILE *f;
 	enum pmemset_stat_dump_format format;
 };
-
-size_t
-stat_utf8_len(const unsigned char *s)
-{
-	size_t n;
-	unsigned min;
-	unsigned cp;
-	if (s[0] < 0x80)
-		return 1;
-	else if ((s[0] & 0xe0) == 0xc0)
-		n = 2, min = 0x80, cp = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3, min = 0x800, cp = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4, min = 0x10000, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
 
 /* a JSON string; bytes that are not UTF-8 become U+FFFD */
 static void
@@ -103,7 +80,7 @@ number(const struct out *o, uint64_t v, enum pmemset_stat_unit unit)
 }
 
 static void
-string(const struct out *o, const char *s, bool in_array)
+put_string(const struct out *o, const char *s, bool in_array)
 {
 	if (o->format == PMEMSET_STAT_DUMP_JSON)
 		json_string(o->f, s);
@@ -112,7 +89,7 @@ string(const struct out *o, const char *s, bool in_array)
 }
 
 static void
-value(const struct out *o, const struct pmemset_stat_nv *nv)
+put_value(const struct out *o, const struct pmemset_stat_nv *nv)
 {
 	FILE *f = o->f;
 	switch (nv->type) {
@@ -120,7 +97,7 @@ value(const struct out *o, const struct pmemset_stat_nv *nv)
 		number(o, nv->data.uint64, nv->unit);
 		break;
 	case PMEMSET_STAT_TYPE_STRING:
-		string(o, nv->data.string, false);
+		put_string(o, nv->data.string, false);
 		break;
 	case PMEMSET_STAT_TYPE_UINT64_ARRAY:
 		fputc('[', f);
@@ -136,7 +113,7 @@ value(const struct out *o, const struct pmemset_stat_nv *nv)
 		for (size_t i = 0; i < nv->data.string_array.length; i++) {
 			if (i > 0)
 				fputs(", ", f);
-			string(o, nv->data.string_array.array[i], true);
+			put_string(o, nv->data.string_array.array[i], true);
 		}
 		fputc(']', f);
 		break;
@@ -164,7 +141,7 @@ name_value(const struct out *o, const struct pmemset_stat_nv *nv, bool first,
 	} else {
 		fprintf(o->f, "\t%-24s ", nv->name);
 	}
-	value(o, nv);
+	put_value(o, nv);
 	if (o->format == PMEMSET_STAT_DUMP_TEXT)
 		fputc('\n', o->f);
 }
@@ -259,7 +236,11 @@ pmemset_stat_dump(struct pmemset_stat_map *map, FILE *stream,
 	    format != PMEMSET_STAT_DUMP_JSON &&
 	    format != PMEMSET_STAT_DUMP_OPENMETRICS)
 		return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
-			"pmemset_stat_dump: invalid format %d", (int)format);
+			"pmemset_stat_dump: invalid format %d (valid: "
+			"PMEMSET_STAT_DUMP_TEXT (%d), _JSON (%d), "
+			"_OPENMETRICS (%d))", (int)format,
+			PMEMSET_STAT_DUMP_TEXT, PMEMSET_STAT_DUMP_JSON,
+			PMEMSET_STAT_DUMP_OPENMETRICS);
 	/* refuse before writing anything, rather than half way */
 	enum pmemset_stat_status st = values_sys_readable(map, "*");
 	if (st != PMEMSET_STAT_S_OK)

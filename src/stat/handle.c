@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * handle.c -- a view's handle: open, update, close, and the trackers that
- * remember, per set id, what the view last applied.
+ * handle.c -- a view's handle: open, update and close, applying what the
+ * snapshot copied out to the tree.
  *
  * An update compares the core's generation with the one it last applied:
  * equal means no set was created, deleted, mapped or unmapped, so only the
@@ -18,46 +18,16 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "error.h"
-#include "stat_internal.h"
-
-struct stat_tracker *
-tracker_find(struct pmemset_stat *h, uint64_t id)
-{
-	size_t lo = 0, hi = h->ntrackers;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (h->trackers[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < h->ntrackers && h->trackers[lo].id == id)
-		return &h->trackers[lo];
-	return NULL;
-}
-
-static struct stat_tracker *
-tracker_insert(struct pmemset_stat *h, uint64_t id)
-{
-	if (!stat_grow((void **)&h->trackers, &h->trackers_cap,
-			h->ntrackers + 1, sizeof(h->trackers[0])))
-		return NULL;
-	size_t i = h->ntrackers;
-	while (i > 0 && h->trackers[i - 1].id > id)
-		i--;
-	memmove(&h->trackers[i + 1], &h->trackers[i],
-		(h->ntrackers - i) * sizeof(h->trackers[0]));
-	h->ntrackers++;
-	struct stat_tracker *t = &h->trackers[i];
-	memset(t, 0, sizeof(*t));
-	t->id = id;
-	t->changes = UINT64_MAX; /* nothing applied yet */
-	char uri[STAT_URI_MAX];
-	uri_of(uri, sizeof(uri), STAT_SET, id, 0);
-	t->matched = match_uri(h->matchers, h->nmatchers, uri);
-	return t;
-}
+#include "array.h"
+#include "children.h"
+#include "iter.h"
+#include "match.h"
+#include "shared.h"
+#include "snapshot.h"
+#include "status.h"
+#include "tracker.h"
+#include "tree.h"
+#include "uri.h"
 
 static void
 drop_set_map(struct pmemset_stat *h, struct stat_tracker *t)
@@ -385,17 +355,24 @@ pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
 		return STAT_NULL_ARG("handle");
 	uint64_t set_id = 0;
 	if (set != NULL) {
-		set_id = core_set_id(set);
-		/* id 0 would mean "every set": never a live set's id */
-		if (set_id == 0 || core_visit(set_id, NULL, NULL, NULL) == 0)
+		/*
+		 * Found by pointer among the live sets, never dereferenced
+		 * first; observed from now on, so its counters count from the
+		 * opening, as every set does for a handle on all of them.
+		 */
+		set_id = core_observe_set(set);
+		if (set_id == 0)
 			return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
 				"pmemset_stat_open: set %p is not a live set",
 				(void *)set);
 	}
 	struct stat_matcher *m;
 	enum pmemset_stat_status st = match_compile(matchers, nmatchers, &m);
-	if (st != PMEMSET_STAT_S_OK)
+	if (st != PMEMSET_STAT_S_OK) {
+		if (set_id != 0)
+			(void) core_observe(set_id, false);
 		return st;
+	}
 	struct pmemset_stat *h = mem_zalloc(sizeof(*h));
 	if (h == NULL)
 		goto nomem;
@@ -416,6 +393,8 @@ pmemset_stat_open(struct pmemset_stat **handle, struct pmemset *set,
 nomem:
 	mem_free(h);
 	match_free(m, nmatchers);
+	if (set_id != 0)
+		(void) core_observe(set_id, false);
 	return stat_fail(PMEMSET_STAT_S_NO_MEM,
 		"pmemset_stat_open: out of memory");
 }
@@ -440,6 +419,8 @@ pmemset_stat_close(struct pmemset_stat **handle)
 			(void) core_observe(h->trackers[i].id, false);
 	if (h->set_id == 0)
 		core_observe_all(false);
+	else	/* the opening's; a set deleted meanwhile is not found */
+		(void) core_observe(h->set_id, false);
 	iter_detach_all(h);
 	match_free(h->matchers, h->nmatchers);
 	staging_free(&h->staging);

@@ -8,8 +8,9 @@
  * pointing at freed maps.
  */
 #include "alloc.h"
-#include "error.h"
-#include "stat_internal.h"
+#include "iter.h"
+#include "status.h"
+#include "values.h"
 
 enum pmemset_stat_status
 pmemset_stat_mapiter_start(struct pmemset_stat_map *map, unsigned kinds,

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "stat_internal.h"
+#include "match.h"
+#include "status.h"
 
 struct stat_matcher {
 	enum pmemset_stat_match type;
@@ -52,7 +53,12 @@ match_compile(const struct pmemset_stat_matcher *in, size_t n,
 		    in[i].type != PMEMSET_STAT_MATCH_REGEX)
 			return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
 				"pmemset_stat_open: matchers[%zu].type %d is "
-				"not a pmemset_stat_match", i, (int)in[i].type);
+				"not a pmemset_stat_match (valid: "
+				"PMEMSET_STAT_MATCH_STRING (%d), _GLOB (%d), "
+				"_REGEX (%d))", i, (int)in[i].type,
+				PMEMSET_STAT_MATCH_STRING,
+				PMEMSET_STAT_MATCH_GLOB,
+				PMEMSET_STAT_MATCH_REGEX);
 	}
 	if (n > SIZE_MAX / sizeof(struct stat_matcher))
 		return stat_fail(PMEMSET_STAT_S_INVAL_ARG,

@@ -14,7 +14,10 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "stat_internal.h"
+#include "children.h"
+#include "openmetrics.h"
+#include "utf8.h"
+#include "values.h"
 
 enum om_type { OM_GAUGE, OM_COUNTER, OM_ID };
 

@@ -6,8 +6,8 @@
  * pointer. References may outlive the handle.
  */
 #include "alloc.h"
-#include "error.h"
-#include "stat_internal.h"
+#include "ref.h"
+#include "status.h"
 
 enum pmemset_stat_status
 pmemset_stat_mapref_alloc(struct pmemset_stat_map *map,

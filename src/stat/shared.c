@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "stat_internal.h"
+#include "array.h"
+#include "shared.h"
 
 static size_t
 slot_pos(const struct stat_shared_table *t, uint64_t id)

@@ -10,7 +10,11 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "stat_internal.h"
+#include "array.h"
+#include "shared.h"
+#include "snapshot.h"
+#include "status.h"
+#include "tracker.h"
 
 void
 staging_reset(struct stat_staging *st)

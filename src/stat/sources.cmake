@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The observer module's sources, included by src/CMakeLists.txt.
 set(PMEMSET_STAT_SOURCES
+	${CMAKE_CURRENT_SOURCE_DIR}/stat/array.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/callbacks.c
+	${CMAKE_CURRENT_SOURCE_DIR}/stat/children.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/dump.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/handle.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/iter.c
@@ -11,7 +13,9 @@ set(PMEMSET_STAT_SOURCES
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/shared.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/snapshot.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/status.c
+	${CMAKE_CURRENT_SOURCE_DIR}/stat/tracker.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/tree.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/uri.c
+	${CMAKE_CURRENT_SOURCE_DIR}/stat/utf8.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/values.c
 )

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "error.h"
-#include "stat_internal.h"
+#include "status.h"
 
 enum pmemset_stat_status
 stat_fail(enum pmemset_stat_status status, const char *fmt, ...)

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * uri.c -- the URIs of the tree (/pmemset, /pmemset/set/<n>,
- * /pmemset/set/<n>/part/<k>), lookup of a map by URI, and percent-encoding
- * of one URI component.
+ * /pmemset/set/<n>/part/<k>): making and parsing them, and percent-encoding
+ * of one URI component. Finding the map of a URI is the tree's (tree.c).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
-#include "stat_internal.h"
+#include "core_view.h"
+#include "status.h"
+#include "uri.h"
 
 void
 uri_of(char *buf, size_t len, enum stat_level level, uint64_t set_id,
@@ -184,45 +185,50 @@ next_segment(const char **p, char *seg, size_t seglen)
 	return true;
 }
 
-static enum pmemset_stat_status
-not_found(const char *uri)
+bool
+uri_parse(const char *uri, uint64_t ids[2], size_t *depth)
 {
-	return stat_fail(PMEMSET_STAT_S_NOT_FOUND,
-		"pmemset_stat_lookup_map: no map \"%s\" in the view "
-		"(URIs are /pmemset[/set/<n>[/part/<k>]])", uri);
-}
-
-enum pmemset_stat_status
-pmemset_stat_lookup_map(struct pmemset_stat *handle, const char *uri,
-		struct pmemset_stat_map **map)
-{
-	if (handle == NULL)
-		return STAT_NULL_ARG("handle");
-	if (uri == NULL)
-		return STAT_NULL_ARG("uri");
-	if (map == NULL)
-		return STAT_NULL_ARG("map");
-
 	char seg[32];
 	const char *p = uri;
 	if (!next_segment(&p, seg, sizeof(seg)) ||
 	    strcmp(seg, STAT_URI_ROOT_WORD) != 0)
-		return not_found(uri);
-	struct pmemset_stat_map *m = handle->root;
+		return false;
+	size_t d = 0;
 	enum stat_level level = STAT_SET;
 	while (*p != '\0') {
-		uint64_t id;
 		if (level > STAT_PART ||
 		    !next_segment(&p, seg, sizeof(seg)) ||
 		    strcmp(seg, level_word(level)) != 0 ||
 		    !next_segment(&p, seg, sizeof(seg)) ||
-		    !parse_id(seg, strlen(seg), &id))
-			return not_found(uri);
-		m = tree_child(m, id);
-		if (m == NULL)
-			return not_found(uri);
+		    !parse_id(seg, strlen(seg), &ids[d]))
+			return false;
+		d++;
 		level++;
 	}
-	*map = m;
+	*depth = d;
+	return true;
+}
+
+enum pmemset_stat_status
+pmemset_stat_set_uri(struct pmemset *set, char *buf, size_t buflen)
+{
+	if (set == NULL)
+		return STAT_NULL_ARG("set");
+	if (buf == NULL)
+		return STAT_NULL_ARG("buf");
+	/* found by pointer among the live sets, never dereferenced first */
+	uint64_t id = core_set_id(set);
+	if (id == 0)
+		return stat_fail(PMEMSET_STAT_S_INVAL_ARG,
+			"pmemset_stat_set_uri: set %p is not a live set",
+			(void *)set);
+	char uri[STAT_URI_MAX];
+	uri_of(uri, sizeof(uri), STAT_SET, id, 0);
+	size_t need = strlen(uri) + 1;
+	if (need > buflen)
+		return stat_fail(PMEMSET_STAT_S_NO_SPACE,
+			"pmemset_stat_set_uri: the URI %s needs %zu bytes, "
+			"buflen is %zu", uri, need, buflen);
+	memcpy(buf, uri, need);
 	return PMEMSET_STAT_S_OK;
 }

@@ -9,10 +9,18 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "error.h"
-#include "stat_internal.h"
+#include "array.h"
+#include "children.h"
+#include "status.h"
+#include "uri.h"
+#include "values.h"
 
 #define USR_NAME_MAX 255
+
+#define STAT_STR_(x) #x
+#define STAT_STR(x) STAT_STR_(x)
+#define PMEMSET_STAT_VERSION_STRING \
+	STAT_STR(PMEMSET_MAJOR_VERSION) "." STAT_STR(PMEMSET_MINOR_VERSION)
 
 enum sys_id {
 	ROOT_VERSION, ROOT_SETS, ROOT_SET_IDS,

@@ -17,10 +17,10 @@ static inline size_t
 test_live_sets(void)
 {
 	size_t n = 0;
-	pthread_mutex_lock(&Registry_lock);
+	fork_lock_take(&Registry_lock);
 	for (struct pmemset *s = Registry_head; s != NULL; s = s->reg_next)
 		n++;
-	pthread_mutex_unlock(&Registry_lock);
+	fork_lock_release(&Registry_lock);
 	return n;
 }
 
