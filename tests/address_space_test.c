@@ -140,9 +140,6 @@ long_lived_set_stays_flat(void **state)
 	struct footprint start = footprint_now();
 	struct rig r;
 	rig_open(&r);
-	struct pmemset *set = r.set;
-	struct pmemset_source *src = r.src;
-	struct pmemset_map_config *mc = r.mc;
 
 	char *addr[WINDOW];
 	size_t len[WINDOW];
@@ -150,16 +147,16 @@ long_lived_set_stays_flat(void **state)
 	/* slot i owns [i * 64 KiB, (i + 1) * 64 KiB) of the file */
 	for (size_t i = 0; i < WINDOW; i++) {
 		len[i] = sizes[i % 3];
-		map_at(set, src, mc, i * 64 * KiB, len[i], &addr[i]);
+		map_at(r.set, r.src, r.mc, i * 64 * KiB, len[i], &addr[i]);
 	}
 	/* the arena's mappings, and the source's file (a few more) */
 	size_t band = start.mappings + 2 * WINDOW + 1 + 4;
 	size_t settled_kib = 0, most = 0, least = SIZE_MAX, samples = 0;
 	for (size_t cycle = 1; cycle <= Cycles; cycle++) {
 		size_t i = next_random(&rnd) % WINDOW;
-		remove_at(set, addr[i], i * 64 * KiB, len[i]);
+		remove_at(r.set, addr[i], i * 64 * KiB, len[i]);
 		len[i] = sizes[next_random(&rnd) % 3];
-		map_at(set, src, mc, i * 64 * KiB, len[i], &addr[i]);
+		map_at(r.set, r.src, r.mc, i * 64 * KiB, len[i], &addr[i]);
 		if (cycle % 1000 != 0 && cycle != Cycles)
 			continue;
 		struct footprint now = footprint_now();
@@ -180,7 +177,7 @@ long_lived_set_stays_flat(void **state)
 		"allowed) and always %zu KiB (%zu samples); %zu mappings and "
 		"%zu KiB before the set\n", Cycles, SETTLE, least, most, band,
 		settled_kib, samples, start.mappings, start.vm_kib);
-	assert_int_equal(test_count_part_maps(set), WINDOW);
+	assert_int_equal(test_count_part_maps(r.set), WINDOW);
 
 	rig_close(&r);
 }
@@ -200,21 +197,18 @@ full_arena_and_delete_leave_nothing(void **state)
 	struct footprint before = footprint_now();
 	struct rig r;
 	rig_open(&r);
-	struct pmemset *set = r.set;
-	struct pmemset_source *src = r.src;
-	struct pmemset_map_config *mc = r.mc;
 	enum { N = PER_ARENA + 8 };
 	static char *addr[N];
 	/* every part maps the same bytes of the file: it stays small */
 	for (size_t i = 0; i < N; i++)
-		map_at(set, src, mc, 0, BIG_PART, &addr[i]);
+		map_at(r.set, r.src, r.mc, 0, BIG_PART, &addr[i]);
 	struct footprint full = footprint_now();
 	assert_true(full.vm_kib >= before.vm_kib + N * (BIG_PART / KiB));
-	assert_int_equal(test_count_part_maps(set), N);
+	assert_int_equal(test_count_part_maps(r.set), N);
 
 	/* the parts of the second arena go first, then the first's */
 	for (size_t i = N; i > 0; i--)
-		assert_ok(pmemset_remove_range(set, addr[i - 1], 1));
+		assert_ok(pmemset_remove_range(r.set, addr[i - 1], 1));
 	struct footprint emptied = footprint_now();
 	/* one arena stays for the next part: 256 MiB (and malloc's growth) */
 	if (emptied.vm_kib > before.vm_kib + 257 * 1024 ||
@@ -225,8 +219,8 @@ full_arena_and_delete_leave_nothing(void **state)
 	assert_true(emptied.vm_kib < full.vm_kib - 128 * 1024);
 
 	/* and the set maps again into what is left */
-	map_at(set, src, mc, 0, BIG_PART, &addr[0]);
-	remove_at(set, addr[0], 0, BIG_PART);
+	map_at(r.set, r.src, r.mc, 0, BIG_PART, &addr[0]);
+	remove_at(r.set, addr[0], 0, BIG_PART);
 
 	rig_close(&r);
 	assert_left_nothing(&before);
@@ -240,16 +234,13 @@ big_parts_leave_nothing(void **state)
 	struct footprint before = footprint_now();
 	struct rig r;
 	rig_open(&r);
-	struct pmemset *set = r.set;
-	struct pmemset_source *src = r.src;
-	struct pmemset_map_config *mc = r.mc;
 	char *small, *big;
-	map_at(set, src, mc, 0, 4 * KiB, &small);
-	map_at(set, src, mc, 2 * MiB, 2 * MiB, &big);
+	map_at(r.set, r.src, r.mc, 0, 4 * KiB, &small);
+	map_at(r.set, r.src, r.mc, 2 * MiB, 2 * MiB, &big);
 	/* libpmem2 aligns a map of 2 MiB to 2 MiB */
 	assert_int_equal((uintptr_t)big % (2 * MiB), 0);
-	remove_at(set, big, 2 * MiB, 2 * MiB);
-	remove_at(set, small, 0, 4 * KiB);
+	remove_at(r.set, big, 2 * MiB, 2 * MiB);
+	remove_at(r.set, small, 0, 4 * KiB);
 	rig_close(&r);
 	assert_left_nothing(&before);
 }
