@@ -135,11 +135,9 @@ persist_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 	if (hooks & HOOK_COUNTERS)
 		count(set, COUNT_PERSIST, size);
 	if (hooks & HOOK_CALLBACK)
-		fire_flush(set, ptr, size);
+		return event_persist(set, ptr, size, set->persist_fn);
 	PROBE2(persist, ptr, size);
 	set->persist_fn(ptr, size);
-	if (hooks & HOOK_CALLBACK)
-		fire_drain(set);
 	return 0;
 }
 
@@ -163,7 +161,10 @@ pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 		return null_set("pmemset_persist");
 	unsigned hooks = load_hooks(set);
 	if (unlikely(hooks != 0))
-		return hooks == HOOK_COUNTERS ?
+		/* a callback alone: FLUSH, the work, DRAIN (event.c) */
+		return hooks == HOOK_CALLBACK ?
+			event_persist(set, ptr, size, set->persist_fn) :
+			hooks == HOOK_COUNTERS ?
 			persist_counted(set, ptr, size) :
 			persist_slow(set, ptr, size, hooks);
 	PROBE2(persist, ptr, size);

@@ -15,6 +15,15 @@ bool event_in_callback_of(struct pmemset *set);
 /* is there a callback, and is this event in its mask? */
 bool event_wanted(struct pmemset *set, enum pmemset_event type);
 
+/*
+ * What pmemset_persist reports around its work: FLUSH {addr, len}, then
+ * persist(addr, len), then DRAIN, each if the mask wants it. The
+ * callback's state is entered once for both events. Returns 0, so that
+ * pmemset_persist can end in it.
+ */
+int event_persist(struct pmemset *set, void *addr, size_t len,
+		pmem2_persist_fn persist);
+
 /* fires ctx and returns the callback's value (0 if nothing was called) */
 int event_fire(struct pmemset *set, struct pmemset_event_context *ctx);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "arena.h"
 #include "badblock.h"
 #include "durable.h"
 #include "env.h"
@@ -416,7 +417,8 @@ place_coalesced(struct pmemset *set, struct pmemset_source *src,
 		return PLACE_NOT_POSSIBLE;
 	struct pmemset_part_map *target = set->last_part->pmap;
 	struct rsv *r = target->rsv;
-	if (r == NULL) /* mapped without coalescing: no room kept after it */
+	/* mapped without coalescing: no room kept after it */
+	if (r == NULL || r->arena != NULL)
 		return PLACE_NOT_POSSIBLE;
 	size_t off = (size_t)(pmap_end(target) - rsv_base(r));
 	if (off % e->alignment != 0)
@@ -434,6 +436,49 @@ place_coalesced(struct pmemset *set, struct pmemset_source *src,
 		return map_failed(set, src, ret, e);
 	part->rsv = r;
 	part->pmap = target;
+	return 0;
+}
+
+/*
+ * Without coalescing: a small part in one of the set's arenas (one mmap
+ * for libpmem2 instead of its reservation, mmap and unmaps), a bigger one
+ * where libpmem2 places it (aligned for huge pages). Neither leaves
+ * anything mapped once unmapped: an arena's reservation was made where
+ * libpmem2 1.12.1 leaves no surplus behind (arena.c), and a map libpmem2
+ * placed needs no reservation at all.
+ */
+static int
+place_uncoalesced(struct pmemset *set, struct pmemset_source *src,
+		const struct extent *e, struct pmemset_part *part, size_t page)
+{
+	int ret;
+	if (e->length >= ARENA_PART_MAX) {
+		ret = map_into(set, src, NULL, 0, e, &part->map);
+		if (ret != 0)
+			return map_failed(set, src, ret, e);
+		part->rsv = NULL;
+		return 0;
+	}
+	/* e->length is a multiple of the source's alignment: whole pages */
+	size_t alignment = e->alignment > page ? e->alignment : page;
+	struct rsv *r;
+	size_t off;
+	err_pmem2_mark();
+	ret = arena_take(&set->arenas, e->length, alignment, &r, &off);
+	if (ret == -ENOMEM)
+		return err_set(PMEMSET_E_CANNOT_ALLOCATE_INTERNAL_STRUCTURE,
+				"pmemset_map: out of memory");
+	if (ret != 0)
+		return err_pmem2(ret, "pmemset_map: cannot reserve %zu bytes "
+				"of address space for small parts",
+				(size_t)ARENA_SIZE);
+	ret = map_into(set, src, r, off, e, &part->map);
+	if (ret != 0) {
+		arena_give_back(&set->arenas, r, rsv_base(r) + off, e->length,
+				false);
+		return map_failed(set, src, ret, e);
+	}
+	part->rsv = r;
 	return 0;
 }
 
@@ -471,21 +516,11 @@ place_new(struct pmemset *set, struct pmemset_source *src,
 		return 0;
 	}
 
-	/*
-	 * Without coalescing no reservation is needed: libpmem2 places the
-	 * map itself. That also avoids libpmem2 1.12.1's leak of one kernel
-	 * mapping (and up to 4 MiB of address space) per deleted reservation.
-	 */
-	if (set->coalescing == PMEMSET_COALESCING_NONE) {
-		ret = map_into(set, src, NULL, 0, e, &part->map);
-		if (ret != 0)
-			return map_failed(set, src, ret, e);
-		part->rsv = NULL;
-		return 0;
-	}
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	if (set->coalescing == PMEMSET_COALESCING_NONE)
+		return place_uncoalesced(set, src, e, part, page);
 
 	size_t slack = COALESCE_SLACK;
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t extra = e->alignment > page ? e->alignment - page : 0;
 	struct rsv *r;
 	err_pmem2_mark();
@@ -530,11 +565,14 @@ place_part(struct pmemset *set, struct pmemset_source *src,
 
 /* undoes a successful placement whose part cannot be kept */
 static void
-unplace(struct pmemset_part *part)
+unplace(struct pmemset *set, struct pmemset_part *part, size_t len)
 {
+	char *addr = pmem2_map_get_address(part->map);
 	(void) rsv_map_delete(part->rsv, &part->map);
-	if (part->rsv != NULL && part->rsv->owned && part->rsv->nparts == 0 &&
-	    part->pmap == NULL)
+	if (part->rsv != NULL && part->rsv->arena != NULL)
+		arena_give_back(&set->arenas, part->rsv, addr, len, false);
+	else if (part->rsv != NULL && part->rsv->owned &&
+	    part->rsv->nparts == 0 && part->pmap == NULL)
 		rsv_release_if_empty(&part->rsv);
 }
 
@@ -573,7 +611,7 @@ map_locked(struct pmemset *set, struct pmemset_source *src,
 
 	enum pmem2_granularity g = pmem2_map_get_store_granularity(part->map);
 	if (set->granularity_fixed && g != set->granularity) {
-		unplace(part);
+		unplace(set, part, e->length);
 		return err_set(PMEMSET_E_GRANULARITY_MISMATCH,
 			"pmemset_map: the part's effective granularity %s "
 			"differs from the set's %s", granularity_name(g),

@@ -2,7 +2,9 @@
 /*
  * part_index.h -- the set's interval index of part maps: a sorted array of
  * non-overlapping ranges, O(log n) lookup by address and successor. Each
- * entry keeps its range inline, so a search touches only the array.
+ * entry keeps its range inline, so a search touches only the index; the
+ * binary search itself runs on a compact copy of the starts (part_index.c)
+ * and reads one entry at the end.
  *
  * Writers hold the set's lock for writing and change the array in place
  * between index_write_begin and index_write_end (a sequence count, odd
@@ -50,10 +52,11 @@ struct part_index {
 	size_t cap;			/* entries in the allocation */
 };
 
-/* the array as one reader saw it; searches run on this */
+/* the array as one reader saw it, with its block; searches run on this */
 struct index_view {
 	const struct index_entry *items;
 	size_t count;
+	const struct index_block *block;
 };
 
 static inline struct index_view
@@ -62,6 +65,7 @@ index_view_of(const struct part_index *idx)
 	struct index_view v;
 	v.items = __atomic_load_n(&idx->items, __ATOMIC_ACQUIRE);
 	v.count = __atomic_load_n(&idx->count, __ATOMIC_ACQUIRE);
+	v.block = __atomic_load_n(&idx->block, __ATOMIC_ACQUIRE);
 	return v;
 }
 

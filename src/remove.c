@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 
 #include "alloc.h"
+#include "arena.h"
 #include "error.h"
 #include "event.h"
 #include "log.h"
@@ -164,7 +165,11 @@ remove_detached_parts(struct pmemset *set, struct pmemset_part **parts,
 		if (p->rsv == NULL) /* placed by libpmem2 itself */
 			continue;
 		p->rsv->nparts--;
-		if (p->rsv->nparts == 0) {
+		if (p->rsv->arena != NULL) {
+			arena_give_back(&set->arenas, p->rsv, p->addr, p->size,
+					true);
+			p->rsv = NULL;
+		} else if (p->rsv->nparts == 0) {
 			rsv_release_if_empty(&p->rsv);
 		} else {
 			bool hosts_last = set->last_part != NULL &&

@@ -3,8 +3,9 @@
  * reservation.h -- address space for part maps: our own generous
  * reservations (one per part map when coalescing is on, shrunk as parts
  * go), or the user's, which we never resize or delete. Without coalescing
- * and without a user reservation, libpmem2 places each part itself and the
- * part has no struct rsv.
+ * and without a user reservation, a small part goes into one of the set's
+ * arenas (arena.h) and libpmem2 places a bigger one itself (the part has
+ * no struct rsv then).
  */
 #ifndef PMEMSET_RESERVATION_H
 #define PMEMSET_RESERVATION_H
@@ -14,11 +15,13 @@
 
 struct pmem2_map;
 struct pmem2_vm_reservation;
+struct arena;
 
 struct rsv {
 	struct pmem2_vm_reservation *pmem2_rsv;
 	bool owned;	/* ours: shrink and delete it as parts go */
 	size_t nparts;	/* parts of the set living in it */
+	struct arena *arena;	/* this is an arena's (arena.h), or NULL */
 };
 
 /* room a new internal reservation keeps after its first part for coalescing */

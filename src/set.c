@@ -20,6 +20,7 @@ set_free(struct pmemset *s)
 	index_fini(&s->index);
 	pmap_pool_fini(&s->pmap_pool);
 	ref_table_fini(&s->ref_table);
+	arena_list_fini(&s->arenas);
 	mem_free(s->user_rsv);
 	pthread_rwlock_destroy(&s->lock);
 	mem_free(s);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "libpmemset.h"
+#include "arena.h"
 #include "config.h"
 #include "counters.h"
 #include "journal.h"
@@ -50,6 +51,7 @@ struct pmemset {
 	struct pmap_pool pmap_pool;	/* removed part maps, for reuse */
 	struct pmemset_part *last_part; /* coalescing appends after its part map */
 	struct rsv *user_rsv;		/* wraps cfg.reservation, if any */
+	struct arena_list arenas;	/* small parts without coalescing */
 	size_t nparts;
 	size_t mapped_bytes;
 
