@@ -17,6 +17,8 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define PUB_MAGIC "PMSETPUB"		/* 8 bytes, no NUL */
@@ -83,6 +85,21 @@ static inline uint64_t
 pub_part_record_size(uint64_t path_len)
 {
 	return (sizeof(struct pub_part) + path_len + 1 + 7) & ~(uint64_t)7;
+}
+
+/*
+ * Field 22 of a /proc/<pid>/stat line (the start time, in clock ticks
+ * since boot), which tells a process from a later one with its pid; 0 if
+ * the line has none. The name may hold spaces and ')': fields are counted
+ * from the last ')'.
+ */
+static inline uint64_t
+pub_start_time(const char *stat_line)
+{
+	const char *p = strrchr(stat_line, ')');
+	for (int field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p != NULL ? strtoull(p + 1, NULL, 10) : 0;
 }
 
 /*

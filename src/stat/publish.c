@@ -92,14 +92,7 @@ own_start_time(void)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	/* the name may hold spaces and ')': fields start after the last ')' */
-	char *p = strrchr(buf, ')');
-	if (p == NULL)
-		return 0;
-	p++;
-	for (int field = 2; field < 22 && p != NULL; field++)
-		p = strchr(p + 1, ' ');
-	return p != NULL ? strtoull(p + 1, NULL, 10) : 0;
+	return pub_start_time(buf);
 }
 
 static void
@@ -286,8 +279,9 @@ publish_pass(void)
 	struct image *img = &Pub.img;
 	bool built = image_build(img);
 	struct pub_header *h = Pub.hdr;
-	uint64_t seq = __atomic_load_n(&h->seq, __ATOMIC_RELAXED);
-	__atomic_store_n(&h->seq, seq + 1, __ATOMIC_RELAXED);
+	/* odd from file_open until the first pass ends */
+	uint64_t odd = __atomic_load_n(&h->seq, __ATOMIC_RELAXED) | 1;
+	__atomic_store_n(&h->seq, odd, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (built && img->changed && file_fit(img->size)) {
 		h = Pub.hdr;
@@ -299,7 +293,7 @@ publish_pass(void)
 	}
 	h->updated_ns = now_ns();
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	__atomic_store_n(&h->seq, seq + 2, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->seq, odd + 1, __ATOMIC_RELAXED);
 }
 
 static void *
