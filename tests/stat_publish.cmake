@@ -10,16 +10,16 @@
 #  publish_watch_test     --watch in tmux, ended by Ctrl-C
 #  publish_security_test  nobody cannot read; a setuid program publishes
 #                         nothing (root only: skips otherwise)
-
+#
 # a program to watch, linked with our objects (a setuid copy needs no path)
 add_executable(publish_probe publish/publish_probe.c)
 target_link_libraries(publish_probe PRIVATE pmemset_objects Threads::Threads)
 
 set(PUBLISH_READER ${PROJECT_SOURCE_DIR}/tools/publication_reader.c)
-#pmemset_add_test(publish_test SOURCES publish_test.c ${PUBLISH_READER}
-#	LABELS stat publish)
-#target_include_directories(publish_test PRIVATE
-#	${PROJECT_SOURCE_DIR}/tools ${PROJECT_SOURCE_DIR}/src/stat)
+pmemset_add_test(publish_test SOURCES publish_test.c ${PUBLISH_READER}
+	LABELS stat publish)
+target_include_directories(publish_test PRIVATE
+	${PROJECT_SOURCE_DIR}/tools ${PROJECT_SOURCE_DIR}/src/stat)
 
 find_program(BASH_EXECUTABLE bash)
 if(NOT BASH_EXECUTABLE OR NOT EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
