@@ -325,6 +325,8 @@ main(int argc, char *argv[])
 	}
 	int nfiles = argc - optind;
 	if (r.pid >= 0 || r.all || r.list || r.watch) {
+		/* PMEMSET_STAT_PUBLISH=1 in the shell: the reader is not news */
+		(void) pmemset_stat_publish_stop();
 		int ret = nfiles > 0 ? remote_usage("files and live processes "
 			"cannot be shown together") :
 			remote_run(&r, format, m, nm);

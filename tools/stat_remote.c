@@ -249,14 +249,6 @@ on_interrupt(int sig)
 	Interrupted = 1;
 }
 
-static double
-seconds_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* the set of id in the earlier snapshot, or NULL for a new set */
 static const struct pub_set *
 earlier(const struct pubr_snapshot *s, uint64_t id)
@@ -275,7 +267,10 @@ watch_header(void)
 		"copy/s", "move/s", "set/s", "MiB/s", "MAPPED");
 }
 
-/* one line per set: rates of calls over the interval, bytes in MiB/s */
+/*
+ * One line per set: rates of calls between the two passes of the writer
+ * the snapshots come from (0 when no pass came between), bytes in MiB/s.
+ */
 static void
 watch_lines(const struct pubr_snapshot *prev, const struct pubr_snapshot *s,
 		double dt)
@@ -317,7 +312,6 @@ remote_watch(long pid, double interval)
 		return 1;
 	printf("process %" PRIu64 " (%s), every %g s; rates per second; "
 		"Ctrl-C ends\n", prev.hdr.pid, prev.hdr.program, interval);
-	double t0 = seconds_now();
 	int ret = 0;
 	for (unsigned lines = 0; !Interrupted; lines++) {
 		struct timespec d = {(time_t)interval,
@@ -329,14 +323,16 @@ remote_watch(long pid, double interval)
 			ret = 1;
 			break;
 		}
-		double t1 = seconds_now();
+		/* the writer's clock: the counters are of its passes */
+		double dt = (double)(s.hdr.updated_ns - prev.hdr.updated_ns) /
+			1e9;
 		if (lines % 20 == 0)
 			watch_header();
-		watch_lines(&prev, &s, t1 - t0);
+		watch_lines(&prev, &s, s.hdr.updated_ns > prev.hdr.updated_ns ?
+			dt : 0);
 		fflush(stdout);
 		pubr_free(&prev);
 		prev = s;
-		t0 = t1;
 	}
 	pubr_free(&prev);
 	if (Interrupted)

@@ -6,12 +6,14 @@
  * ("published=none" when it does not publish), then waits for a line or
  * the end of its standard input, and deletes everything.
  * With --api it starts publishing itself (pmemset_stat_publish_start);
- * otherwise only PMEMSET_STAT_PUBLISH=1 does. Linked with the library's
- * objects, so a setuid copy needs no library path.
+ * otherwise only PMEMSET_STAT_PUBLISH=1 does. With --busy it goes on
+ * persisting (about 10,000 times a second) while it waits. Linked with the
+ * library's objects, so a setuid copy needs no library path.
  *
- * usage: publish_probe [--api] FILE PARTS PERSISTS
+ * usage: publish_probe [--api|--busy] FILE PARTS PERSISTS
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +43,8 @@ main(int argc, char *argv[])
 {
 	int a = 1;
 	bool api = argc > 1 && strcmp(argv[1], "--api") == 0;
-	a += api;
+	bool busy = argc > 1 && strcmp(argv[1], "--busy") == 0;
+	a += api || busy;
 	if (argc - a != 3) {
 		fprintf(stderr, "usage: publish_probe [--api] FILE PARTS "
 			"PERSISTS\n");
@@ -93,6 +96,13 @@ main(int argc, char *argv[])
 	printf("ready pid=%ld published=%s\n", (long)getpid(), path);
 	fflush(stdout);
 	char line[64];
+	struct pollfd in = {0, POLLIN, 0};
+	while (busy && poll(&in, 1, 0) == 0) {
+		for (int i = 0; i < 100; i++)
+			if (pmemset_persist(set, first, 64) != 0)
+				return die("persist");
+		usleep(10000);
+	}
 	(void) fgets(line, sizeof(line), stdin);
 	pmemset_delete(&set);
 	pmemset_source_delete(&src);
