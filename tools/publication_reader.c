@@ -301,7 +301,19 @@ pubr_read(const char *path, struct pubr_snapshot *snap, char *why,
 	}
 	char *buf = NULL;
 	size_t cap = 0;
-	enum pubr_status ret = PUBR_BUSY;
+	/* not ours at all, or a format we do not know: no point retrying */
+	struct pub_header h;
+	ssize_t n0 = read_all(fd, &buf, &cap);
+	enum pubr_status ret = parse_header((unsigned char *)buf,
+		n0 < 0 ? 0 : (size_t)n0, &h, why, whylen);
+	if (ret == PUBR_FOREIGN || ret == PUBR_UNKNOWN_VERSION ||
+	    (ret == PUBR_TRUNCATED && (size_t)n0 < sizeof(h)) ||
+	    (ret == PUBR_CORRUPT && h.header_size != sizeof(h))) {
+		free(buf);
+		close(fd);
+		return ret;
+	}
+	ret = PUBR_BUSY;
 	why_set(why, whylen, PUBR_BUSY, "the writer changed it at each of %d "
 		"tries", READ_TRIES);
 	for (int i = 0; i < READ_TRIES; i++) {
