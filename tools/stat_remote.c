@@ -20,6 +20,27 @@
 
 static const char *Prog = "pmemset-stat";
 
+/*
+ * The directory, if it is this user's own: a link or another user's
+ * directory planted in its place could show made-up publications.
+ * 0 it is, 1 it is not there, -1 refused (with a message).
+ */
+static int
+dir_check(const char *dir)
+{
+	struct stat st;
+	if (lstat(dir, &st) != 0)
+		return errno == ENOENT ? 1 : (fprintf(stderr, "%s: %s: %s\n",
+			Prog, dir, strerror(errno)), -1);
+	const char *why = S_ISLNK(st.st_mode) ? "a symbolic link" :
+		!S_ISDIR(st.st_mode) ? "not a directory" :
+		st.st_uid != geteuid() ? "another user's directory" : NULL;
+	if (why == NULL)
+		return 0;
+	fprintf(stderr, "%s: %s: refused: %s\n", Prog, dir, why);
+	return -1;
+}
+
 static int
 file_of(long pid, char *buf, size_t len)
 {
@@ -27,6 +48,8 @@ file_of(long pid, char *buf, size_t len)
 	int n = pubr_dir(dir, sizeof(dir));
 	if (n < 0 || (size_t)n >= sizeof(dir))
 		return -1;
+	if (dir_check(dir) < 0)
+		return -2;
 	n = snprintf(buf, len, "%s/%ld", dir, pid);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
@@ -36,7 +59,10 @@ static int
 read_live(long pid, struct pubr_snapshot *s)
 {
 	char path[4200], why[4400];
-	if (file_of(pid, path, sizeof(path)) != 0) {
+	int f = file_of(pid, path, sizeof(path));
+	if (f == -2)
+		return 1;
+	if (f != 0) {
 		fprintf(stderr, "%s: the publication directory's path is too "
 			"long\n", Prog);
 		return 1;
@@ -125,6 +151,9 @@ each_live(remote_visit *fn, void *arg, size_t *found)
 	if (n < 0 || (size_t)n >= sizeof(dir))
 		return 1;
 	*found = 0;
+	int d = dir_check(dir);
+	if (d != 0)
+		return d < 0 ? 1 : 0;	/* missing: nobody ever published */
 	struct dirent **names;
 	int count = scandir(dir, &names, NULL, versionsort);
 	if (count < 0) {

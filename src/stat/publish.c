@@ -285,7 +285,8 @@ publish_pass(void)
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	if (built && img->changed && file_fit(img->size)) {
 		h = Pub.hdr;
-		memcpy(h + 1, img->buf, img->size);
+		if (img->size > 0)	/* no set yet: no buffer */
+			memcpy(h + 1, img->buf, img->size);
 		h->data_size = img->size;
 		h->nsets = img->nsets;
 		h->nparts = img->nparts;

@@ -140,5 +140,17 @@ end_probe a "$pid"
 "$tool" --list >"$scratch/list" || fail "--list, empty"
 [ "$(wc -l <"$scratch/list")" = 1 ] || fail "--list, empty: $(cat "$scratch/list")"
 
+# a link planted in place of the directory is refused, not followed
+mv "$pubdir" "$scratch/elsewhere"
+ln -s "$scratch/elsewhere" "$pubdir"
+rc=0
+"$tool" --list >"$scratch/list" 2>"$scratch/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "refused: a symbolic link" "$scratch/err" ||
+	fail "--list through a link: exit $rc, $(cat "$scratch/err")"
+rc=0
+"$tool" --pid "$pid" 2>"$scratch/err" || rc=$?
+[ "$rc" = 1 ] && grep -q "refused: a symbolic link" "$scratch/err" ||
+	fail "--pid through a link: exit $rc, $(cat "$scratch/err")"
+
 echo "pmemset-stat --pid, --list, --all read a live program; stale, foreign," \
 	"truncated and unknown-version files are reported"
