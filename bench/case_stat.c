@@ -297,20 +297,11 @@ pub_heavy_side(void *arg, size_t iters, double *ns)
 	if (t < 0)
 		goto out;
 	ns[0] = t / (double)h->n;
-	double t0 = now_ns();
-	size_t removed = 0;
-	struct pmemset_part_map *pm;
-	for (pmemset_first_part_map(set, &pm); pm != NULL;
-			pmemset_first_part_map(set, &pm)) {
-		if (pmemset_remove_part_map(set, &pm) != 0) {
-			bench_fail("pmemset_remove_part_map: %s",
-					pmemset_errormsg());
-			pmemset_part_map_drop(&pm);
-			goto out;
-		}
-		removed++;
-	}
-	ns[1] = (now_ns() - t0) / (double)(removed ? removed : 1);
+	size_t removed;
+	t = remove_part_maps(set, &removed);
+	if (t < 0)
+		goto out;
+	ns[1] = t / (double)(removed ? removed : 1);
 	ret = 0;
 out:
 	pmemset_delete(&set);
