@@ -327,15 +327,6 @@ pubr_read(const char *path, struct pubr_snapshot *snap, char *why,
 					"%s", strerror(errno));
 				break;
 			}
-			struct stat now;
-			/* too short to hold a seq: not one being written */
-			if (fstat(fd, &now) == 0 && (size_t)now.st_size <
-					sizeof(struct pub_header)) {
-				n = read_all(fd, &buf, &cap);
-				ret = pubr_parse(buf, n < 0 ? 0 : (size_t)n,
-					snap, why, whylen);
-				break;
-			}
 			/* the writer is in a pass: a pass is short */
 			struct timespec t = {0, 1000000};
 			nanosleep(&t, NULL);
@@ -346,6 +337,9 @@ pubr_read(const char *path, struct pubr_snapshot *snap, char *why,
 		if (ret != PUBR_BUSY)
 			break;
 	}
+	/* enough to tell a writer killed in a pass from one that is slow */
+	if (ret == PUBR_BUSY)
+		snap->hdr = h;
 	free(buf);
 	close(fd);
 	return ret;

@@ -48,7 +48,11 @@ struct pubr_snapshot {
 /* a buffer holding a whole file; why gets the reason of a failure */
 enum pubr_status pubr_parse(const void *buf, size_t len,
 		struct pubr_snapshot *snap, char *why, size_t whylen);
-/* a file, copied consistently (retries while the writer is in a pass) */
+/*
+ * A file, copied consistently (retries while the writer is in a pass). On
+ * PUBR_BUSY, snap->hdr still holds the header (its pid and start time tell
+ * whether the writer is alive), with no sets or parts to free.
+ */
 enum pubr_status pubr_read(const char *path, struct pubr_snapshot *snap,
 		char *why, size_t whylen);
 void pubr_free(struct pubr_snapshot *snap);

@@ -68,6 +68,9 @@ read_live(long pid, struct pubr_snapshot *s)
 		return 1;
 	}
 	enum pubr_status st = pubr_read(path, s, why, sizeof(why));
+	if (st == PUBR_BUSY && pubr_liveness(&s->hdr) != PUBR_ALIVE)
+		snprintf(why, sizeof(why), "stale: process %ld is gone, killed "
+			"while it wrote the file", pid);
 	if (st == PUBR_NOT_FOUND) {
 		fprintf(stderr, "%s: process %ld publishes nothing (%s); start "
 			"it with PMEMSET_STAT_PUBLISH=1\n", Prog, pid, path);
@@ -171,9 +174,12 @@ each_live(remote_visit *fn, void *arg, size_t *found)
 			struct pubr_snapshot s;
 			enum pubr_status st = pubr_read(path, &s, why,
 					sizeof(why));
-			enum pubr_liveness l = st == PUBR_OK ?
-				pubr_liveness(&s.hdr) : PUBR_GONE;
-			if (st != PUBR_OK) {
+			enum pubr_liveness l = st == PUBR_OK ||
+				st == PUBR_BUSY ? pubr_liveness(&s.hdr) :
+				PUBR_GONE;
+			if (st == PUBR_BUSY && l != PUBR_ALIVE) {
+				stale(dir, name, &s.hdr, l);	/* killed mid-pass */
+			} else if (st != PUBR_OK) {
 				fprintf(stderr, "%s: %s: %s\n", Prog, path,
 					why);
 				ret = 1;
