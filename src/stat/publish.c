@@ -43,6 +43,23 @@
 #include "stat_internal.h"
 
 #define PUB_INTERVAL_MS 250
+
+/*
+ * The writer's barrier between the sequence count and the records: what
+ * comes before it is stored before what comes after. ThreadSanitizer does
+ * not model fences (GCC refuses them with -fsanitize=thread); it has nothing
+ * to check here anyway, the readers being other processes.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define STORE_BARRIER() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define STORE_BARRIER() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#endif
+#endif
+#ifndef STORE_BARRIER
+#define STORE_BARRIER() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
 #define PUB_INITIAL_DATA ((size_t)64 << 10)
 
 /* the next contents of the file's records, built outside the file */
@@ -282,7 +299,7 @@ publish_pass(void)
 	/* odd from file_open until the first pass ends */
 	uint64_t odd = __atomic_load_n(&h->seq, __ATOMIC_RELAXED) | 1;
 	__atomic_store_n(&h->seq, odd, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	STORE_BARRIER();
 	if (built && img->changed && file_fit(img->size)) {
 		h = Pub.hdr;
 		if (img->size > 0)	/* no set yet: no buffer */
@@ -293,7 +310,7 @@ publish_pass(void)
 		img->changed = false;
 	}
 	h->updated_ns = now_ns();
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	STORE_BARRIER();
 	__atomic_store_n(&h->seq, odd + 1, __ATOMIC_RELAXED);
 }
 
