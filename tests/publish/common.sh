@@ -34,6 +34,7 @@ start_probe() {
 	shift 3
 	mkfifo "$scratch/$name.in"
 	env PMEMSET_STAT_PUBLISH="${PUBLISH-1}" \
+		PMEMSET_LOG_LEVEL="${PMEMSET_LOG_LEVEL-0}" \
 		"$probe" "$@" "$scratch/$name.file" "$parts" "$persists" \
 		<"$scratch/$name.in" >"$scratch/$name.out" 2>"$scratch/$name.err" &
 	probes+=($!)

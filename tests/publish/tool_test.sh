@@ -161,5 +161,14 @@ rc=0
 [ "$rc" = 1 ] && grep -q "refused: a symbolic link" "$scratch/err" ||
 	fail "--pid through a link: exit $rc, $(cat "$scratch/err")"
 
+# a program started with PMEMSET_STAT_PUBLISH=1 refuses the link too: it
+# logs why and runs on unpublished
+PMEMSET_LOG_LEVEL=1 start_probe c 1 1
+[ "$probe_path" = none ] || fail "published through a planted link: $probe_path"
+grep -q "PMEMSET_STAT_PUBLISH=1: not publishing: .*$pubdir refused: it is a symbolic link" \
+	"$scratch/c.err" || fail "no logged reason: $(cat "$scratch/c.err")"
+[ -z "$(ls "$scratch/elsewhere")" ] || fail "a file was made through the link"
+end_probe c "$probe_pid"
+
 echo "pmemset-stat --pid, --list, --all read a live program; stale, foreign," \
 	"truncated and unknown-version files are reported"
