@@ -9,17 +9,64 @@
 #   tsan       the thread tests under ThreadSanitizer
 #   clang      everything built by clang (warnings as errors), unit tests run
 #   fuzz       a short libFuzzer session (scripts/fuzz.sh, clang)
-# Usage: scripts/run-tests.sh [plain|asan|valgrind|tsan|fuzz ...] (default: all)
+#   pmem       the tests labelled "pmem" on persistent memory: built here,
+#              run in a QEMU guest with an emulated NVDIMM
+#              (scripts/pmem-vm.sh) with their files on ext4 -o dax and a
+#              Device DAX device, then scripts/test-real-pmem.sh there; on
+#              this machine's own when PMEMSET_PMEM_DIR and PMEMSET_DEVDAX
+#              are set
+# Usage: scripts/run-tests.sh [plain|clang|asan|valgrind|tsan|fuzz|pmem ...]
+#        (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=(plain clang asan valgrind tsan fuzz)
+[ ${#configs[@]} -gt 0 ] || configs=(plain clang asan valgrind tsan fuzz pmem)
 
 build() {
 	local dir=$1; shift
 	cmake -S . -B "$dir" -DPMEMSET_WERROR=ON "$@" >/dev/null
 	cmake --build "$dir" -j"$jobs"
+}
+
+# The pmem configuration. With PMEMSET_PMEM_DIR set (a directory on a file
+# system mounted with -o dax) and PMEMSET_DEVDAX (a Device DAX device), it
+# runs on this machine's persistent memory; otherwise in the guest of
+# scripts/pmem-vm.sh, which mounts its DAX file system at
+# /run/pmem-vm/fsdax. PMEMSET_TEST_REQUIRE_PMEM=1 turns the pmem tests'
+# "skipped: no DAX" into a failure. Under TCG the guest runs many times
+# slower than the host: the label is the subset that fits in minutes
+# (tests/README.md).
+pmem_config() {
+	local dir=build-ci-pmem
+	local test_dir=${PMEMSET_PMEM_DIR:-/run/pmem-vm/fsdax}
+	cmake -S . -B "$dir" -DPMEMSET_WERROR=ON -DPMEMSET_TEST_DIR="$test_dir" \
+		-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF >/dev/null
+	cmake --build "$dir" -j"$jobs" --target pmem-tests
+	echo "pmem: label pmem, on fsdax ($test_dir) and Device DAX:" \
+		"$(ctest --test-dir "$dir" -N -L pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
+	echo "pmem: then scripts/test-real-pmem.sh: sds_test sds_crash_test" \
+		"badblock_test without the fake device (it says what it skips)"
+	echo "pmem: NOT run on persistent memory (the other configurations" \
+		"run them on tmpfs; under TCG too slow, or not about the medium;" \
+		"see tests/README.md):" \
+		"$(ctest --test-dir "$dir" -N -LE pmem | sed -n 's/^ *Test *#[0-9]*: //p' |
+			grep -vxE 'sds_test|sds_crash_test|badblock_test' | paste -sd' ')"
+	local suite='
+		ctest --test-dir "$1" --output-on-failure -j2 -L pmem \
+			--no-tests=error
+		r=$?
+		scripts/test-real-pmem.sh "$1" || r=1
+		exit $r'
+	if [ -n "${PMEMSET_PMEM_DIR:-}" ]; then
+		echo "pmem: on this machine: PMEMSET_PMEM_DIR=$PMEMSET_PMEM_DIR" \
+			"PMEMSET_DEVDAX=${PMEMSET_DEVDAX:-(not set)}"
+		PMEMSET_TEST_REQUIRE_PMEM=1 bash -c "$suite" pmem "$dir"
+	else
+		echo "pmem: in a QEMU guest with an emulated NVDIMM (scripts/pmem-vm.sh)"
+		scripts/pmem-vm.sh --env PMEMSET_TEST_REQUIRE_PMEM=1 -- \
+			bash -c "$suite" pmem-guest "$dir"
+	fi
 }
 
 for config in "${configs[@]}"; do
@@ -58,6 +105,9 @@ for config in "${configs[@]}"; do
 		;;
 	fuzz)
 		PMEMSET_FUZZ_BUILD=build-ci-fuzz scripts/fuzz.sh
+		;;
+	pmem)
+		pmem_config
 		;;
 	*)
 		echo "unknown configuration: $config" >&2

@@ -83,6 +83,14 @@ extent_file_size(struct pmemset_source *src, struct extent *e)
 	return covered ? 0 : source_size(src, &e->file_size, "pmemset_map");
 }
 
+/* for an alignment error: where a large alignment comes from */
+static const char *
+alignment_origin(const struct pmemset_source *src)
+{
+	return source_is_devdax(src) ? " (the Device DAX device's alignment: "
+		"it maps whole units of it)" : "";
+}
+
 /*
  * Checks the offset and length and, for length 0, reads the size (no
  * growth follows then, so no lock is needed). Otherwise the size is read
@@ -115,7 +123,8 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 	if (e->offset % e->alignment != 0)
 		return err_set(PMEMSET_E_INVALID_OFFSET_VALUE,
 			"pmemset_map: offset %zu is not a multiple of the "
-			"source's alignment %zu", e->offset, e->alignment);
+			"source's alignment %zu%s", e->offset, e->alignment,
+			alignment_origin(src));
 	if (e->length == 0) {
 		if (e->offset >= e->file_size)
 			return err_set(PMEMSET_E_MAP_LENGTH_UNSET,
@@ -137,7 +146,8 @@ resolve_extent(struct pmemset_source *src, const struct pmemset_map_config *mc,
 	if (e->length % e->alignment != 0)
 		return err_set(PMEMSET_E_LENGTH_UNALIGNED,
 			"pmemset_map: length %zu is not a multiple of the "
-			"source's alignment %zu", e->length, e->alignment);
+			"source's alignment %zu%s", e->length, e->alignment,
+			alignment_origin(src));
 	if (e->length > (size_t)INT64_MAX - e->offset)
 		return err_set(PMEMSET_E_LENGTH_OUT_OF_RANGE,
 			"pmemset_map: offset %zu + length %zu is beyond the "
@@ -245,6 +255,11 @@ grow_source(struct pmemset_source *src, const struct extent *e)
 		return err_set(PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL,
 			"pmemset_map: the source has %zu bytes, the part needs "
 			"%zu, and DO_NOT_GROW forbids growing it",
+			e->file_size, needed);
+	if (source_is_devdax(src))
+		return err_set(PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL,
+			"pmemset_map: the Device DAX device has %zu bytes, the "
+			"part needs %zu, and a device cannot grow",
 			e->file_size, needed);
 	if (src->fd < 0 || !is_regular_file(src))
 		return err_set(PMEMSET_E_SOURCE_FILE_IS_TOO_SMALL,

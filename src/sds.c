@@ -153,7 +153,8 @@ read_device(struct pmemset_source *src, struct device_now *now)
 		return err_set(PMEMSET_E_SDS_NOSUPP,
 			"pmemset_map: the source has an SDS, but its device "
 			"cannot report an unsafe shutdown count (not "
-			"persistent memory?); map it without an SDS");
+			"persistent memory, or DIMMs without a health "
+			"interface, as emulated ones); map it without an SDS");
 	if (ret != 0)
 		return err_pmem2(ret, "pmemset_map: cannot read the unsafe "
 				"shutdown count of the source's device");

@@ -225,7 +225,12 @@ file_source_new(struct pmemset_source **src, const char *file, uint64_t flags,
 		return open_error(func, file, -fd);
 	}
 	ret = source_adopt_fd(s, func, fd);
-	if (ret == 0 && truncate && ftruncate(fd, 0) != 0)
+	if (ret == 0 && truncate && source_is_devdax(s))
+		ret = err_set(PMEMSET_E_INVALID_SOURCE_FILE_CREATE_FLAGS,
+			"%s: CREATE_ALWAYS would empty \"%s\", but it is a "
+			"Device DAX device, which has a fixed size; nothing "
+			"was changed", func, file);
+	else if (ret == 0 && truncate && ftruncate(fd, 0) != 0)
 		ret = err_errno(errno, "%s: cannot truncate \"%s\"", func,
 				file);
 	if (ret != 0) {
@@ -332,6 +337,14 @@ pmemset_source_delete(struct pmemset_source **src)
 	source_put(s);
 	*src = NULL;
 	return 0;
+}
+
+bool
+source_is_devdax(const struct pmemset_source *src)
+{
+	/* libpmem2 made a source of it: a character device is Device DAX */
+	struct stat st;
+	return src->fd >= 0 && fstat(src->fd, &st) == 0 && S_ISCHR(st.st_mode);
 }
 
 int

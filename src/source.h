@@ -72,6 +72,9 @@ const char *source_kind_name(enum source_kind kind);
 void source_get(struct pmemset_source *src);
 void source_put(struct pmemset_source *src);
 
+/* is it a Device DAX device? (asks the file: for error paths) */
+bool source_is_devdax(const struct pmemset_source *src);
+
 /*
  * current size of the source in bytes (asks the file and remembers it; a
  * temporary source's known size, which is exact); func names the caller's

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * data_test.c -- the data path at PAGE, forced CACHE_LINE and forced BYTE:
+ * data_test.c -- the data path at the medium's granularity (PAGE on tmpfs,
+ * CACHE_LINE or BYTE on DAX), forced CACHE_LINE and forced BYTE:
  * memcpy, memmove (overlapping both ways), memset, persist, flush, drain;
  * sizes from 0 to several MiB, aligned and unaligned; flags; an empty set;
  * NULL; and the checked mode (PMEMSET_CHECK_RANGES=1).
@@ -142,7 +143,8 @@ static void
 data_path_page(void **state)
 {
 	struct fixture *f = *state;
-	granularity_is(f, PMEM2_GRANULARITY_PAGE);
+	/* PAGE on tmpfs; what the medium gives on DAX */
+	granularity_is(f, test_dir_granularity());
 	copy_set_move_everywhere(f);
 	overlapping_moves(f);
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pmem_env.h"
 #include "test_util.h"
 
 const char *
@@ -17,6 +18,28 @@ test_dir(void)
 {
 	const char *d = getenv("PMEMSET_TEST_DIR");
 	return d != NULL && d[0] != '\0' ? d : "/dev/shm";
+}
+
+enum pmem2_granularity
+test_dir_granularity(void)
+{
+	static int known = -1;
+	if (known < 0)
+		known = (int)pmem_env_dir_granularity(test_dir());
+	return (enum pmem2_granularity)known;
+}
+
+const char *
+test_dir_granularity_name(void)
+{
+	switch (test_dir_granularity()) {
+	case PMEM2_GRANULARITY_BYTE:
+		return "byte";
+	case PMEM2_GRANULARITY_CACHE_LINE:
+		return "cache_line";
+	default:
+		return "page";
+	}
 }
 
 char *
@@ -86,16 +109,24 @@ test_file_set_delete(struct pmemset **set, struct pmemset_source **src,
 	test_file_remove(path);
 }
 
-void
-test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
+int
+test_try_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		size_t length, struct pmemset_part_descriptor *desc)
 {
 	struct pmemset_map_config *mc;
 	assert_ok(pmemset_map_config_new(&mc));
 	assert_ok(pmemset_map_config_set_offset(mc, offset));
 	pmemset_map_config_set_length(mc, length);
-	assert_ok(pmemset_map(set, src, mc, desc));
+	int ret = pmemset_map(set, src, mc, desc);
 	assert_ok(pmemset_map_config_delete(&mc));
+	return ret;
+}
+
+void
+test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
+		size_t length, struct pmemset_part_descriptor *desc)
+{
+	assert_ok(test_try_map(set, src, offset, length, desc));
 }
 
 size_t

@@ -20,6 +20,14 @@
 
 /* a fresh file of `size` bytes under $PMEMSET_TEST_DIR (default /dev/shm) */
 char *test_file(const char *tag, size_t size);
+/*
+ * the store granularity libpmem2 gives a file under test_dir() when the
+ * set asks for no more than PAGE: PAGE on tmpfs, CACHE_LINE (or BYTE) on
+ * a DAX file system. What tests expect where they do not force one.
+ */
+enum pmem2_granularity test_dir_granularity(void);
+/* its name as the observer spells it: "page", "cache_line", "byte" */
+const char *test_dir_granularity_name(void);
 /* removes it and frees the path */
 void test_file_remove(char *path);
 size_t test_file_size(const char *path);
@@ -44,6 +52,10 @@ struct pmemset *test_file_set_new(char **path, struct pmemset_source **src,
 void test_file_set_delete(struct pmemset **set, struct pmemset_source **src,
 		char *path);
 
+/* maps [offset, offset + length) of src; returns what pmemset_map did */
+int test_try_map(struct pmemset *set, struct pmemset_source *src,
+		size_t offset, size_t length,
+		struct pmemset_part_descriptor *desc);
 /* maps [offset, offset + length) of src; asserts success */
 void test_map(struct pmemset *set, struct pmemset_source *src, size_t offset,
 		size_t length, struct pmemset_part_descriptor *desc);
