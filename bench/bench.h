@@ -170,6 +170,12 @@ int bench_set_new_masked(struct pmemset **set, enum pmem2_granularity g,
  */
 double map_parts(struct pmemset *set, struct pmemset_source *src, size_t n,
 		size_t first_offset, char **part_addr);
+/*
+ * Removes every part map of the set, first_part_map + remove_part_map
+ * until none is left. Returns the elapsed ns and the count in *removed,
+ * or -1.
+ */
+double remove_part_maps(struct pmemset *set, size_t *removed);
 
 /* the case groups: 0, or -1 when a setup failed */
 int cases_data(const struct opts *o);

@@ -467,19 +467,11 @@ heavy_set_side(void *arg, size_t iters, double *ns)
 		ns[1] = (now_ns() - t0) / (double)h->n;
 		break;
 	case HEAVY_REMOVE: {
-		size_t removed = 0;
-		struct pmemset_part_map *pm;
-		for (pmemset_first_part_map(set, &pm); pm != NULL;
-				pmemset_first_part_map(set, &pm)) {
-			if (pmemset_remove_part_map(set, &pm) != 0) {
-				bench_fail("pmemset_remove_part_map: %s",
-						pmemset_errormsg());
-				pmemset_part_map_drop(&pm);
-				goto out;
-			}
-			removed++;
-		}
-		ns[0] = (now_ns() - t0) / (double)removed;
+		size_t removed;
+		double tr = remove_part_maps(set, &removed);
+		if (tr < 0)
+			goto out;
+		ns[0] = tr / (double)removed;
 		break;
 	}
 	case HEAVY_RANGE:

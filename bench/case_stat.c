@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * case_stat.c -- the observer module (libpmemset/stat.h): what an update
- * costs with nothing changed and after k changes, at two set sizes, and
- * what an open observer adds to the data path.
+ * costs with nothing changed and after k changes, at two set sizes, what
+ * an open observer adds to the data path, and what live publication
+ * (pmemset_stat_publish_start) adds to the data path, to map and to remove.
  *
  * Built only when the observer module is part of the library (the build
  * defines PMEMSET_BENCH_STAT); otherwise the group says so and runs nothing.
@@ -153,7 +154,19 @@ struct dp {
 	size_t len;
 	bool observe;
 	char *dram;
+	bool publish;	/* the process publishes while timed */
 };
+
+static int
+publish_start(void)
+{
+	enum pmemset_stat_status s = pmemset_stat_publish_start();
+	if (s == PMEMSET_STAT_S_OK)
+		return 0;
+	bench_fail("pmemset_stat_publish_start: %s: %s",
+			pmemset_stat_status_string(s), pmemset_errormsg());
+	return -1;
+}
 
 static int
 dp_side(void *arg, size_t iters, double *ns)
@@ -170,6 +183,8 @@ dp_side(void *arg, size_t iters, double *ns)
 			return -1;
 		}
 	}
+	if (d->publish && publish_start() != 0)
+		return -1;
 	struct pmemset *set = d->set;
 	char *a = d->addr;
 	size_t len = d->len;
@@ -183,28 +198,36 @@ dp_side(void *arg, size_t iters, double *ns)
 	ns[0] = (now_ns() - t0) / (double)iters;
 	if (h != NULL)
 		pmemset_stat_close(&h);
+	if (d->publish)
+		pmemset_stat_publish_stop();
 	return 0;
 }
 
+/* cases 0, 1: observed / not; 2, 3: published / not (persist, memcpy) */
 static int
 data_path_cases(void)
 {
-	struct pair p[2];
+	struct pair p[4];
 	memset(p, 0, sizeof(p));
-	struct dp with[2], without[2];
+	struct dp with[4], without[4];
 	static char dram[4096];
-	for (int i = 0; i < 2; i++) {
+	bool any = false;
+	for (int i = 0; i < 4; i++) {
+		bool pub = i >= 2;
 		p[i].group = "stat";
-		snprintf(p[i].name[0], BENCH_NAME_LEN,
-				"%s BYTE, observed / not observed",
-				i == 0 ? "persist 64 B" : "memcpy 4 KiB");
-		snprintf(p[i].a_label, BENCH_LABEL_LEN, "pmemset+observer");
+		snprintf(p[i].name[0], BENCH_NAME_LEN, "%s BYTE, %s",
+				i % 2 == 0 ? "persist 64 B" : "memcpy 4 KiB",
+				pub ? "published / not published" :
+				"observed / not observed");
+		snprintf(p[i].a_label, BENCH_LABEL_LEN,
+				pub ? "pmemset+published" : "pmemset+observer");
 		snprintf(p[i].b_label, BENCH_LABEL_LEN, "pmemset");
 		p[i].a = p[i].b = dp_side;
 		p[i].a_arg = &with[i];
 		p[i].b_arg = &without[i];
+		any |= pair_selected(&p[i]);
 	}
-	if (!pair_selected(&p[0]) && !pair_selected(&p[1]))
+	if (!any)
 		return 0;
 
 	force_granularity(PMEM2_GRANULARITY_BYTE);
@@ -222,20 +245,103 @@ data_path_cases(void)
 	pmemset_first_part_map(set, &pm);
 	char *addr = pmemset_descriptor_part_map(pm).addr;
 	pmemset_part_map_drop(&pm);
-	for (int i = 0; i < 2; i++) {
-		with[i] = (struct dp){set, addr, i ? 4096 : 64, true,
-				i ? dram : NULL};
+	for (int i = 0; i < 4; i++) {
+		with[i] = (struct dp){set, addr, i % 2 ? 4096 : 64, i < 2,
+				i % 2 ? dram : NULL, i >= 2};
 		without[i] = with[i];
 		without[i].observe = false;
+		without[i].publish = false;
 	}
 	ret = 0;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 4; i++)
 		if (bench_run(&p[i]) != 0)
 			ret = -1;
 out:
 	pmemset_delete(&set);
 	pmemset_source_delete(&src);
 	unforce_granularity();
+	return ret;
+}
+
+/*
+ * Map n parts of 4 KiB of a temporary source, one part map each, then
+ * remove them (first_part_map + remove_part_map), with the process
+ * publishing or not: the publisher's passes (every 250 ms) copy the set
+ * while it is being mapped and removed.
+ */
+struct pub_heavy {
+	size_t n;
+	bool publish;
+	char **addr;
+};
+
+static int
+pub_heavy_side(void *arg, size_t iters, double *ns)
+{
+	struct pub_heavy *h = arg;
+	(void) iters;
+	struct pmemset_source *src = NULL;
+	struct pmemset *set = NULL;
+	int ret = -1;
+	if (h->publish && publish_start() != 0)
+		return -1;
+	if (pmemset_source_from_temporary(&src, O->dir) != 0) {
+		bench_fail("pmemset_source_from_temporary: %s",
+				pmemset_errormsg());
+		goto out;
+	}
+	if (bench_set_new(&set, PMEM2_GRANULARITY_PAGE, NULL,
+			PMEMSET_COALESCING_NONE) != 0)
+		goto out;
+	double t = map_parts(set, src, h->n, 0, h->addr);
+	if (t < 0)
+		goto out;
+	ns[0] = t / (double)h->n;
+	size_t removed;
+	t = remove_part_maps(set, &removed);
+	if (t < 0)
+		goto out;
+	ns[1] = t / (double)(removed ? removed : 1);
+	ret = 0;
+out:
+	pmemset_delete(&set);
+	pmemset_source_delete(&src);
+	if (h->publish)
+		pmemset_stat_publish_stop();
+	return ret;
+}
+
+static int
+publish_heavy_case(void)
+{
+	size_t n = O->parts_big;
+	struct pair p = {0};
+	p.group = "stat";
+	p.nmetrics = 2;
+	snprintf(p.name[0], BENCH_NAME_LEN, "map %zu x 4 KiB parts, "
+			"published / not published", n);
+	snprintf(p.name[1], BENCH_NAME_LEN, "first_part_map+remove_part_map, "
+			"%zu part maps, published / not published", n);
+	if (!pair_selected(&p))
+		return 0;
+	snprintf(p.a_label, BENCH_LABEL_LEN, "pmemset+published");
+	snprintf(p.b_label, BENCH_LABEL_LEN, "pmemset");
+	/* the goal of issue 24: at most 5 % more */
+	p.target[0] = (struct target){TARGET_RATIO, 1.05, "<=1.05"};
+	p.target[1] = (struct target){TARGET_RATIO, 1.05, "<=1.05"};
+	char **addr = calloc(n, sizeof(*addr));
+	if (addr == NULL) {
+		bench_fail("out of memory");
+		return -1;
+	}
+	struct pub_heavy with = {n, true, addr}, without = {n, false, addr};
+	p.a = p.b = pub_heavy_side;
+	p.a_arg = &with;
+	p.b_arg = &without;
+	p.fixed_iters = n;
+	p.isolate = true;
+	int ret = bench_run(&p);
+	free(addr);
 	return ret;
 }
 
@@ -297,6 +403,8 @@ cases_stat(const struct opts *o)
 		observed_fini(&ob[1][i]);
 	}
 	if (data_path_cases() != 0)
+		ret = -1;
+	if (publish_heavy_case() != 0)
 		ret = -1;
 	return ret;
 }

@@ -70,3 +70,22 @@ map_parts(struct pmemset *set, struct pmemset_source *src, size_t n,
 	pmemset_map_config_delete(&mc);
 	return t;
 }
+
+double
+remove_part_maps(struct pmemset *set, size_t *removed)
+{
+	*removed = 0;
+	struct pmemset_part_map *pm;
+	double t0 = now_ns();
+	for (pmemset_first_part_map(set, &pm); pm != NULL;
+			pmemset_first_part_map(set, &pm)) {
+		if (pmemset_remove_part_map(set, &pm) != 0) {
+			bench_fail("pmemset_remove_part_map: %s",
+					pmemset_errormsg());
+			pmemset_part_map_drop(&pm);
+			return -1;
+		}
+		(*removed)++;
+	}
+	return now_ns() - t0;
+}

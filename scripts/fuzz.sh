@@ -3,7 +3,8 @@
 #
 # The call-sequence fuzzer (tests/fuzz/fuzz_calls.c) under libFuzzer, with
 # the library's objects built by clang with ASan, UBSan and coverage
-# feedback, in a build directory of its own.
+# feedback, in a build directory of its own; then the reader of live
+# publications (tests/fuzz/fuzz_publication.c) for a quarter of that time.
 #   scripts/fuzz.sh                a short session (60 s: what CI runs)
 #   scripts/fuzz.sh --long         a long one (PMEMSET_FUZZ_TIME, default 4 h),
 #                                  after thousands of crash_test rounds
@@ -44,7 +45,8 @@ command -v clang >/dev/null || {
 cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
 	-DPMEMSET_FUZZ=ON -DPMEMSET_ASAN=ON -DPMEMSET_DOC=OFF -DPMEMSET_WERROR=ON \
 	-DPMEMSET_BENCH=OFF -DPMEMSET_EXAMPLES=OFF >/dev/null
-cmake --build "$dir" --target fuzz_calls -j"$(nproc)" >/dev/null
+cmake --build "$dir" --target fuzz_calls fuzz_publication -j"$(nproc)" \
+	>/dev/null
 
 corpus=$dir/corpus
 artifacts=$dir/artifacts
@@ -60,3 +62,15 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	-max_len=2048 \
 	-timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
 	-artifact_prefix="$artifacts/" "$@" "$corpus" tests/fuzz/corpus
+
+# the publication reader: pure parsing, no fork mode needed
+pub_corpus=$dir/publication_corpus
+mkdir -p "$pub_corpus"
+echo "fuzz.sh: publication reader, $((time / 4 + 1)) s, corpus $pub_corpus" \
+	"(seeds: tests/fuzz/publication_corpus)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=0 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	"$dir/tests/fuzz_publication" -max_total_time="$((time / 4 + 1))" \
+	-max_len=8192 -timeout=10 -print_final_stats=1 \
+	-artifact_prefix="$artifacts/" "$@" "$pub_corpus" \
+	tests/fuzz/publication_corpus

@@ -39,6 +39,16 @@ pmemset_add_test(fuzz_replay
 	ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus --random 300 1
 	TIMEOUT 600)
 
+# the reader of live publications on arbitrary bytes, the same way
+pmemset_add_test(fuzz_publication_replay
+	SOURCES fuzz/fuzz_publication.c fuzz/replay_main.c
+		${PROJECT_SOURCE_DIR}/tools/publication_reader.c
+	LABELS reliability fuzz publish
+	ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/publication_corpus --random 2000 1
+	TIMEOUT 300)
+target_include_directories(fuzz_publication_replay PRIVATE
+	${PROJECT_SOURCE_DIR}/tools ${PROJECT_SOURCE_DIR}/src/stat)
+
 # the libFuzzer build of it (scripts/fuzz.sh configures and runs it)
 option(PMEMSET_FUZZ "Build the libFuzzer harness tests/fuzz (needs clang)"
 	OFF)
@@ -60,6 +70,15 @@ if(PMEMSET_FUZZ)
 	target_link_libraries(fuzz_calls PRIVATE pmemset_objects
 		Threads::Threads)
 	target_compile_definitions(fuzz_calls PRIVATE _GNU_SOURCE)
+	add_executable(fuzz_publication fuzz/fuzz_publication.c
+		${PROJECT_SOURCE_DIR}/tools/publication_reader.c)
+	target_include_directories(fuzz_publication PRIVATE
+		${PROJECT_SOURCE_DIR}/tools ${PROJECT_SOURCE_DIR}/src/stat)
+	target_compile_options(fuzz_publication PRIVATE
+		-fsanitize=fuzzer,address,undefined)
+	target_link_options(fuzz_publication PRIVATE
+		-fsanitize=fuzzer,address,undefined)
+	target_compile_definitions(fuzz_publication PRIVATE _GNU_SOURCE)
 endif()
 # 8 threads: workers on two sets, two observers, a walker (TSan in CI)
 pmemset_add_test(threads_observer_test SOURCES threads_observer_test.c

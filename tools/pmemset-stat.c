@@ -7,9 +7,14 @@
  * It needs no write permission: a file it may only read is reported
  * (its size) without being mapped.
  *
+ * With --pid, --list, --watch or --all it reads instead the live
+ * publications of running processes of this user (stat_remote.c).
+ *
  * usage: pmemset-stat [-j|--json|-o|--openmetrics] [-m|--match pattern]...
- *        file...
- * exit: 0 success, 1 a file cannot be mapped or the tree printed, 2 usage
+ *        file... | --pid PID | --all
+ *        pmemset-stat --list | --watch[=SECONDS] --pid PID
+ * exit: 0 success, 1 a file cannot be mapped or the tree printed (or a
+ * publication read), 2 usage
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,13 +30,16 @@
 #include <libpmemset.h>
 #include <libpmemset/stat.h>
 
+#include "stat_remote.h"
+
 static const char *Prog = "pmemset-stat";
 
 static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-j|--json|-o|--openmetrics] "
-		"[-m|--match pattern]... file...\n"
+		"[-m|--match pattern]... file...|--pid PID|--all\n"
+		"       %s --list | --watch[=SECONDS] --pid PID\n"
 		"Maps each file (never writing to it) as a part of one set "
 		"and prints\nits observer tree: /pmemset, /pmemset/set/<n>, "
 		"/pmemset/set/<n>/part/<k>. A file it may only read is not "
@@ -44,7 +52,19 @@ usage(FILE *f)
 		"fnmatch(3)\n"
 		"                       pattern ('*' matches '/' too); "
 		"repeatable\n"
-		"  -h, --help           print this help\n", Prog);
+		"  -p, --pid PID        the live tree of running process PID "
+		"(which\n"
+		"                       publishes: PMEMSET_STAT_PUBLISH=1), "
+		"not files\n"
+		"  -a, --all            the live trees of all this user's "
+		"publishing\n"
+		"                       processes (with -o: one pid label "
+		"each)\n"
+		"  -l, --list           list this user's publishing processes\n"
+		"  -w, --watch[=SECONDS]  with --pid: rates per second of the "
+		"counters,\n"
+		"                       every SECONDS (default 1) until Ctrl-C\n"
+		"  -h, --help           print this help\n", Prog, Prog);
 }
 
 static int
@@ -161,6 +181,92 @@ print_tree(struct pmemset *set, struct pmemset_stat_matcher *m, size_t nm,
 	return ret;
 }
 
+/* --pid, --all, --list, --watch */
+struct remote_options {
+	long pid;
+	bool all, list, watch;
+	double interval;
+};
+
+static int
+remote_usage(const char *why)
+{
+	fprintf(stderr, "%s: %s\n", Prog, why);
+	usage(stderr);
+	return 2;
+}
+
+static int
+remote_option(struct remote_options *r, int c, const char *arg)
+{
+	char *end;
+	switch (c) {
+	case 'p':
+		errno = 0;
+		r->pid = strtol(arg, &end, 10);
+		if (errno != 0 || end == arg || *end != '\0' || r->pid <= 0)
+			return remote_usage("--pid wants a process id, a "
+				"positive number");
+		return 0;
+	case 'a':
+		r->all = true;
+		return 0;
+	case 'l':
+		r->list = true;
+		return 0;
+	default:
+		r->watch = true;
+		if (arg == NULL)
+			return 0;
+		errno = 0;
+		r->interval = strtod(arg, &end);
+		if (errno != 0 || end == arg || *end != '\0' ||
+				!(r->interval >= 0.01 && r->interval <= 86400))
+			return remote_usage("--watch wants an interval in "
+				"seconds, from 0.01 to 86400");
+		return 0;
+	}
+}
+
+static int
+remote_run(const struct remote_options *r,
+		enum pmemset_stat_dump_format format,
+		const struct pmemset_stat_matcher *m, size_t nm)
+{
+	int modes = (r->pid >= 0 && !r->watch) + r->all + r->list + r->watch;
+	if (modes != 1)
+		return remote_usage("give one of --pid, --all, --list, "
+			"--watch --pid");
+	if (r->watch && r->pid < 0)
+		return remote_usage("--watch needs --pid");
+	if ((r->list || r->watch) && (format != PMEMSET_STAT_DUMP_TEXT ||
+			nm > 0))
+		return remote_usage("--list and --watch take no --json, "
+			"--openmetrics or --match");
+	char **patterns = calloc(nm + 1, sizeof(*patterns));
+	if (patterns == NULL) {
+		fprintf(stderr, "%s: out of memory\n", Prog);
+		return 1;
+	}
+	for (size_t i = 0; i < nm; i++)
+		patterns[i] = (char *)m[i].pattern;
+	struct pubr_filter f = {patterns, nm};
+	enum remote_format rf = format == PMEMSET_STAT_DUMP_JSON ?
+		REMOTE_JSON : format == PMEMSET_STAT_DUMP_OPENMETRICS ?
+		REMOTE_OPENMETRICS : REMOTE_TEXT;
+	int ret;
+	if (r->list)
+		ret = remote_list();
+	else if (r->watch)
+		ret = remote_watch(r->pid, r->interval);
+	else if (r->all)
+		ret = remote_all(rf, &f);
+	else
+		ret = remote_show(r->pid, rf, &f);
+	free(patterns);
+	return ret;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -169,8 +275,13 @@ main(int argc, char *argv[])
 		{"openmetrics", no_argument, NULL, 'o'},
 		{"match", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
+		{"pid", required_argument, NULL, 'p'},
+		{"all", no_argument, NULL, 'a'},
+		{"list", no_argument, NULL, 'l'},
+		{"watch", optional_argument, NULL, 'w'},
 		{NULL, 0, NULL, 0},
 	};
+	struct remote_options r = {-1, false, false, false, 1.0};
 	enum pmemset_stat_dump_format format = PMEMSET_STAT_DUMP_TEXT;
 	struct pmemset_stat_matcher *m = calloc((size_t)argc,
 			sizeof(*m));
@@ -180,7 +291,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	int c;
-	while ((c = getopt_long(argc, argv, "jom:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jom:hp:alw::", longopts,
+			NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			format = PMEMSET_STAT_DUMP_JSON;
@@ -197,6 +309,14 @@ main(int argc, char *argv[])
 			usage(stdout);
 			free(m);
 			return 0;
+		case 'p':
+		case 'a':
+		case 'l':
+		case 'w':
+			if (remote_option(&r, c, optarg) == 0)
+				break;
+			free(m);
+			return 2;
 		default:
 			usage(stderr);
 			free(m);
@@ -204,6 +324,15 @@ main(int argc, char *argv[])
 		}
 	}
 	int nfiles = argc - optind;
+	if (r.pid >= 0 || r.all || r.list || r.watch) {
+		/* PMEMSET_STAT_PUBLISH=1 in the shell: the reader is not news */
+		(void) pmemset_stat_publish_stop();
+		int ret = nfiles > 0 ? remote_usage("files and live processes "
+			"cannot be shown together") :
+			remote_run(&r, format, m, nm);
+		free(m);
+		return ret;
+	}
 	if (nfiles == 0) {
 		fprintf(stderr, "%s: no file given\n", Prog);
 		usage(stderr);

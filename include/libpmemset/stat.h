@@ -257,6 +257,20 @@ enum pmemset_stat_status pmemset_stat_dump(struct pmemset_stat_map *map,
 
 const char *pmemset_stat_status_string(enum pmemset_stat_status status);
 
+/*
+ * Live publication (pmemset_stat_publish_start(3)): the process's observer
+ * tree and counters, copied at least every 250 ms by a thread of the
+ * library into a file only this user may read, $XDG_RUNTIME_DIR/pmemset/<pid>
+ * or /dev/shm/pmemset-<uid>/<pid>, for pmemset-stat --pid. Also started by
+ * PMEMSET_STAT_PUBLISH=1 (ignored by setuid and setgid programs). Stop
+ * removes the file, and so does a normal exit.
+ */
+enum pmemset_stat_status pmemset_stat_publish_start(void);
+enum pmemset_stat_status pmemset_stat_publish_stop(void);
+/* the file's path while publishing, else NOT_FOUND */
+enum pmemset_stat_status pmemset_stat_publish_path(char *buf, size_t buflen);
+
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@ set(PMEMSET_STAT_SOURCES
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/iter.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/match.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/openmetrics.c
+	${CMAKE_CURRENT_SOURCE_DIR}/stat/publish.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/ref.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/shared.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/snapshot.c

@@ -149,8 +149,8 @@ values_granularity_name(bool fixed, enum pmem2_granularity g)
 	}
 }
 
-static const char *
-coalescing_name(enum pmemset_coalescing c)
+const char *
+values_coalescing_name(enum pmemset_coalescing c)
 {
 	switch (c) {
 	case PMEMSET_COALESCING_NONE:
@@ -164,8 +164,8 @@ coalescing_name(enum pmemset_coalescing c)
 	}
 }
 
-static const char *
-sds_state_name(int state)
+const char *
+values_sds_state_name(int state)
 {
 	switch (state) {
 	case 0:
@@ -352,7 +352,7 @@ sys_value(struct pmemset_stat_map *map, const struct sys_def *def,
 				s->required_granularity);
 		break;
 	case SET_COALESCING:
-		v.data.string = coalescing_name(s->coalescing);
+		v.data.string = values_coalescing_name(s->coalescing);
 		break;
 	case PART_SOURCE:
 		v.data.string = p->source;
@@ -364,7 +364,7 @@ sys_value(struct pmemset_stat_map *map, const struct sys_def *def,
 		v.data.string = values_granularity_name(true, p->granularity);
 		break;
 	case PART_SDS_STATE:
-		v.data.string = sds_state_name(
+		v.data.string = values_sds_state_name(
 			(int)p->source_values->v[SHARED_SRC_SDS_STATE]);
 		break;
 	default:

@@ -27,5 +27,7 @@ void values_free(struct pmemset_stat_map *map);
 /* the derived arrays are rebuilt at the next read */
 void values_children_changed(struct pmemset_stat_map *map);
 const char *values_granularity_name(bool fixed, enum pmem2_granularity g);
+const char *values_coalescing_name(enum pmemset_coalescing c);
+const char *values_sds_state_name(int state);
 
 #endif
