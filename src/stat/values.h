@@ -10,6 +10,12 @@
 
 #include "stat_internal.h"
 
+/* the library's version as the tree's root and a publication show it */
+#define STAT_STR_(x) #x
+#define STAT_STR(x) STAT_STR_(x)
+#define PMEMSET_STAT_VERSION_STRING \
+	STAT_STR(PMEMSET_MAJOR_VERSION) "." STAT_STR(PMEMSET_MINOR_VERSION)
+
 size_t values_sys_count(const struct pmemset_stat_map *map);
 /*
  * the i-th SYS value; fails INVAL_STATE where SYS values are not readable;
