@@ -44,16 +44,16 @@ pmem_config() {
 		-DPMEMSET_BENCH=OFF -DPMEMSET_DOC=OFF -DPMEMSET_POWERCUT_VM=ON >/dev/null
 	cmake --build "$dir" -j"$jobs" --target pmem-tests powercut_log
 	echo "pmem: label pmem, on fsdax ($test_dir) and Device DAX:" \
-		"$(ctest --test-dir "$dir" -N -L pmem | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
+		"$(ctest --test-dir "$dir" -N -L "^pmem$" | sed -n 's/^ *Test *#[0-9]*: //p' | paste -sd' ')"
 	echo "pmem: then scripts/test-real-pmem.sh: sds_test sds_crash_test" \
 		"badblock_test without the fake device (it says what it skips)"
 	echo "pmem: NOT run on persistent memory (the other configurations" \
 		"run them on tmpfs; under TCG too slow, or not about the medium;" \
 		"see tests/README.md):" \
-		"$(ctest --test-dir "$dir" -N -LE pmem | sed -n 's/^ *Test *#[0-9]*: //p' |
-			grep -vxE 'sds_test|sds_crash_test|badblock_test' | paste -sd' ')"
+		"$(ctest --test-dir "$dir" -N -LE "^pmem$" | sed -n 's/^ *Test *#[0-9]*: //p' |
+			grep -vxE 'sds_test|sds_crash_test|badblock_test|powercut_vm' | paste -sd' ')"
 	local suite='
-		ctest --test-dir "$1" --output-on-failure -j2 -L pmem \
+		ctest --test-dir "$1" --output-on-failure -j2 -L "^pmem\$" \
 			--no-tests=error
 		r=$?
 		scripts/test-real-pmem.sh "$1" || r=1
@@ -68,7 +68,7 @@ pmem_config() {
 			bash -c "$suite" pmem-guest "$dir"
 		# boots its own guests and kills them: only the emulation can
 		echo "pmem: power cuts: 3 SIGKILLs of the guest (tests/powercut)"
-		ctest --test-dir "$dir" --output-on-failure -L pmem_vm \
+		ctest --test-dir "$dir" --output-on-failure -L "^pmem_vm$" \
 			--no-tests=error
 	fi
 }
