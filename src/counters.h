@@ -12,6 +12,7 @@
 #define PMEMSET_COUNTERS_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,25 @@ counter_bump(_Atomic uint64_t *v, uint64_t n)
 {
 	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed)
 			+ n, memory_order_relaxed);
+}
+
+/*
+ * Counts only if this thread already holds the set's slot (every call but
+ * its first): the caller leaves the claim to its slow path, so that it
+ * needs no registers saved around a call.
+ */
+static inline bool
+counters_add_claimed(uint64_t set_id, enum counted_op op, size_t bytes)
+{
+	struct thread_table *t = Counter_table;
+	if (t == NULL)
+		return false;
+	struct thread_slot *s = &t->slots[set_id % THREAD_SLOTS];
+	if (atomic_load_explicit(&s->set_id, memory_order_relaxed) != set_id)
+		return false;
+	counter_bump(&s->v[op], 1);
+	counter_bump(&s->v[op + 1], bytes);
+	return true;
 }
 
 static inline void
