@@ -165,7 +165,15 @@ last_slot_at_or_below(const struct index_block *b, uintptr_t addr)
 	const uintptr_t *base = firsts;
 	for (size_t step = b->cap / LINE_KEYS / 2; step > 0; step /= 2)
 		base = LOAD(&base[step]) <= addr ? base + step : base;
-	base = b->keys + (base - firsts) * LINE_KEYS;
+	size_t line = (size_t)(base - firsts) * LINE_KEYS;
+	/*
+	 * The entry read next is one of this line's eight (four cache lines):
+	 * fetching them while the line of keys arrives overlaps the two
+	 * misses of a large set, where one followed the other.
+	 */
+	for (size_t k = 0; k < LINE_KEYS; k += 2)
+		__builtin_prefetch(&b->entries[line + k]);
+	base = b->keys + line;
 	base = LOAD(&base[4]) <= addr ? base + 4 : base;
 	base = LOAD(&base[2]) <= addr ? base + 2 : base;
 	base = LOAD(&base[1]) <= addr ? base + 1 : base;
