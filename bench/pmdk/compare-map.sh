@@ -24,26 +24,11 @@ while getopts "r:n:" opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || { echo "usage: $0 [-r ROUNDS] [-n PARTS] PMDK_SRC" >&2; exit 2; }
-pmdk=$(cd "$1" && pwd)
-pmdk_lib=$pmdk/src/nondebug
-[ -e "$pmdk_lib/libpmemset.so" ] || {
-	echo "$0: no $pmdk_lib/libpmemset.so: build PMDK first (see above)" >&2
-	exit 2
-}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(git -C "$here" rev-parse --show-toplevel)
+. "$here/probe.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work" /dev/shm/pmemset-map-probe.*' EXIT
-
-cmake -S "$repo" -B "$work/ours" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DBUILD_TESTING=OFF -DPMEMSET_DOC=OFF -DPMEMSET_EXAMPLES=OFF >/dev/null
-cmake --build "$work/ours" --target pmemset -j"$(nproc)" >/dev/null
-cflags=(-O2 -Wall -Wextra -Werror)
-gcc "${cflags[@]}" -I"$repo/include" "$here/map_probe.c" -o "$work/ours.bin" \
-	-L"$work/ours/src" -Wl,-rpath,"$work/ours/src" -lpmemset -lpmem2
-gcc "${cflags[@]}" -I"$pmdk/src/include" "$here/map_probe.c" \
-	-o "$work/pmdk.bin" -L"$pmdk_lib" -Wl,-rpath,"$pmdk_lib" \
-	-lpmemset -lpmem2
+probe_build "$here/map_probe.c" "$1"
 
 file=/dev/shm/pmemset-map-probe.$$
 sides=("ours temp" "pmdk temp" "ours file" "pmdk file" "raw file")
@@ -58,11 +43,6 @@ for ((i = 0; i < rounds; i++)); do
 	done
 done
 
-quartiles() {
-	sort -g | awk '{v[NR] = $1} END {
-		print v[int((NR + 3) / 4)], v[int((NR + 1) / 2)],
-			v[int((3 * NR + 3) / 4)] }'
-}
 echo "map $parts x 4 KiB parts, not coalesced, $rounds rounds, ns per part:"
 for side in "${sides[@]}"; do
 	read -r bin kind <<<"$side"

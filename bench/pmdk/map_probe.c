@@ -18,41 +18,11 @@
  * spends a thread key per map without a vdm and aborts), so they delete
  * nothing, and the kernel takes the mappings back.
  */
-#include <fcntl.h>
-#include <libpmem2.h>
-#include <libpmemset.h>
+#include "probe.h"
+
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-#define PART 4096
-
-/* libpmem2 1.12.1 exports it; its header does not declare it */
-struct vdm;
-int pmem2_config_set_vdm(struct pmem2_config *cfg, struct vdm *vdm);
-static char Dummy_vdm;
-
-static double
-now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static int
-presized(const char *path, size_t n)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || posix_fallocate(fd, 0, (off_t)(n * PART)) != 0) {
-		perror(path);
-		exit(1);
-	}
-	return fd;
-}
 
 /* mappings in this process, and KiB of address space they span */
 static void
@@ -77,33 +47,10 @@ static struct pmemset *Set;
 static double
 map_set(struct pmemset_source *src, size_t n)
 {
-	struct pmemset_config *cfg;
-	struct pmemset *set;
-	if (pmemset_config_new(&cfg) != 0 ||
-	    pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE) != 0 ||
-	    pmemset_new(&set, cfg) != 0 ||
-	    pmemset_set_contiguous_part_coalescing(set,
-			PMEMSET_COALESCING_NONE) != 0) {
-		fprintf(stderr, "set: %s\n", pmemset_errormsg());
-		exit(1);
-	}
+	struct pmemset *set = probe_set_new(PMEM2_GRANULARITY_PAGE);
 	double t0 = now_ns();
-	for (size_t i = 0; i < n; i++) {
-		struct pmemset_map_config *mc;
-		if (pmemset_map_config_new(&mc) != 0 ||
-		    pmemset_map_config_set_offset(mc, i * PART) != 0) {
-			fprintf(stderr, "config %zu: %s\n", i,
-					pmemset_errormsg());
-			exit(1);
-		}
-		pmemset_map_config_set_length(mc, PART);
-		if (pmemset_map(set, src, mc, NULL) != 0) {
-			fprintf(stderr, "map %zu: %s\n", i, pmemset_errormsg());
-			exit(1);
-		}
-		pmemset_map_config_delete(&mc);
-	}
+	for (size_t i = 0; i < n; i++)
+		probe_map(set, src, i * PART, PART, NULL);
 	Set = set;
 	return (now_ns() - t0) / (double)n;
 }
@@ -114,21 +61,13 @@ map_raw(int fd, size_t n)
 	double t0 = now_ns();
 	for (size_t i = 0; i < n; i++) {
 		struct pmem2_source *src;
-		struct pmem2_config *cfg;
-		struct pmem2_map *map;
-		if (pmem2_source_from_fd(&src, fd) != 0 ||
-		    pmem2_config_new(&cfg) != 0 ||
-		    pmem2_config_set_required_store_granularity(cfg,
-			    PMEM2_GRANULARITY_PAGE) != 0 ||
-		    pmem2_config_set_offset(cfg, i * PART) != 0 ||
-		    pmem2_config_set_length(cfg, PART) != 0 ||
-		    pmem2_config_set_vdm(cfg, (struct vdm *)&Dummy_vdm) != 0 ||
-		    pmem2_map_new(&map, cfg, src) != 0) {
-			fprintf(stderr, "raw map %zu: %s\n", i,
+		if (pmem2_source_from_fd(&src, fd) != 0) {
+			fprintf(stderr, "raw source %zu: %s\n", i,
 					pmem2_errormsg());
 			exit(1);
 		}
-		pmem2_config_delete(&cfg);
+		probe_raw_map(src, PMEM2_GRANULARITY_PAGE, i * PART, PART,
+				NULL, 0);
 		pmem2_source_delete(&src);
 	}
 	return (now_ns() - t0) / (double)n;
