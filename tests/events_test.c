@@ -121,11 +121,10 @@ static void
 copy_and_set_fire_before_writing(void **state)
 {
 	(void) state;
-	char *path = test_file("before", 64 * KiB);
+	char *path;
 	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, peek_cb,
-			NULL);
+	struct pmemset *set = test_file_set_new(&path, &src, "before", 64 * KiB,
+			peek_cb, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(set, src, 0, 0, &d);
 	char *p = d.addr;
@@ -410,11 +409,10 @@ static void
 inside_a_callback(void **state)
 {
 	(void) state;
-	char *path = test_file("inside", 64 * KiB);
+	char *path;
 	struct inside in = {0};
-	assert_ok(pmemset_source_from_file(&in.src, path));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, inside_cb,
-			&in);
+	struct pmemset *set = test_file_set_new(&path, &in.src, "inside",
+			64 * KiB, inside_cb, &in);
 	in.other = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(set, in.src, 0, 0, &d);
@@ -483,10 +481,9 @@ static void
 callbacks_run_concurrently_without_the_set_lock(void **state)
 {
 	(void) state;
-	char *path = test_file("conc", 1 * MiB);
+	char *path;
 	struct concurrent c = {0};
-	assert_ok(pmemset_source_from_file(&c.src, path));
-	c.set = test_set_new(PMEM2_GRANULARITY_PAGE, wait_cb, &c);
+	c.set = test_file_set_new(&path, &c.src, "conc", 1 * MiB, wait_cb, &c);
 	struct pmemset_part_descriptor d;
 	test_map(c.set, c.src, 0, 64 * KiB, &d);
 	c.addr = d.addr;
