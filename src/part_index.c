@@ -36,7 +36,7 @@
  * may still be searching it. Blocks double, so the ones kept together are
  * never bigger than the one in use.
  */
-#define LINE_KEYS 8	/* keys in a 64-byte cache line */
+#define LINE_KEYS 8	/* keys in a 64-byte cache line (searched in 3 steps) */
 
 struct index_block {
 	struct index_block *replaced;	/* the block this one replaced */
@@ -94,7 +94,7 @@ _Static_assert(sizeof(struct index_entry) == CACHE_LINE / 2 &&
 static struct index_block *
 block_new(size_t cap)
 {
-	/* cap doubles from 16: always whole lines of keys */
+	/* powers of two from 16: whole lines, and a power of two of them */
 	size_t nfirsts = cap / LINE_KEYS;
 	/* on a line, so that no entry straddles two (see below) */
 	struct index_block *b = mem_zalloc_lines(sizeof(*b) +
@@ -158,18 +158,25 @@ last_slot_at_or_below(const struct index_block *b, uintptr_t addr)
 	const uintptr_t *firsts = b->firsts;
 	if (LOAD(&firsts[0]) > addr)
 		return SIZE_MAX;
-	/* branch-free: random lookups would mispredict half the steps */
+	/*
+	 * Branch-free (random lookups would mispredict half the steps), in
+	 * steps that halve: there are a power of two of lines.
+	 */
 	const uintptr_t *base = firsts;
-	size_t len = b->cap / LINE_KEYS;
-	while (len > 1) {
-		size_t half = len / 2;
-		base = LOAD(&base[half]) <= addr ? base + half : base;
-		len -= half;
-	}
-	const uintptr_t *line = b->keys + (base - firsts) * LINE_KEYS;
-	base = line;
-	for (len = LINE_KEYS; len > 1; len -= len / 2)
-		base = LOAD(&base[len / 2]) <= addr ? base + len / 2 : base;
+	for (size_t step = b->cap / LINE_KEYS / 2; step > 0; step /= 2)
+		base = LOAD(&base[step]) <= addr ? base + step : base;
+	size_t line = (size_t)(base - firsts) * LINE_KEYS;
+	/*
+	 * The entry read next is one of this line's eight (four cache lines):
+	 * fetching them while the line of keys arrives overlaps the two
+	 * misses of a large set, where one followed the other.
+	 */
+	for (size_t k = 0; k < LINE_KEYS; k += 2)
+		__builtin_prefetch(&b->entries[line + k]);
+	base = b->keys + line;
+	base = LOAD(&base[4]) <= addr ? base + 4 : base;
+	base = LOAD(&base[2]) <= addr ? base + 2 : base;
+	base = LOAD(&base[1]) <= addr ? base + 1 : base;
 	return (size_t)(base - b->keys);
 }
 
