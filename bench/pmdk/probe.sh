@@ -16,7 +16,7 @@ probe_build() {
 	pmdk=$(cd "$2" && pwd)
 	pmdk_lib=$pmdk/src/nondebug
 	[ -e "$pmdk_lib/libpmemset.so" ] || {
-		echo "$0: no $pmdk_lib/libpmemset.so: build PMDK 1.12.1 first" >&2
+		echo "$0: no $pmdk_lib/libpmemset.so: build PMDK 1.12.1 first (see probe.sh)" >&2
 		exit 2
 	}
 	here=$(cd "$(dirname "$probe")" && pwd)
