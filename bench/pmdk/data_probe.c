@@ -200,27 +200,23 @@ time_lookups(const struct lookups *small, const struct lookups *large,
  * minimum, so no side wins by where its loop happens to lie.
  */
 #define PLACEMENTS 4
-#define PERSIST_LOOPS(k)						\
+/* one loop of calls; either side ignores the argument the other uses */
+#define PERSIST_LOOP(name, k, call)					\
 static __attribute__((noinline, aligned(64))) double			\
-persist_set_##k(struct pmemset *set, pmem2_persist_fn fn, char *p)	\
-{									\
-	__asm__ volatile(".skip " #k " * 16, 0x90");			\
-	(void) fn;							\
-	double t0 = now_ns();						\
-	for (int i = 0; i < PERSIST_CALLS; i++)				\
-		pmemset_persist(set, p, PERSIST_SIZE);			\
-	return (now_ns() - t0) / PERSIST_CALLS;				\
-}									\
-static __attribute__((noinline, aligned(64))) double			\
-persist_raw_##k(struct pmemset *set, pmem2_persist_fn fn, char *p)	\
+name(struct pmemset *set, pmem2_persist_fn fn, char *p)		\
 {									\
 	__asm__ volatile(".skip " #k " * 16, 0x90");			\
 	(void) set;							\
+	(void) fn;							\
 	double t0 = now_ns();						\
 	for (int i = 0; i < PERSIST_CALLS; i++)				\
-		fn(p, PERSIST_SIZE);					\
+		call;							\
 	return (now_ns() - t0) / PERSIST_CALLS;				\
 }
+#define PERSIST_LOOPS(k)						\
+	PERSIST_LOOP(persist_set_##k, k,				\
+			pmemset_persist(set, p, PERSIST_SIZE))		\
+	PERSIST_LOOP(persist_raw_##k, k, fn(p, PERSIST_SIZE))
 PERSIST_LOOPS(1)
 PERSIST_LOOPS(2)
 PERSIST_LOOPS(3)
