@@ -173,10 +173,10 @@ test_reader_sees_parts_and_counts(void **state)
 	assert_int_equal(r->parts, 3);
 	assert_int_equal(r->mapped_bytes, 3 * 4096);
 	assert_string_equal(r->granularity, "page");
-	assert_int_equal(r->counters[0], 5);		/* persist_calls */
-	assert_int_equal(r->counters[1], 5 * 64);	/* persist_bytes */
-	assert_int_equal(r->counters[9], 1);		/* set_calls */
-	assert_int_equal(r->counters[10], 100);		/* set_bytes */
+	assert_int_equal(r->counters[PUB_PERSIST_CALLS], 5);
+	assert_int_equal(r->counters[PUB_PERSIST_BYTES], 5 * 64);
+	assert_int_equal(r->counters[PUB_SET_CALLS], 1);
+	assert_int_equal(r->counters[PUB_SET_BYTES], 100);
 	bool seen[3] = {false, false, false};
 	for (size_t i = 0; i < 3; i++) {
 		const struct pubr_part *p = &s.parts[i];
@@ -319,8 +319,8 @@ test_reader_never_sees_a_torn_copy(void **state)
 		if (s.hdr.nsets == 1) {
 			const struct pubr_set *set = &s.sets[0];
 			assert_int_equal(set->rec.parts, set->nparts);
-			assert_true(set->rec.counters[0] >= last_persists);
-			last_persists = set->rec.counters[0];
+			assert_true(set->rec.counters[PUB_PERSIST_CALLS] >= last_persists);
+			last_persists = set->rec.counters[PUB_PERSIST_CALLS];
 		}
 		if (s.hdr.updated_ns != last_updated)
 			passes_seen++;

@@ -15,7 +15,9 @@
 add_executable(publish_probe publish/publish_probe.c)
 target_link_libraries(publish_probe PRIVATE pmemset_objects Threads::Threads)
 
-set(PUBLISH_READER ${PROJECT_SOURCE_DIR}/tools/publication_reader.c)
+include(${PROJECT_SOURCE_DIR}/src/stat/printing.cmake)
+set(PUBLISH_READER ${PROJECT_SOURCE_DIR}/tools/publication_reader.c
+	${PMEMSET_STAT_PRINT_SOURCES})
 pmemset_add_test(publish_test SOURCES publish_test.c ${PUBLISH_READER}
 	LABELS stat publish)
 target_include_directories(publish_test PRIVATE
