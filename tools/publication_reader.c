@@ -26,6 +26,7 @@
 #include "metrics.h"
 #include "openmetrics_writer.h"
 #include "publication_reader.h"
+#include "utf8.h"
 
 #define READ_TRIES 200
 #define FILE_MAX ((size_t)1 << 30)	/* larger is not ours */
@@ -42,35 +43,10 @@ why_set(char *why, size_t len, enum pubr_status st, const char *fmt, ...)
 	return st;
 }
 
-/* the length of the UTF-8 sequence at s (at most n bytes), 0 if invalid */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp, min;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, min = 0x80, cp = s[0] & 0x1fu;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, min = 0x800, cp = s[0] & 0x0fu;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, min = 0x10000, cp = s[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* control characters and bytes that are not UTF-8 become '?' */
+/*
+ * Control characters and bytes that are not UTF-8 become '?'; str[n] is
+ * the NUL that ends it, where a sequence cut short stops being valid.
+ */
 static void
 printable(char *str, size_t n)
 {
@@ -78,7 +54,7 @@ printable(char *str, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		size_t len = s[i] < 0x20 || s[i] == 0x7f ? 0 :
-			utf8_len(s + i, n - i);
+			stat_utf8_len(s + i);
 		if (len == 0) {
 			s[i++] = '?';
 			continue;

@@ -162,15 +162,22 @@ dump_value(const struct dump_writer *w, struct dump_map *m,
 	m->first = false;
 }
 
+/* JSON: a list that has items ends on a line of its own */
+static void
+list_end(const struct dump_writer *w, const struct dump_map *m)
+{
+	if (!m->first) {
+		fputc('\n', w->f);
+		indent(w->f, m->depth + 1);
+	}
+}
+
 void
 dump_values_end(const struct dump_writer *w, struct dump_map *m)
 {
 	if (!json(w))
 		return;
-	if (!m->first) {
-		fputc('\n', w->f);
-		indent(w->f, m->depth + 1);
-	}
+	list_end(w, m);
 	fputs("},\n", w->f);
 	indent(w->f, m->depth + 1);
 	fputs("\"maps\": [", w->f);
@@ -193,10 +200,7 @@ dump_map_end(const struct dump_writer *w, struct dump_map *m)
 {
 	if (!json(w))
 		return;
-	if (!m->first) {
-		fputc('\n', w->f);
-		indent(w->f, m->depth + 1);
-	}
+	list_end(w, m);
 	fputs("]\n", w->f);
 	indent(w->f, m->depth);
 	fputc('}', w->f);
