@@ -42,7 +42,7 @@ enum stat_om_role {
 	STAT_OM_COUNTER,	/* a family of its own, samples _total */
 	STAT_OM_ID,		/* the level's label (set, part) */
 	STAT_OM_INFO,		/* a label of the level's info sample */
-	STAT_OM_PATH,		/* the path label of every sample of the level */
+	STAT_OM_PATH,		/* the path label of the level's samples */
 };
 
 struct stat_metric {

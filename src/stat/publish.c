@@ -21,7 +21,8 @@
  * of every set, like a handle opened on all sets).
  *
  * Dependencies: the core through core_view.h, the observer's value names
- * and counters (metrics.c, values.c), the format header. Nothing in the library calls in here.
+ * and counters (metrics.c, values.c), the format header. Nothing in the
+ * library calls in here.
  */
 #include <errno.h>
 #include <fcntl.h>
