@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <pwd.h>
@@ -233,6 +234,32 @@ test_printers_show_the_tree(void **state)
 	assert_non_null(strstr(out, "/pmemset/set/"));
 	assert_non_null(strstr(out, "persist_calls            1\n"));
 	assert_non_null(strstr(out, file));
+	/* the arrays pmemset_stat_dump shows, derived from the records */
+	char want_line[600];
+	snprintf(want_line, sizeof(want_line), "\tset_ids                  "
+		"[%" PRIu64 "]\n", s.sets[0].rec.id);
+	assert_non_null(strstr(out, want_line));
+	uint64_t p1 = s.parts[0].rec.id, p2 = s.parts[1].rec.id;
+	snprintf(want_line, sizeof(want_line), "\tpart_ids                 "
+		"[%" PRIu64 ", %" PRIu64 "]\n", p1, p2);
+	assert_non_null(strstr(out, want_line));
+	snprintf(want_line, sizeof(want_line), "\tsource_paths             "
+		"[\"%s\"]\n", file);
+	assert_non_null(strstr(out, want_line));
+	free(out);
+	/* a filter narrows them as it narrows the view */
+	char second_part[64];
+	snprintf(second_part, sizeof(second_part), "*/part/%" PRIu64, p2);
+	char *const second[] = {second_part};
+	struct pubr_filter m2 = {second, 1};
+	f = open_memstream(&out, &len);
+	pubr_print_text(f, &s, &m2);
+	fclose(f);
+	snprintf(want_line, sizeof(want_line), "\tpart_ids                 "
+		"[%" PRIu64 "]\n", p2);
+	assert_non_null(strstr(out, want_line));
+	snprintf(want_line, sizeof(want_line), "/part/%" PRIu64 "\n", p1);
+	assert_null(strstr(out, want_line));
 	free(out);
 	/* only the parts: the set is shown to hold them */
 	char *const pat[] = {"*/part/*"};
