@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# compare-builds.sh [-r ROUNDS] [-f FILTER]... OLD_REV NEW_REV
+# compare-builds.sh [-r ROUNDS] [-a [-p REPS]] [-f FILTER]... OLD_REV NEW_REV
 # Builds pmemset-bench at two git revisions (worktrees in a scratch
 # directory, RelWithDebInfo) and runs the same cases with the old and the new
 # build alternately, ROUNDS times (default 11), so both see the same machine.
@@ -9,19 +9,27 @@
 # ns per operation, and the median of the rounds' new/old ratios, each with
 # its quartiles.
 # Default cases: one thread's by_address+drop at 1k and 10k part maps.
+# -a: every case instead: each round runs the whole benchmark once per
+# build (REPS repetitions a case, default 5), and a case whose median ratio
+# is above 1.03 is marked.
 # Example: bench/compare-builds.sh main h17rcu
 set -euo pipefail
 rounds=11
 filters=()
-while getopts "r:f:" opt; do
+all=false
+reps=5
+usage="usage: $0 [-r ROUNDS] [-a [-p REPS]] [-f FILTER]... OLD_REV NEW_REV"
+while getopts "r:f:ap:" opt; do
 	case $opt in
 	r) rounds=$OPTARG ;;
 	f) filters+=("$OPTARG") ;;
-	*) echo "usage: $0 [-r ROUNDS] [-f FILTER]... OLD_REV NEW_REV" >&2; exit 2 ;;
+	a) all=true ;;
+	p) reps=$OPTARG ;;
+	*) echo "$usage" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || { echo "usage: $0 [-r ROUNDS] [-f FILTER]... OLD_REV NEW_REV" >&2; exit 2; }
+[ $# -eq 2 ] || { echo "$usage" >&2; exit 2; }
 [ ${#filters[@]} -gt 0 ] || filters=(
 	"lookup/part_map_by_address+drop, 1000 part maps"
 	"lookup/part_map_by_address+drop, 10000 part maps")
@@ -43,6 +51,41 @@ for side in old new; do
 	cmake --build "$work/$side/build" --target pmemset-bench -j"$(nproc)" >/dev/null
 	echo "$side: $rev ($(git -C "$work/$side" rev-parse --short HEAD))"
 done
+
+if $all; then
+	for ((i = 0; i < rounds; i++)); do
+		if ((i % 2)); then order=(new old); else order=(old new); fi
+		for side in "${order[@]}"; do
+			"$work/$side/build/bench/pmemset-bench" --reps "$reps" \
+				--csv >"$work/$side.$i.csv"
+		done
+	done
+	# per case: the median over the rounds of new/old (side A's medians)
+	python3 - "$work" "$rounds" <<'PY'
+import csv, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+def side(name, i):
+    with open(f"{work}/{name}.{i}.csv") as f:
+        return {(r["group"], r["case"]): float(r["a_median_ns"])
+                for r in csv.DictReader(f)}
+ratios = {}
+for i in range(rounds):
+    old, new = side("old", i), side("new", i)
+    for k in old.keys() & new.keys():
+        if old[k] > 0:
+            ratios.setdefault(k, []).append(new[k] / old[k])
+worst = 0
+for k in sorted(ratios):
+    q = statistics.quantiles(ratios[k], n=4) if len(ratios[k]) > 1 else \
+        ratios[k] * 3
+    med = statistics.median(ratios[k])
+    mark = "  > 1.03" if med > 1.03 else ""
+    worst = max(worst, med)
+    print(f"{k[0]}/{k[1]}: new/old {med:.3f} ({q[0]:.3f}-{q[2]:.3f}){mark}")
+print(f"{len(ratios)} cases, {rounds} rounds; highest median ratio {worst:.3f}")
+PY
+	exit 0
+fi
 
 # side A's median of one case, one run
 one_run() {

@@ -44,6 +44,15 @@ mem_zalloc(size_t size)
 }
 
 void *
+mem_zalloc_lines(size_t size)
+{
+	void *p;
+	if (should_fail() || posix_memalign(&p, 64, size) != 0)
+		return NULL;
+	return memset(p, 0, size);
+}
+
+void *
 mem_realloc(void *ptr, size_t size)
 {
 	return should_fail() ? NULL : realloc(ptr, size);

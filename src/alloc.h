@@ -10,6 +10,11 @@
 
 void *mem_alloc(size_t size);
 void *mem_zalloc(size_t size);
+/*
+ * Zeroed and starting on a 64-byte cache line: for objects whose hot
+ * fields must share one line (freed with mem_free like the others).
+ */
+void *mem_zalloc_lines(size_t size);
 void *mem_realloc(void *ptr, size_t size);
 char *mem_strdup(const char *s);
 void mem_free(void *ptr);

@@ -18,6 +18,7 @@
 #include "alloc.h"
 #include "arena.h"
 #include "badblock.h"
+#include "byte_persist.h"
 #include "durable.h"
 #include "env.h"
 #include "error.h"
@@ -589,6 +590,8 @@ fix_granularity(struct pmemset *set, struct pmem2_map *map,
 	set->memset_fn = pmem2_get_memset_fn(map);
 	if (g == PMEM2_GRANULARITY_PAGE)
 		pmem2_gate_page_fns(set);
+	else if (g == PMEM2_GRANULARITY_BYTE)
+		(void) byte_persist_use(set);
 	set->granularity_fixed = true;
 }
 

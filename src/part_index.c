@@ -21,23 +21,28 @@
 #define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
 /*
- * The search runs on a compact copy of the entries' starts: a key per slot
- * of the block, the start of its entry (0 in the free slots before the
- * entries, UINTPTR_MAX in those after). 8 bytes a part map instead of the
- * entry's 32: at 10k part maps the binary search reads 80 KiB, which stays
- * in the second-level cache beside the part maps and counts a lookup
- * touches, where the entries' 320 KiB did not; at 1k its 8 KiB fit the
- * first-level cache. The entry itself is read once, at the end. A slot's
- * key changes only when its entry does.
+ * The search runs on compact copies of the entries' starts, in two levels.
+ * The keys hold a key per slot of the block: the start of its entry (0 in
+ * the free slots before the entries, UINTPTR_MAX in those after), eight to
+ * a cache line. The firsts hold the key of every eighth slot, the first of
+ * each line. A lookup searches the firsts, then one line of keys, and
+ * reads one entry at the end. At 10k part maps the firsts take 10 KiB and
+ * stay in the first-level cache between lookups, where a binary search over
+ * every key (80 KiB) reached into the second-level cache for its last four
+ * steps, one after another; at 1k they take 1 KiB. A slot's key changes
+ * only when its entry does, and the first of its line with it (key_set).
  *
  * A block replaced by a bigger one is kept until the set goes: a lookup
  * may still be searching it. Blocks double, so the ones kept together are
  * never bigger than the one in use.
  */
+#define LINE_KEYS 8	/* keys in a 64-byte cache line (searched in 3 steps) */
+
 struct index_block {
 	struct index_block *replaced;	/* the block this one replaced */
-	size_t cap;			/* slots */
-	uintptr_t *keys;		/* a key per slot, after the entries */
+	size_t cap;			/* slots, a multiple of LINE_KEYS */
+	uintptr_t *keys;		/* a key per slot, line-aligned */
+	uintptr_t *firsts;		/* the first key of each line */
 	struct index_entry entries[];
 };
 
@@ -64,6 +69,8 @@ static void
 key_set(struct index_block *b, size_t slot, uintptr_t key)
 {
 	STORE(&b->keys[slot], key);
+	if (slot % LINE_KEYS == 0)
+		STORE(&b->firsts[slot / LINE_KEYS], key);
 }
 
 /* every key of the block, from its entries at [head, head + count) */
@@ -77,15 +84,29 @@ keys_rebuild(struct index_block *b, size_t head, size_t count)
 	}
 }
 
+#define CACHE_LINE 64
+
+/* entries of 32 bytes after a header of 32: two to a line, none astride */
+_Static_assert(sizeof(struct index_entry) == CACHE_LINE / 2 &&
+		sizeof(struct index_block) % sizeof(struct index_entry) == 0,
+		"an index entry must not straddle two cache lines");
+
 static struct index_block *
 block_new(size_t cap)
 {
-	struct index_block *b = mem_alloc(sizeof(*b) +
-			cap * (sizeof(b->entries[0]) + sizeof(uintptr_t)));
+	/* powers of two from 16: whole lines, and a power of two of them */
+	size_t nfirsts = cap / LINE_KEYS;
+	/* on a line, so that no entry straddles two (see below) */
+	struct index_block *b = mem_zalloc_lines(sizeof(*b) +
+			cap * sizeof(b->entries[0]) + CACHE_LINE +
+			(cap + nfirsts) * sizeof(uintptr_t));
 	if (b == NULL)
 		return NULL;
 	b->cap = cap;
-	b->keys = (uintptr_t *)&b->entries[cap];
+	uintptr_t keys = (uintptr_t)&b->entries[cap];
+	keys = (keys + CACHE_LINE - 1) & ~(uintptr_t)(CACHE_LINE - 1);
+	b->keys = (uintptr_t *)keys;
+	b->firsts = b->keys + cap;
 	return b;
 }
 
@@ -127,6 +148,39 @@ index_reserve(struct part_index *idx, size_t extra)
 }
 
 /*
+ * The last slot of b whose key is at or below addr, or SIZE_MAX if none
+ * is: the last line whose first key is, then the last key of that line
+ * that is, by the same search (three steps).
+ */
+static size_t
+last_slot_at_or_below(const struct index_block *b, uintptr_t addr)
+{
+	const uintptr_t *firsts = b->firsts;
+	if (LOAD(&firsts[0]) > addr)
+		return SIZE_MAX;
+	/*
+	 * Branch-free (random lookups would mispredict half the steps), in
+	 * steps that halve: there are a power of two of lines.
+	 */
+	const uintptr_t *base = firsts;
+	for (size_t step = b->cap / LINE_KEYS / 2; step > 0; step /= 2)
+		base = LOAD(&base[step]) <= addr ? base + step : base;
+	size_t line = (size_t)(base - firsts) * LINE_KEYS;
+	/*
+	 * The entry read next is one of this line's eight (four cache lines):
+	 * fetching them while the line of keys arrives overlaps the two
+	 * misses of a large set, where one followed the other.
+	 */
+	for (size_t k = 0; k < LINE_KEYS; k += 2)
+		__builtin_prefetch(&b->entries[line + k]);
+	base = b->keys + line;
+	base = LOAD(&base[4]) <= addr ? base + 4 : base;
+	base = LOAD(&base[2]) <= addr ? base + 2 : base;
+	base = LOAD(&base[1]) <= addr ? base + 1 : base;
+	return (size_t)(base - b->keys);
+}
+
+/*
  * The position of the last entry starting at or below addr, or SIZE_MAX
  * if none does. Always inside [0, count): the view's items and count
  * belong together, and a block that does not match them (only while a
@@ -142,20 +196,16 @@ last_starting_at_or_below(const struct index_view *v, uintptr_t addr)
 			sizeof(struct index_entry);
 	if (head >= v->block->cap)
 		return SIZE_MAX;
-	const uintptr_t *keys = v->block->keys + head;
-	size_t len = v->count;
-	if (len > v->block->cap - head)
-		len = v->block->cap - head;
-	if (LOAD(&keys[0]) > addr)
+	size_t count = v->count;
+	if (count > v->block->cap - head)
+		count = v->block->cap - head;
+	size_t slot = last_slot_at_or_below(v->block, addr);
+	/* below head: a free slot, so no entry starts at or below addr */
+	if (slot == SIZE_MAX || slot < head)
 		return SIZE_MAX;
-	/* branch-free: random lookups would mispredict half the steps */
-	const uintptr_t *base = keys;
-	while (len > 1) {
-		size_t half = len / 2;
-		base = LOAD(&base[half]) <= addr ? base + half : base;
-		len -= half;
-	}
-	return (size_t)(base - keys);
+	/* past the entries: free slots (addr UINTPTR_MAX), or a torn read */
+	size_t pos = slot - head;
+	return pos < count ? pos : count - 1;
 }
 
 /* the first position whose end (ends) or start (!ends) lies above addr */

@@ -3,8 +3,9 @@
  * part_index.h -- the set's interval index of part maps: a sorted array of
  * non-overlapping ranges, O(log n) lookup by address and successor. Each
  * entry keeps its range inline, so a search touches only the index; the
- * binary search itself runs on a compact copy of the starts (part_index.c)
- * and reads one entry at the end.
+ * search itself runs on compact copies of the starts in two levels (the
+ * first key of each cache line of keys, then one line: part_index.c) and
+ * reads one entry at the end.
  *
  * Writers hold the set's lock for writing and change the array in place
  * between index_write_begin and index_write_end (a sequence count, odd

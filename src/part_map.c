@@ -33,6 +33,10 @@ pmap_pool_fini(struct pmap_pool *pool)
 	pthread_mutex_destroy(&pool->lock);
 }
 
+_Static_assert(offsetof(struct pmemset_part_map, set) +
+		sizeof(struct pmemset *) <= 64,
+		"a lookup's fields of a part map must share its first line");
+
 struct pmemset_part_map *
 pmap_new(struct pmemset *set, struct rsv *rsv)
 {
@@ -46,7 +50,8 @@ pmap_new(struct pmemset *set, struct rsv *rsv)
 	if (pmap != NULL) {
 		refs_reuse(&pmap->refs);
 	} else {
-		pmap = mem_zalloc(sizeof(*pmap));
+		/* lines: a lookup's fields are together in the first */
+		pmap = mem_zalloc_lines(sizeof(*pmap));
 		if (pmap == NULL)
 			return NULL;
 		if (refs_init(&pmap->refs) != 0) {

@@ -29,7 +29,15 @@ struct pmemset_part {
 	struct pmemset_part_map *pmap; /* owner */
 };
 
+/*
+ * Allocated on a cache line (pmap_new): the fields a lookup and a drop read
+ * (check_refs, refs, set) come first and share that line; the rest is for
+ * mapping, removal and descriptors.
+ */
 struct pmemset_part_map {
+	/* the set's PMEMSET_CHECK_REFS (ref_check.h); set before first use */
+	bool check_refs;
+	struct refs refs;	/* references held by users; dead once removed */
 	struct pmemset *set;
 	uint64_t id;		/* never reused in a process */
 	char *addr;
@@ -38,13 +46,6 @@ struct pmemset_part_map {
 	struct pmemset_part **parts; /* by address, contiguous */
 	size_t nparts;
 	size_t cap;
-	/*
-	 * The set's PMEMSET_CHECK_REFS (ref_check.h); set before first use.
-	 * Right before refs: a lookup or drop that tests it reads refs' first
-	 * line anyway.
-	 */
-	bool check_refs;
-	struct refs refs;	/* references held by users; dead once removed */
 	struct pmemset_part_map *pool_next;	/* in the set's pool */
 };
 

@@ -14,6 +14,12 @@ add_test(NAME data_test_tuned COMMAND ${PMEMSET_TEST_WRAPPER} $<TARGET_FILE:data
 set_tests_properties(data_test_tuned PROPERTIES
 	ENVIRONMENT "PMEMSET_TEST_DIR=${PMEMSET_TEST_DIR};PMEM_NO_MOVNT=1;PMEM_NO_GENERIC_MEMCPY=1;PMEM_MOVNT_THRESHOLD=0;PMEM_AVX512F=0"
 	TIMEOUT 600)
+# which persist a set uses: its own at BYTE (not under valgrind), else libpmem2's
+pmemset_add_test(byte_persist_test SOURCES byte_persist_test.c OBJECT_LINKED)
+if(PMEMSET_HAVE_VALGRIND_H)
+	target_compile_definitions(byte_persist_test PRIVATE
+		PMEMSET_HAVE_VALGRIND_H)
+endif()
 pmemset_add_test(data_path_cost_test SOURCES data_path_cost_test.c
 	WRAP malloc calloc realloc pthread_mutex_lock
 	     pthread_rwlock_rdlock pthread_rwlock_wrlock)

@@ -44,10 +44,10 @@ noop_cb(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
 static void
 run_data_path(pmemset_event_callback *cb)
 {
-	char *path = test_file("cost", 64 * KiB);
+	char *path;
 	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, cb, NULL);
+	struct pmemset *set = test_file_set_new(&path, &src, "cost", 64 * KiB,
+			cb, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(set, src, 0, 0, &d);
 	char *p = d.addr;

@@ -54,13 +54,7 @@ setup(void **state)
 	f->path = test_file("deep", 1 * MiB);
 	assert_ok(pmemset_source_from_file(&f->src, f->path));
 	assert_int_equal(pmem2_vm_reservation_new(&Rsv, NULL, 1 * MiB), 0);
-	struct pmemset_config *cfg;
-	assert_ok(pmemset_config_new(&cfg));
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
-	pmemset_config_set_reservation(cfg, Rsv);
-	assert_ok(pmemset_new(&f->set, cfg));
-	pmemset_config_delete(&cfg);
+	f->set = test_set_new_in(Rsv, NULL, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(f->set, f->src, 0, 64 * KiB, &d);
 	f->part[0] = d.addr;
@@ -191,13 +185,7 @@ pmdk_deep_flush_single_multiple_and_multiple_coal(void **state)
 	assert_ok(pmemset_source_from_file(&src, path));
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
-	struct pmemset_config *cfg;
-	assert_ok(pmemset_config_new(&cfg));
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
-	pmemset_config_set_reservation(cfg, rsv);
-	struct pmemset *set;
-	assert_ok(pmemset_new(&set, cfg));
+	struct pmemset *set = test_set_new_in(rsv, NULL, NULL);
 	struct pmemset_part_descriptor d;
 	/* test_deep_flush_single: one part */
 	test_map(set, src, 0, p, &d);
@@ -250,7 +238,6 @@ pmdk_deep_flush_single_multiple_and_multiple_coal(void **state)
 			(size_t)((char *)b.addr - (char *)a.addr) + b.size));
 	assert_int_equal(Ncalls, 2);
 	assert_ok(pmemset_delete(&set));
-	assert_ok(pmemset_config_delete(&cfg));
 	assert_int_equal(pmem2_vm_reservation_delete(&rsv), 0);
 	assert_ok(pmemset_source_delete(&src));
 	test_file_remove(path);

@@ -11,38 +11,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "file_set_fixture.h"
 #include "test_util.h"
 
-struct fixture {
-	char *path;
-	struct pmemset_source *src;
-	struct pmemset *set;
-	struct event_log log;
-	char *base;
+/* 256 KiB of a 1 MiB file mapped at f->base; f->log starts empty */
+static const struct file_set_params Params = {
+	.tag = "events", .file_size = 1 * MiB, .record_events = true,
+	.parts = 1, .part_size = 256 * KiB,
 };
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->set = test_file_set_new(&f->path, &f->src, "events", 1 * MiB,
-			event_log_cb, &f->log);
-	struct pmemset_part_descriptor d;
-	test_map(f->set, f->src, 0, 256 * KiB, &d);
-	f->base = d.addr;
-	event_log_clear(&f->log);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	test_file_set_delete(&f->set, &f->src, f->path);
-	free(f);
-	return 0;
-}
 
 static void
 expect_types(const struct event_log *log, const enum pmemset_event *types,
@@ -78,7 +54,7 @@ expect_zero_payload(const struct recorded_event *e)
 static void
 memcpy_fires_copy_then_one_drain(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	char src[100];
 	memset(src, 'q', sizeof(src));
 	pmemset_memcpy(f->set, f->base + 8, src, 100,
@@ -95,7 +71,7 @@ memcpy_fires_copy_then_one_drain(void **state)
 static void
 memmove_and_memset_payloads(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	pmemset_memmove(f->set, f->base + 1, f->base, 50, PMEMSET_F_MEM_WC);
 	pmemset_memset(f->set, f->base, 0x5c, 70, PMEMSET_F_MEM_TEMPORAL);
 	EXPECT(&f->log, PMEMSET_EVENT_MOVE, PMEMSET_EVENT_DRAIN,
@@ -117,7 +93,7 @@ memmove_and_memset_payloads(void **state)
 static void
 no_drain_with_nodrain_or_noflush(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	char src[8] = "abcdefg";
 	pmemset_memcpy(f->set, f->base, src, 8, PMEMSET_F_MEM_NODRAIN);
 	pmemset_memset(f->set, f->base, 1, 8, PMEMSET_F_MEM_NOFLUSH);
@@ -145,11 +121,10 @@ static void
 copy_and_set_fire_before_writing(void **state)
 {
 	(void) state;
-	char *path = test_file("before", 64 * KiB);
+	char *path;
 	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, peek_cb,
-			NULL);
+	struct pmemset *set = test_file_set_new(&path, &src, "before", 64 * KiB,
+			peek_cb, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(set, src, 0, 0, &d);
 	char *p = d.addr;
@@ -168,7 +143,7 @@ copy_and_set_fire_before_writing(void **state)
 static void
 flush_persist_drain(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	assert_ok(pmemset_flush(f->set, f->base + 64, 128));
 	assert_ok(pmemset_drain(f->set));
 	assert_ok(pmemset_persist(f->set, f->base + 4096, 10));
@@ -378,7 +353,7 @@ delete_removes_parts_in_address_order(void **state)
 static void
 return_values_are_ignored(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	int values[] = {1, -5, 1000};
 	for (int i = 0; i < 3; i++) {
 		f->log.return_value = values[i];
@@ -434,11 +409,10 @@ static void
 inside_a_callback(void **state)
 {
 	(void) state;
-	char *path = test_file("inside", 64 * KiB);
+	char *path;
 	struct inside in = {0};
-	assert_ok(pmemset_source_from_file(&in.src, path));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, inside_cb,
-			&in);
+	struct pmemset *set = test_file_set_new(&path, &in.src, "inside",
+			64 * KiB, inside_cb, &in);
 	in.other = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(set, in.src, 0, 0, &d);
@@ -507,10 +481,9 @@ static void
 callbacks_run_concurrently_without_the_set_lock(void **state)
 {
 	(void) state;
-	char *path = test_file("conc", 1 * MiB);
+	char *path;
 	struct concurrent c = {0};
-	assert_ok(pmemset_source_from_file(&c.src, path));
-	c.set = test_set_new(PMEM2_GRANULARITY_PAGE, wait_cb, &c);
+	c.set = test_file_set_new(&path, &c.src, "conc", 1 * MiB, wait_cb, &c);
 	struct pmemset_part_descriptor d;
 	test_map(c.set, c.src, 0, 64 * KiB, &d);
 	c.addr = d.addr;
@@ -534,7 +507,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) file_set_test(name, &Params)
 		T(memcpy_fires_copy_then_one_drain),
 		T(memmove_and_memset_payloads),
 		T(no_drain_with_nodrain_or_noflush),

@@ -178,11 +178,10 @@ static void
 every_write_is_flushed_before_its_drain(void **state)
 {
 	(void) state;
-	char *path = test_file("order", AREA);
+	char *path;
 	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, check_cb,
-			NULL);
+	struct pmemset *set = test_file_set_new(&path, &src, "order", AREA,
+			check_cb, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(set, src, 0, AREA, &d);
 	Base = d.addr;
@@ -230,11 +229,10 @@ static void
 the_checker_catches_an_unflushed_drain(void **state)
 {
 	(void) state;
-	char *path = test_file("order2", AREA);
+	char *path;
 	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
-	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, check_cb,
-			NULL);
+	struct pmemset *set = test_file_set_new(&path, &src, "order2", AREA,
+			check_cb, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(set, src, 0, AREA, &d);
 	Base = d.addr;

@@ -83,10 +83,9 @@ failed_growth_never_cuts_another_map(void **state)
 {
 	(void) state;
 	reset_race();
-	char *path = test_file("race", 1 * MiB);
+	char *path;
 	struct race r = {0};
-	assert_ok(pmemset_source_from_file(&r.src, path));
-	r.set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	r.set = test_file_set_new(&path, &r.src, "race", 1 * MiB, NULL, NULL);
 
 	pthread_t a;
 	pthread_create(&a, NULL, failing_grower, &r);
@@ -200,10 +199,9 @@ failed_growth_keeps_another_process_records(void **state)
 	(void) state;
 	reset_race();
 	atomic_store(&Wait_for_others, 1);
-	char *path = test_file("race3", 1 * MiB);
+	char *path;
 	struct race r = {0};
-	assert_ok(pmemset_source_from_file(&r.src, path));
-	r.set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	r.set = test_file_set_new(&path, &r.src, "race3", 1 * MiB, NULL, NULL);
 	int go[2];
 	assert_int_equal(pipe(go), 0);
 	pid_t child = fork();

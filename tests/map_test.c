@@ -13,35 +13,24 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "file_set_fixture.h"
 #include "test_util.h"
 
 /* kept across calls: deleting it would clear the message of a failed map */
 static struct pmemset_map_config *Map_cfg;
 
-struct fixture {
-	char *path;
-	struct pmemset_source *src;
-	struct pmemset *set;
+/* a 1 MiB file and a set, nothing mapped */
+static const struct file_set_params Params = {
+	.tag = "map", .file_size = 1 * MiB,
 };
 
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->set = test_file_set_new(&f->path, &f->src, "map", 1 * MiB, NULL,
-			NULL);
-	*state = f;
-	return 0;
-}
-
+/* and what a case may have left: a forced granularity, Map_cfg */
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	test_file_set_delete(&f->set, &f->src, f->path);
+	file_set_fixture_teardown(state);
 	unsetenv("PMEM2_FORCE_GRANULARITY");
 	pmemset_map_config_delete(&Map_cfg);
-	free(f);
 	return 0;
 }
 
@@ -60,7 +49,7 @@ static void
 pmdk_program_three_overlapping_parts(void **state)
 {
 	/* PMDK 1.12.1's own example: 128 KiB parts at 0, 64 KiB, 128 KiB */
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	void *addr[3];
 	for (int i = 0; i < 3; i++) {
 		struct pmemset_part_descriptor d;
@@ -82,7 +71,7 @@ pmdk_program_three_overlapping_parts(void **state)
 static void
 null_map_config_maps_the_whole_file(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_descriptor d;
 	assert_ok(pmemset_map(f->set, f->src, NULL, &d));
 	assert_int_equal(d.size, 1 * MiB);
@@ -92,7 +81,7 @@ null_map_config_maps_the_whole_file(void **state)
 static void
 length_zero_maps_to_the_end_of_the_file(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_descriptor d;
 	assert_ok(map_at(f->set, f->src, 256 * KiB, 0, &d));
 	assert_int_equal(d.size, 1 * MiB - 256 * KiB);
@@ -106,7 +95,7 @@ length_zero_maps_to_the_end_of_the_file(void **state)
 static void
 unaligned_offset_and_length(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	assert_err(map_at(f->set, f->src, 100, 4 * KiB, NULL),
 			PMEMSET_E_INVALID_OFFSET_VALUE);
 	assert_msg_has("100");
@@ -125,7 +114,7 @@ unaligned_offset_and_length(void **state)
 static void
 null_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	assert_err(pmemset_map(NULL, f->src, NULL, NULL), -EINVAL);
 	assert_msg_has("set");
 	/* PMDK's code for a NULL source */
@@ -137,7 +126,7 @@ null_arguments(void **state)
 static void
 map_grows_the_file(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_descriptor d;
 	assert_ok(map_at(f->set, f->src, 1 * MiB, 512 * KiB, &d));
 	assert_int_equal(test_file_size(f->path), 1 * MiB + 512 * KiB);
@@ -148,7 +137,7 @@ map_grows_the_file(void **state)
 static void
 do_not_grow_refuses_and_leaves_the_file(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_source *src;
 	assert_ok(pmemset_xsource_from_file(&src, f->path,
 			PMEMSET_SOURCE_FILE_DO_NOT_GROW));
@@ -166,7 +155,7 @@ do_not_grow_refuses_and_leaves_the_file(void **state)
 static void
 full_file_system_fails_the_map_cleanly(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct rlimit old, lim;
 	getrlimit(RLIMIT_FSIZE, &old);
 	lim = old;
@@ -186,7 +175,7 @@ full_file_system_fails_the_map_cleanly(void **state)
 static void
 failed_map_leaves_a_grown_file_grown(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	/* where the medium itself offers BYTE, nothing makes the map fail */
 	if (test_dir_granularity() == PMEM2_GRANULARITY_BYTE)
 		skip();
@@ -221,7 +210,7 @@ failed_map_leaves_a_grown_file_grown(void **state)
 static void
 forced_granularity_fixes_the_set(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	setenv("PMEM2_FORCE_GRANULARITY", "BYTE", 1);
 	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_CACHE_LINE, NULL,
 			NULL);
@@ -255,14 +244,7 @@ forced_granularity_fixes_the_set(void **state)
 static struct pmemset *
 set_in_reservation(struct pmem2_vm_reservation *rsv, enum pmemset_coalescing c)
 {
-	struct pmemset_config *cfg;
-	struct pmemset *set;
-	assert_ok(pmemset_config_new(&cfg));
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
-	pmemset_config_set_reservation(cfg, rsv);
-	assert_ok(pmemset_new(&set, cfg));
-	pmemset_config_delete(&cfg);
+	struct pmemset *set = test_set_new_in(rsv, NULL, NULL);
 	assert_ok(pmemset_set_contiguous_part_coalescing(set, c));
 	return set;
 }
@@ -270,7 +252,7 @@ set_in_reservation(struct pmem2_vm_reservation *rsv, enum pmemset_coalescing c)
 static void
 user_reservation_first_fit(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 256 * KiB), 0);
 	char *base = pmem2_vm_reservation_get_address(rsv);
@@ -298,7 +280,7 @@ user_reservation_first_fit(void **state)
 static void
 coalescing_none_keeps_part_maps_apart(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
 	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_NONE);
@@ -313,7 +295,7 @@ coalescing_none_keeps_part_maps_apart(void **state)
 static void
 coalescing_full_appends_and_desc_covers_the_part_map(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
 	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_FULL);
@@ -340,7 +322,7 @@ coalescing_full_appends_and_desc_covers_the_part_map(void **state)
 static void
 coalescing_when_the_neighbour_is_taken(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
 	struct pmemset *set = set_in_reservation(rsv, PMEMSET_COALESCING_NONE);
@@ -374,7 +356,7 @@ static void
 internal_reservation_coalesces(void **state)
 {
 	/* an internal reservation keeps room after the part for coalescing */
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_OPPORTUNISTIC));
 	struct pmemset_part_descriptor d;
@@ -394,7 +376,7 @@ static void
 pmdk_program_full_coalescing_maps_five_parts_as_one(void **state)
 {
 	/* FULL turned on before the first map, no reservation of ours */
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_FULL));
 	struct pmemset_part_descriptor d;
@@ -434,7 +416,7 @@ full_coalescing_after_removing_the_ends_of_the_part_map(void **state)
 	 * part (the most recently mapped) leaves the middle one, and the next
 	 * FULL map appends to it where the third part was.
 	 */
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 3 * 64 * KiB),
 			0);
@@ -464,7 +446,7 @@ full_coalescing_after_removing_the_last_part_map(void **state)
 	 * appends to the one below it (PMDK), and to the one above when none
 	 * is below.
 	 */
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 1 * MiB), 0);
 	char *base = pmem2_vm_reservation_get_address(rsv);
@@ -651,7 +633,7 @@ temporary_source_growth_ahead_falls_back(void **state)
 static void
 user_file_grows_to_exactly_what_the_part_needs(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	for (size_t i = 0; i < PARTS; i++) {
 		assert_ok(map_at(f->set, f->src, 1 * MiB + i * 4 * KiB,
 				4 * KiB, NULL));
@@ -688,7 +670,7 @@ user_file_grows_to_exactly_what_the_part_needs(void **state)
 static void
 known_size_is_refreshed_when_the_file_grew_elsewhere(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_source *fixed;
 	assert_ok(pmemset_xsource_from_file(&fixed, f->path,
 			PMEMSET_SOURCE_FILE_DO_NOT_GROW));
@@ -740,7 +722,7 @@ map_and_remove_leave_no_kernel_mapping_behind(void **state)
 	 * reservation; without coalescing we use none, so a long-running
 	 * program can map and remove parts forever.
 	 */
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_descriptor d;
 	assert_ok(map_at(f->set, f->src, 0, 4 * KiB, &d)); /* warm up */
 	assert_ok(pmemset_remove_range(f->set, d.addr, 1));
@@ -763,7 +745,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_prestate_setup_teardown(name, \
+		file_set_fixture_setup, teardown, (void *)&Params)
 		T(pmdk_program_three_overlapping_parts),
 		T(null_map_config_maps_the_whole_file),
 		T(length_zero_maps_to_the_end_of_the_file),

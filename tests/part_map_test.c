@@ -8,43 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_set_fixture.h"
 #include "test_util.h"
 
-struct fixture {
-	char *path;
-	struct pmemset_source *src;
-	struct pmemset *set;
-	struct pmemset_part_descriptor d[3];
+/* three part maps of 64 KiB at the start of a 1 MiB file: f->parts[0..2] */
+static const struct file_set_params Params = {
+	.tag = "pmap", .file_size = 1 * MiB, .parts = 3, .part_size = 64 * KiB,
 };
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->set = test_file_set_new(&f->path, &f->src, "pmap", 1 * MiB, NULL,
-			NULL);
-	for (int i = 0; i < 3; i++)
-		test_map(f->set, f->src, (size_t)i * 64 * KiB, 64 * KiB,
-				&f->d[i]);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	test_file_set_delete(&f->set, &f->src, f->path);
-	free(f);
-	return 0;
-}
 
 static void
 by_address_finds_every_byte(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	for (int i = 0; i < 3; i++) {
-		char *a = f->d[i].addr;
+		char *a = f->parts[i].addr;
 		size_t offs[] = {0, 1, 4095, 64 * KiB - 1};
 		for (size_t k = 0; k < 4; k++) {
 			struct pmemset_part_map *pmap = NULL;
@@ -63,9 +40,9 @@ by_address_finds_every_byte(void **state)
 static void
 by_address_outside_the_set(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_map *pmap = (void *)0x1;
-	char *end = (char *)f->d[0].addr + 64 * KiB;
+	char *end = (char *)f->parts[0].addr + 64 * KiB;
 	/* the byte after a part map, unless another one starts there */
 	struct pmemset_part_map *other;
 	if (pmemset_part_map_by_address(f->set, &other, end) == 0) {
@@ -87,7 +64,7 @@ by_address_outside_the_set(void **state)
 static void
 first_and_next_walk_in_address_order(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	void *prev = NULL;
 	size_t n = 0, total = 0;
 	struct pmemset_part_map *pmap, *next;
@@ -126,7 +103,7 @@ first_on_an_empty_set(void **state)
 static void
 first_and_next_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_map *pmap = (void *)0x1, *next = (void *)0x1;
 	pmemset_first_part_map(NULL, &pmap);
 	assert_null(pmap);
@@ -157,7 +134,7 @@ first_and_next_bad_arguments(void **state)
 static void
 drop_misuse(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	pmemset_part_map_drop(NULL);
 	assert_msg_has("pmap is NULL");
 	struct pmemset_part_map *pmap = NULL;
@@ -165,7 +142,7 @@ drop_misuse(void **state)
 	assert_msg_has("*pmap is NULL");
 
 	/* a copy kept after the only reference was dropped */
-	assert_ok(pmemset_part_map_by_address(f->set, &pmap, f->d[0].addr));
+	assert_ok(pmemset_part_map_by_address(f->set, &pmap, f->parts[0].addr));
 	struct pmemset_part_map *copy = pmap;
 	pmemset_part_map_drop(&pmap);
 	/* the good drop leaves the last failure's message */
@@ -189,10 +166,10 @@ static void
 delete_with_references_still_held(void **state)
 {
 	/* PMDK's own example never drops its references before delete */
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_map *a, *b;
 	pmemset_first_part_map(f->set, &a);
-	assert_ok(pmemset_part_map_by_address(f->set, &b, f->d[2].addr));
+	assert_ok(pmemset_part_map_by_address(f->set, &b, f->parts[2].addr));
 	assert_non_null(a);
 	assert_ok(pmemset_delete(&f->set));
 	assert_null(f->set);
@@ -203,7 +180,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) file_set_test(name, &Params)
 		T(by_address_finds_every_byte),
 		T(by_address_outside_the_set),
 		T(first_and_next_walk_in_address_order),

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_set_fixture.h"
 #include "test_util.h"
 
 #define PART (64 * KiB)
@@ -30,15 +31,7 @@
 static struct pmemset *
 new_set(struct pmem2_vm_reservation *rsv, enum pmemset_coalescing c)
 {
-	struct pmemset_config *cfg;
-	struct pmemset *set;
-	assert_ok(pmemset_config_new(&cfg));
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
-	if (rsv != NULL)
-		pmemset_config_set_reservation(cfg, rsv);
-	assert_ok(pmemset_new(&set, cfg));
-	assert_ok(pmemset_config_delete(&cfg));
+	struct pmemset *set = test_set_new_in(rsv, NULL, NULL);
 	assert_ok(pmemset_set_contiguous_part_coalescing(set, c));
 	return set;
 }
@@ -75,36 +68,14 @@ map_range(struct pmemset *set, struct pmemset_source *src, size_t offset,
 }
 
 /* most cases map from one 1 MiB file: the fixture holds its source */
-struct file_fixture {
-	char *path;
-	struct pmemset_source *src;
+static const struct file_set_params File_params = {
+	.tag = "pmdk", .file_size = 1 * MiB, .no_set = true,
 };
-
-static int
-file_setup(void **state)
-{
-	struct file_fixture *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	f->path = test_file("pmdk", 1 * MiB);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
-	*state = f;
-	return 0;
-}
-
-static int
-file_teardown(void **state)
-{
-	struct file_fixture *f = *state;
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
-	free(f);
-	return 0;
-}
 
 static struct pmemset_source *
 file_source(void **state)
 {
-	return ((struct file_fixture *)*state)->src;
+	return ((struct file_set_fixture *)*state)->src;
 }
 
 static void
@@ -1267,7 +1238,7 @@ int
 main(void)
 {
 #define WITH_FILE(name) \
-	cmocka_unit_test_setup_teardown(name, file_setup, file_teardown)
+	file_set_test(name, &File_params)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pmdk_map_config_new_valid_source_file),
 		cmocka_unit_test(pmdk_map_config_new_valid_source_pmem2),

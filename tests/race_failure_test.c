@@ -54,10 +54,10 @@ find_event(enum pmemset_event type, size_t nth)
 static void
 part_removed_before_the_map_returns(enum pmemset_coalescing co)
 {
-	char *path = test_file("race", 256 * KiB);
+	char *path;
 	struct pmemset_source *src;
-	assert_ok(pmemset_source_from_file(&src, path));
-	Set = test_set_new(PMEM2_GRANULARITY_PAGE, event_log_cb, &Log);
+	Set = test_file_set_new(&path, &src, "race", 256 * KiB, event_log_cb,
+			&Log);
 	assert_ok(pmemset_set_contiguous_part_coalescing(Set, co));
 	struct pmemset_part_descriptor first;
 	test_map(Set, src, 0, 64 * KiB, &first);

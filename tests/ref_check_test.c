@@ -12,30 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_set_fixture.h"
 #include "test_util.h"
 
-struct fixture {
-	char *path;
-	struct pmemset_source *src;
-	struct pmemset *set;
-	struct pmemset_part_descriptor d[3];
-};
-
 /* three part maps of 64 KiB; PMEMSET_CHECK_REFS is `check_refs` (or unset) */
-static struct fixture *
+static struct file_set_fixture *
 fixture_new(const char *check_refs)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
+	static const struct file_set_params params = {
+		.tag = "refcheck", .file_size = 1 * MiB,
+		.parts = 3, .part_size = 64 * KiB,
+	};
 	if (check_refs != NULL)
 		assert_int_equal(setenv("PMEMSET_CHECK_REFS", check_refs, 1),
 				0);
-	f->set = test_file_set_new(&f->path, &f->src, "refcheck", 1 * MiB,
-			NULL, NULL);
+	struct file_set_fixture *f = file_set_fixture_new(&params);
 	unsetenv("PMEMSET_CHECK_REFS");
-	for (int i = 0; i < 3; i++)
-		test_map(f->set, f->src, (size_t)i * 64 * KiB, 64 * KiB,
-				&f->d[i]);
 	return f;
 }
 
@@ -53,19 +45,6 @@ setup_checking(void **state)
 	return 0;
 }
 
-static void
-fixture_delete(struct fixture *f)
-{
-	test_file_set_delete(&f->set, &f->src, f->path);
-	free(f);
-}
-
-static int
-teardown(void **state)
-{
-	fixture_delete(*state);
-	return 0;
-}
 
 /* a message no call of the reproducer sets, to see a silent success */
 static void
@@ -77,7 +56,7 @@ mark_message(void)
 
 /* two references to the part map at addr, written into *a and *b */
 static void
-take_twice(struct fixture *f, char *addr, struct pmemset_part_map **a,
+take_twice(struct file_set_fixture *f, char *addr, struct pmemset_part_map **a,
 		struct pmemset_part_map **b)
 {
 	assert_ok(pmemset_part_map_by_address(f->set, a, addr));
@@ -92,8 +71,8 @@ take_twice(struct fixture *f, char *addr, struct pmemset_part_map **a,
 static void
 normal_mode_extra_drop_uses_up_another_reference(void **state)
 {
-	struct fixture *f = *state;
-	char *addr = f->d[1].addr;
+	struct file_set_fixture *f = *state;
+	char *addr = f->parts[1].addr;
 	struct pmemset_part_map *a, *b;
 	take_twice(f, addr, &a, &b);
 	struct pmemset_part_map *c1 = a, *c2 = a;
@@ -118,8 +97,8 @@ normal_mode_extra_drop_uses_up_another_reference(void **state)
 static void
 checking_mode_refuses_an_extra_drop_through_a_copy(void **state)
 {
-	struct fixture *f = *state;
-	char *addr = f->d[1].addr;
+	struct file_set_fixture *f = *state;
+	char *addr = f->parts[1].addr;
 	struct pmemset_part_map *a, *b;
 	take_twice(f, addr, &a, &b);
 	struct pmemset_part_map *held = b;
@@ -157,7 +136,7 @@ checking_mode_refuses_an_extra_drop_through_a_copy(void **state)
 static void
 checking_mode_accepts_a_first_next_loop(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	mark_message();
 	size_t n = 0;
 	struct pmemset_part_map *pmap, *next;
@@ -174,7 +153,7 @@ checking_mode_accepts_a_first_next_loop(void **state)
 	for (int i = 0; i < 3; i++) {
 		struct pmemset_part_map *p;
 		assert_ok(pmemset_part_map_by_address(f->set, &p,
-				f->d[i].addr));
+				f->parts[i].addr));
 		assert_ok(pmemset_remove_part_map(f->set, &p));
 		assert_null(p);
 	}
@@ -188,11 +167,11 @@ checking_mode_accepts_a_first_next_loop(void **state)
 static void
 checking_mode_accepts_a_moved_pointer(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_map *tmp, *kept0, *kept1;
-	assert_ok(pmemset_part_map_by_address(f->set, &tmp, f->d[0].addr));
+	assert_ok(pmemset_part_map_by_address(f->set, &tmp, f->parts[0].addr));
 	kept0 = tmp;
-	assert_ok(pmemset_part_map_by_address(f->set, &tmp, f->d[1].addr));
+	assert_ok(pmemset_part_map_by_address(f->set, &tmp, f->parts[1].addr));
 	kept1 = tmp;
 	int outside;
 	assert_err(pmemset_part_map_by_address(f->set, &tmp, &outside),
@@ -204,18 +183,18 @@ checking_mode_accepts_a_moved_pointer(void **state)
 	assert_msg_has("pmap is NULL");
 	assert_null(kept0);
 	assert_null(kept1);
-	assert_ok(pmemset_remove_range(f->set, f->d[0].addr, 128 * KiB));
+	assert_ok(pmemset_remove_range(f->set, f->parts[0].addr, 128 * KiB));
 
 	/* the strict side of the rule: a copy while the original still holds */
 	struct pmemset_part_map *orig, *copy;
-	assert_ok(pmemset_part_map_by_address(f->set, &orig, f->d[2].addr));
+	assert_ok(pmemset_part_map_by_address(f->set, &orig, f->parts[2].addr));
 	copy = orig;
 	pmemset_part_map_drop(&copy);
 	assert_msg_has("drop a reference through the variable the lookup "
 			"wrote it into");
 	pmemset_part_map_drop(&orig);
 	assert_null(orig);
-	assert_ok(pmemset_remove_range(f->set, f->d[2].addr, 1));
+	assert_ok(pmemset_remove_range(f->set, f->parts[2].addr, 1));
 }
 
 /*
@@ -225,9 +204,9 @@ checking_mode_accepts_a_moved_pointer(void **state)
 static void
 checking_mode_forgets_removed_part_maps(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_map *p;
-	assert_ok(pmemset_part_map_by_address(f->set, &p, f->d[0].addr));
+	assert_ok(pmemset_part_map_by_address(f->set, &p, f->parts[0].addr));
 	assert_ok(pmemset_remove_part_map(f->set, &p));
 	assert_null(p);
 	struct pmemset_part_descriptor d;
@@ -241,7 +220,7 @@ checking_mode_forgets_removed_part_maps(void **state)
 
 	/* references held at delete are forgotten with the set */
 	struct pmemset_part_map *left;
-	assert_ok(pmemset_part_map_by_address(f->set, &left, f->d[1].addr));
+	assert_ok(pmemset_part_map_by_address(f->set, &left, f->parts[1].addr));
 	assert_ok(pmemset_delete(&f->set));
 	assert_int_equal(setenv("PMEMSET_CHECK_REFS", "1", 1), 0);
 	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
@@ -274,9 +253,9 @@ drop_handed_over(void *arg)
 static void
 checking_mode_accepts_a_reference_handed_to_another_thread(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset_part_map *mine;
-	assert_ok(pmemset_part_map_by_address(f->set, &mine, f->d[0].addr));
+	assert_ok(pmemset_part_map_by_address(f->set, &mine, f->parts[0].addr));
 	struct hand_over h = {mine, ""};
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, drop_handed_over, &h), 0);
@@ -284,12 +263,12 @@ checking_mode_accepts_a_reference_handed_to_another_thread(void **state)
 	assert_null(h.pointer);
 	assert_non_null(strstr(h.msg, "pmap is NULL")); /* not refused */
 	/* the count went to 0: the part map can go */
-	assert_ok(pmemset_remove_range(f->set, f->d[0].addr, 1));
+	assert_ok(pmemset_remove_range(f->set, f->parts[0].addr, 1));
 }
 
 /* threads looking up and dropping at once, each through its own variable */
 struct looker {
-	struct fixture *f;
+	struct file_set_fixture *f;
 	int refused;
 };
 
@@ -300,7 +279,7 @@ look_up_and_drop(void *arg)
 	for (int k = 0; k < 2000; k++) {
 		struct pmemset_part_map *p;
 		if (pmemset_part_map_by_address(l->f->set, &p,
-				l->f->d[k % 3].addr) != 0) {
+				l->f->parts[k % 3].addr) != 0) {
 			l->refused++;
 			continue;
 		}
@@ -315,7 +294,7 @@ look_up_and_drop(void *arg)
 static void
 checking_mode_with_threads(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	enum { NTHREADS = 4 };
 	pthread_t t[NTHREADS];
 	struct looker l[NTHREADS];
@@ -329,7 +308,7 @@ checking_mode_with_threads(void **state)
 		assert_int_equal(l[i].refused, 0);
 	}
 	/* every reference went back */
-	assert_ok(pmemset_remove_range(f->set, f->d[0].addr, 192 * KiB));
+	assert_ok(pmemset_remove_range(f->set, f->parts[0].addr, 192 * KiB));
 }
 
 /* only "1" turns the mode on */
@@ -339,18 +318,18 @@ other_values_leave_the_mode_off(void **state)
 	(void) state;
 	const char *values[] = {"0", "yes", "", "11"};
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
-		struct fixture *f = fixture_new(values[i]);
+		struct file_set_fixture *f = fixture_new(values[i]);
 		struct pmemset_part_map *a, *b;
-		take_twice(f, f->d[0].addr, &a, &b);
+		take_twice(f, f->parts[0].addr, &a, &b);
 		struct pmemset_part_map *copy = a;
 		pmemset_part_map_drop(&a);
 		mark_message();
 		pmemset_part_map_drop(&copy); /* unchecked: accepted */
 		assert_msg_has("pmap is NULL");
 		/* the count is 0 although b points at the part map */
-		assert_ok(pmemset_remove_range(f->set, f->d[0].addr, 1));
+		assert_ok(pmemset_remove_range(f->set, f->parts[0].addr, 1));
 		(void) b;
-		fixture_delete(f);
+		file_set_fixture_delete(f);
 	}
 }
 
@@ -360,24 +339,24 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			normal_mode_extra_drop_uses_up_another_reference,
-			setup_normal, teardown),
+			setup_normal, file_set_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 			checking_mode_refuses_an_extra_drop_through_a_copy,
-			setup_checking, teardown),
+			setup_checking, file_set_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 			checking_mode_accepts_a_first_next_loop,
-			setup_checking, teardown),
+			setup_checking, file_set_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 			checking_mode_accepts_a_moved_pointer,
-			setup_checking, teardown),
+			setup_checking, file_set_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 			checking_mode_forgets_removed_part_maps,
-			setup_checking, teardown),
+			setup_checking, file_set_fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 			checking_mode_accepts_a_reference_handed_to_another_thread,
-			setup_checking, teardown),
+			setup_checking, file_set_fixture_teardown),
 		cmocka_unit_test_setup_teardown(checking_mode_with_threads,
-			setup_checking, teardown),
+			setup_checking, file_set_fixture_teardown),
 		cmocka_unit_test(other_values_leave_the_mode_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

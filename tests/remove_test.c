@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file_set_fixture.h"
 #include "test_util.h"
 
 /* what must be mapped: one entry per part (one pmemset_map call) */
@@ -89,35 +90,15 @@ check_against_model(struct pmemset *set, const struct model *m)
 	assert_int_equal(pmap_bytes, model_bytes);
 }
 
-struct fixture {
-	char *path;
-	struct pmemset_source *src;
-	struct pmemset *set;
-	struct event_log log;
+/* a 4 MiB file, nothing mapped yet; the set's events go to f->log */
+static const struct file_set_params Params = {
+	.tag = "remove", .file_size = 4 * MiB, .record_events = true,
 };
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->set = test_file_set_new(&f->path, &f->src, "remove", 4 * MiB,
-			event_log_cb, &f->log);
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	test_file_set_delete(&f->set, &f->src, f->path);
-	free(f);
-	return 0;
-}
 
 /* n parts of len bytes, coalesced into one part map, each filled */
 static void
-map_coalesced(struct fixture *f, struct model *m, int n, size_t len)
+map_coalesced(struct file_set_fixture *f, struct model *m, int n,
+		size_t len)
 {
 	assert_ok(pmemset_set_contiguous_part_coalescing(f->set,
 			PMEMSET_COALESCING_FULL));
@@ -139,7 +120,7 @@ pmdk_split_head_bug(void **state)
 	 * PMDK: five coalesced 64 KiB parts; remove part 2, then part 3;
 	 * part 5 became unreachable.
 	 */
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct model m = {0};
 	map_coalesced(f, &m, 5, 64 * KiB);
 	assert_int_equal(test_count_part_maps(f->set), 1);
@@ -162,7 +143,7 @@ pmdk_split_head_bug(void **state)
 static void
 remove_range_takes_whole_parts(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct model m = {0};
 	map_coalesced(f, &m, 4, 64 * KiB);
 	event_log_clear(&f->log);
@@ -185,7 +166,7 @@ remove_range_takes_whole_parts(void **state)
 static void
 remove_range_errors(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct model m = {0};
 	map_coalesced(f, &m, 2, 64 * KiB);
 	event_log_clear(&f->log);
@@ -204,7 +185,7 @@ remove_range_errors(void **state)
 static void
 remove_range_refused_while_referenced(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct model m = {0};
 	map_coalesced(f, &m, 3, 64 * KiB);
 	struct pmemset_part_map *pmap;
@@ -222,7 +203,7 @@ remove_range_refused_while_referenced(void **state)
 static void
 remove_part_map_needs_the_only_reference(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct model m = {0};
 	map_coalesced(f, &m, 3, 64 * KiB);
 	struct pmemset_part_map *a, *b;
@@ -248,7 +229,7 @@ remove_part_map_needs_the_only_reference(void **state)
 static void
 remove_part_map_misuse(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct model m = {0};
 	map_coalesced(f, &m, 1, 64 * KiB);
 	struct pmemset_part_map *a = NULL;
@@ -278,7 +259,7 @@ remove_part_map_misuse(void **state)
 static void
 events_balance_mapped_bytes(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct model m = {0};
 	event_log_clear(&f->log);
 	map_coalesced(f, &m, 6, 64 * KiB);
@@ -295,7 +276,7 @@ events_balance_mapped_bytes(void **state)
 static void
 random_removals_keep_descriptors_true(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	unsigned seed = 12345;
 	for (int round = 0; round < 6; round++) {
 		struct model m = {0};
@@ -346,7 +327,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) file_set_test(name, &Params)
 		T(pmdk_split_head_bug),
 		T(remove_range_takes_whole_parts),
 		T(remove_range_errors),

@@ -373,16 +373,9 @@ fx_setup(struct fx *f, enum fx_kind kind)
 		fail_msg("asprintf");
 	assert_ok(pmemset_source_from_file(&f->src, f->path));
 	if (kind == FX_USER_RSV) {
-		struct pmemset_config *cfg;
 		assert_int_equal(pmem2_vm_reservation_new(&f->rsv, NULL,
 				1 * MiB), 0);
-		assert_ok(pmemset_config_new(&cfg));
-		assert_ok(pmemset_config_set_required_store_granularity(cfg,
-				PMEM2_GRANULARITY_PAGE));
-		pmemset_config_set_event_callback(cfg, event_log_cb, &Log);
-		pmemset_config_set_reservation(cfg, f->rsv);
-		assert_ok(pmemset_new(&f->set, cfg));
-		assert_ok(pmemset_config_delete(&cfg));
+		f->set = test_set_new_in(f->rsv, event_log_cb, &Log);
 		return;
 	}
 	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, event_log_cb, &Log);

@@ -14,34 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file_set_fixture.h"
 #include "test_util.h"
 
 #define FILE_SIZE (64 * KiB)
 
-struct fixture {
-	char *path;
-	struct pmemset_source *src;
+/* a file of FILE_SIZE bytes and its source; the cases make their sets */
+static const struct file_set_params Params = {
+	.tag = "source-io", .file_size = FILE_SIZE, .no_set = true,
 };
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	f->path = test_file("source-io", FILE_SIZE);
-	assert_ok(pmemset_source_from_file(&f->src, f->path));
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	assert_ok(pmemset_source_delete(&f->src));
-	test_file_remove(f->path);
-	free(f);
-	return 0;
-}
 
 static void
 fill(char *buf, size_t n, unsigned seed)
@@ -53,7 +34,7 @@ fill(char *buf, size_t n, unsigned seed)
 static void
 write_then_read_back(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	char out[5000], in[5000];
 	fill(out, sizeof(out), 3);
 	/* unaligned offset and length: this is plain I/O, not a mapping */
@@ -76,7 +57,7 @@ write_then_read_back(void **state)
 static void
 whole_file_and_the_last_byte(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	char *out = malloc(FILE_SIZE), *in = malloc(FILE_SIZE);
 	fill(out, FILE_SIZE, 9);
 	assert_ok(pmemset_source_pwrite_mcsafe(f->src, out, FILE_SIZE, 0));
@@ -94,7 +75,7 @@ whole_file_and_the_last_byte(void **state)
 static void
 out_of_range(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	char buf[16] = {0};
 	const struct {
 		size_t size;
@@ -127,7 +108,7 @@ out_of_range(void **state)
 static void
 null_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	char buf[4];
 	assert_err(pmemset_source_pread_mcsafe(NULL, buf, 4, 0), -EINVAL);
 	assert_msg_has("src");
@@ -148,7 +129,7 @@ null_arguments(void **state)
 static void
 io_and_mapping_agree(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	struct pmemset *set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
 	struct pmemset_part_descriptor d;
 	test_map(set, f->src, 0, FILE_SIZE, &d);
@@ -169,7 +150,7 @@ io_and_mapping_agree(void **state)
 static void
 alignment_of_files(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	size_t a = 0;
 	assert_ok(pmemset_source_alignment(f->src, &a));
 	/* an ordinary file maps at page granularity */
@@ -222,7 +203,7 @@ temporary_source_io(void **state)
 static void
 read_only_pmem2_source(void **state)
 {
-	struct fixture *f = *state;
+	struct file_set_fixture *f = *state;
 	char out[32];
 	fill(out, sizeof(out), 2);
 	assert_ok(pmemset_source_pwrite_mcsafe(f->src, out, sizeof(out), 0));
@@ -322,7 +303,7 @@ pwrite_reaches_a_part_that_read_the_block(void **state)
 int
 main(void)
 {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) file_set_test(name, &Params)
 	const struct CMUnitTest tests[] = {
 		T(write_then_read_back),
 		T(whole_file_and_the_last_byte),

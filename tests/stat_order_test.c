@@ -371,14 +371,7 @@ a_grown_part_map_shows_new_values_without_events(void **state)
 	/* a user reservation makes coalescing deterministic */
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 4 * PART), 0);
-	struct pmemset_config *cfg;
-	struct pmemset *set;
-	assert_ok(pmemset_config_new(&cfg));
-	assert_ok(pmemset_config_set_required_store_granularity(cfg,
-			PMEM2_GRANULARITY_PAGE));
-	pmemset_config_set_reservation(cfg, rsv);
-	assert_ok(pmemset_new(&set, cfg));
-	assert_ok(pmemset_config_delete(&cfg));
+	struct pmemset *set = test_set_new_in(rsv, NULL, NULL);
 
 	struct pmemset_stat *h;
 	struct pmemset_stat_map *root;

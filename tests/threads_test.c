@@ -463,15 +463,8 @@ sets_share_a_reservation_across_threads(void **state)
 	struct pmem2_vm_reservation *rsv;
 	assert_int_equal(pmem2_vm_reservation_new(&rsv, NULL, 16 * MiB), 0);
 	struct pmemset *sets[2];
-	for (int i = 0; i < 2; i++) {
-		struct pmemset_config *cfg;
-		assert_ok(pmemset_config_new(&cfg));
-		assert_ok(pmemset_config_set_required_store_granularity(cfg,
-				PMEM2_GRANULARITY_PAGE));
-		pmemset_config_set_reservation(cfg, rsv);
-		assert_ok(pmemset_new(&sets[i], cfg));
-		assert_ok(pmemset_config_delete(&cfg));
-	}
+	for (int i = 0; i < 2; i++)
+		sets[i] = test_set_new_in(rsv, NULL, NULL);
 	struct shared_rsv_job jobs[SHARED_RSV_THREADS];
 	pthread_t t[SHARED_RSV_THREADS];
 	memset(jobs, 0, sizeof(jobs));

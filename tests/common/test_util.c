@@ -77,18 +77,34 @@ test_file_size(const char *path)
 	return (size_t)st.st_size;
 }
 
-struct pmemset *
-test_set_new(enum pmem2_granularity g, pmemset_event_callback *cb, void *arg)
+static struct pmemset *
+set_new(enum pmem2_granularity g, struct pmem2_vm_reservation *rsv,
+		pmemset_event_callback *cb, void *arg)
 {
 	struct pmemset_config *cfg;
 	struct pmemset *set;
 	assert_ok(pmemset_config_new(&cfg));
 	assert_ok(pmemset_config_set_required_store_granularity(cfg, g));
+	if (rsv != NULL)
+		pmemset_config_set_reservation(cfg, rsv);
 	if (cb != NULL)
 		pmemset_config_set_event_callback(cfg, cb, arg);
 	assert_ok(pmemset_new(&set, cfg));
 	assert_ok(pmemset_config_delete(&cfg));
 	return set;
+}
+
+struct pmemset *
+test_set_new(enum pmem2_granularity g, pmemset_event_callback *cb, void *arg)
+{
+	return set_new(g, NULL, cb, arg);
+}
+
+struct pmemset *
+test_set_new_in(struct pmem2_vm_reservation *rsv, pmemset_event_callback *cb,
+		void *arg)
+{
+	return set_new(PMEM2_GRANULARITY_PAGE, rsv, cb, arg);
 }
 
 struct pmemset *

@@ -39,6 +39,9 @@ int test_open_fds(void);
 /* a config with granularity g (and callback, if not NULL), and the set */
 struct pmemset *test_set_new(enum pmem2_granularity g,
 		pmemset_event_callback *cb, void *arg);
+/* a PAGE set that maps into the user reservation rsv (none if NULL) */
+struct pmemset *test_set_new_in(struct pmem2_vm_reservation *rsv,
+		pmemset_event_callback *cb, void *arg);
 
 /*
  * The set-up most map tests share: a fresh file of `size` bytes (its path
