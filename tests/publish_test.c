@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <pwd.h>
@@ -173,10 +174,10 @@ test_reader_sees_parts_and_counts(void **state)
 	assert_int_equal(r->parts, 3);
 	assert_int_equal(r->mapped_bytes, 3 * 4096);
 	assert_string_equal(r->granularity, "page");
-	assert_int_equal(r->counters[0], 5);		/* persist_calls */
-	assert_int_equal(r->counters[1], 5 * 64);	/* persist_bytes */
-	assert_int_equal(r->counters[9], 1);		/* set_calls */
-	assert_int_equal(r->counters[10], 100);		/* set_bytes */
+	assert_int_equal(r->counters[PUB_PERSIST_CALLS], 5);
+	assert_int_equal(r->counters[PUB_PERSIST_BYTES], 5 * 64);
+	assert_int_equal(r->counters[PUB_SET_CALLS], 1);
+	assert_int_equal(r->counters[PUB_SET_BYTES], 100);
 	bool seen[3] = {false, false, false};
 	for (size_t i = 0; i < 3; i++) {
 		const struct pubr_part *p = &s.parts[i];
@@ -233,6 +234,32 @@ test_printers_show_the_tree(void **state)
 	assert_non_null(strstr(out, "/pmemset/set/"));
 	assert_non_null(strstr(out, "persist_calls            1\n"));
 	assert_non_null(strstr(out, file));
+	/* the arrays pmemset_stat_dump shows, derived from the records */
+	char want_line[600];
+	snprintf(want_line, sizeof(want_line), "\tset_ids                  "
+		"[%" PRIu64 "]\n", s.sets[0].rec.id);
+	assert_non_null(strstr(out, want_line));
+	uint64_t p1 = s.parts[0].rec.id, p2 = s.parts[1].rec.id;
+	snprintf(want_line, sizeof(want_line), "\tpart_ids                 "
+		"[%" PRIu64 ", %" PRIu64 "]\n", p1, p2);
+	assert_non_null(strstr(out, want_line));
+	snprintf(want_line, sizeof(want_line), "\tsource_paths             "
+		"[\"%s\"]\n", file);
+	assert_non_null(strstr(out, want_line));
+	free(out);
+	/* a filter narrows them as it narrows the view */
+	char second_part[64];
+	snprintf(second_part, sizeof(second_part), "*/part/%" PRIu64, p2);
+	char *const second[] = {second_part};
+	struct pubr_filter m2 = {second, 1};
+	f = open_memstream(&out, &len);
+	pubr_print_text(f, &s, &m2);
+	fclose(f);
+	snprintf(want_line, sizeof(want_line), "\tpart_ids                 "
+		"[%" PRIu64 "]\n", p2);
+	assert_non_null(strstr(out, want_line));
+	snprintf(want_line, sizeof(want_line), "/part/%" PRIu64 "\n", p1);
+	assert_null(strstr(out, want_line));
 	free(out);
 	/* only the parts: the set is shown to hold them */
 	char *const pat[] = {"*/part/*"};
@@ -319,8 +346,8 @@ test_reader_never_sees_a_torn_copy(void **state)
 		if (s.hdr.nsets == 1) {
 			const struct pubr_set *set = &s.sets[0];
 			assert_int_equal(set->rec.parts, set->nparts);
-			assert_true(set->rec.counters[0] >= last_persists);
-			last_persists = set->rec.counters[0];
+			assert_true(set->rec.counters[PUB_PERSIST_CALLS] >= last_persists);
+			last_persists = set->rec.counters[PUB_PERSIST_CALLS];
 		}
 		if (s.hdr.updated_ns != last_updated)
 			passes_seen++;

@@ -40,9 +40,11 @@ pmemset_add_test(fuzz_replay
 	TIMEOUT 600)
 
 # the reader of live publications on arbitrary bytes, the same way
+include(${PROJECT_SOURCE_DIR}/src/stat/printing.cmake)
 pmemset_add_test(fuzz_publication_replay
 	SOURCES fuzz/fuzz_publication.c fuzz/replay_main.c
 		${PROJECT_SOURCE_DIR}/tools/publication_reader.c
+		${PMEMSET_STAT_PRINT_SOURCES}
 	LABELS reliability fuzz publish
 	ARGS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/publication_corpus --random 2000 1
 	TIMEOUT 300)
@@ -71,9 +73,11 @@ if(PMEMSET_FUZZ)
 		Threads::Threads)
 	target_compile_definitions(fuzz_calls PRIVATE _GNU_SOURCE)
 	add_executable(fuzz_publication fuzz/fuzz_publication.c
-		${PROJECT_SOURCE_DIR}/tools/publication_reader.c)
+		${PROJECT_SOURCE_DIR}/tools/publication_reader.c
+		${PMEMSET_STAT_PRINT_SOURCES})
 	target_include_directories(fuzz_publication PRIVATE
-		${PROJECT_SOURCE_DIR}/tools ${PROJECT_SOURCE_DIR}/src/stat)
+		${PROJECT_SOURCE_DIR}/tools ${PROJECT_SOURCE_DIR}/src/stat
+		${PROJECT_SOURCE_DIR}/include)
 	target_compile_options(fuzz_publication PRIVATE
 		-fsanitize=fuzzer,address,undefined)
 	target_link_options(fuzz_publication PRIVATE

@@ -244,7 +244,8 @@ sub_trees_empty_views_and_errors(void **state)
 	text = stat_dump_string(root, PMEMSET_STAT_DUMP_OPENMETRICS);
 	assert_string_equal(text,
 		"# TYPE pmemset info\n"
-		"# HELP pmemset The library's version.\n"
+		"# HELP pmemset The library's version (and, in a published "
+		"tree, the program).\n"
 		"pmemset_info{version=\"1.0\"} 1\n"
 		"# TYPE pmemset_sets gauge\n"
 		"# HELP pmemset_sets Sets in the view.\n"

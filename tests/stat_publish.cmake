@@ -10,12 +10,17 @@
 #  publish_watch_test     --watch in tmux, ended by Ctrl-C
 #  publish_security_test  nobody cannot read; a setuid program publishes
 #                         nothing (root only: skips otherwise)
+#  publish_sameness_test  pmemset_stat_dump(3) in the program and
+#                         pmemset-stat --pid print the same tree (text,
+#                         JSON, OpenMetrics), but for the process's values
 #
 # a program to watch, linked with our objects (a setuid copy needs no path)
 add_executable(publish_probe publish/publish_probe.c)
 target_link_libraries(publish_probe PRIVATE pmemset_objects Threads::Threads)
 
-set(PUBLISH_READER ${PROJECT_SOURCE_DIR}/tools/publication_reader.c)
+include(${PROJECT_SOURCE_DIR}/src/stat/printing.cmake)
+set(PUBLISH_READER ${PROJECT_SOURCE_DIR}/tools/publication_reader.c
+	${PMEMSET_STAT_PRINT_SOURCES})
 pmemset_add_test(publish_test SOURCES publish_test.c ${PUBLISH_READER}
 	LABELS stat publish)
 target_include_directories(publish_test PRIVATE
@@ -27,7 +32,7 @@ if(NOT BASH_EXECUTABLE OR NOT EXISTS ${PROJECT_SOURCE_DIR}/tools/pmemset-stat.c)
 		"scripts are not run")
 	return()
 endif()
-foreach(t tool watch security)
+foreach(t tool watch security sameness)
 	add_test(NAME publish_${t}_test
 		COMMAND ${BASH_EXECUTABLE}
 			${CMAKE_CURRENT_SOURCE_DIR}/publish/${t}_test.sh

@@ -8,8 +8,8 @@
  * and string is checked against the copy before use, so a corrupt,
  * truncated or foreign file gives a reason, never a crash (the fuzz target
  * tests/fuzz/fuzz_publication.c feeds pubr_parse arbitrary bytes). Strings
- * are made printable at parse time, so the printers need escape only
- * quotes and backslashes.
+ * are made printable at parse time. The printers are the library's own
+ * (see "printing" below).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dump_writer.h"
+#include "metrics.h"
+#include "openmetrics_writer.h"
 #include "publication_reader.h"
+#include "utf8.h"
 
 #define READ_TRIES 200
 #define FILE_MAX ((size_t)1 << 30)	/* larger is not ours */
@@ -39,35 +43,10 @@ why_set(char *why, size_t len, enum pubr_status st, const char *fmt, ...)
 	return st;
 }
 
-/* the length of the UTF-8 sequence at s (at most n bytes), 0 if invalid */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t cp, min;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, min = 0x80, cp = s[0] & 0x1fu;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, min = 0x800, cp = s[0] & 0x0fu;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, min = 0x10000, cp = s[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* control characters and bytes that are not UTF-8 become '?' */
+/*
+ * Control characters and bytes that are not UTF-8 become '?'; str[n] is
+ * the NUL that ends it, where a sequence cut short stops being valid.
+ */
 static void
 printable(char *str, size_t n)
 {
@@ -75,7 +54,7 @@ printable(char *str, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		size_t len = s[i] < 0x20 || s[i] == 0x7f ? 0 :
-			utf8_len(s + i, n - i);
+			stat_utf8_len(s + i);
 		if (len == 0) {
 			s[i++] = '?';
 			continue;
@@ -163,7 +142,12 @@ pubr_parse(const void *buf, size_t len, struct pubr_snapshot *snap,
 	s.sets = calloc(h.nsets + 1, sizeof(*s.sets));
 	s.parts = calloc(h.nparts + 1, sizeof(*s.parts));
 	s.paths = malloc(size + 1);
-	if (s.sets == NULL || s.parts == NULL || s.paths == NULL) {
+	/* the printers' id and path arrays: no allocation while printing */
+	s.ids = calloc((h.nsets > h.nparts ? h.nsets : h.nparts) + 1,
+		sizeof(*s.ids));
+	s.strs = calloc(h.nparts + 1, sizeof(*s.strs));
+	if (s.sets == NULL || s.parts == NULL || s.paths == NULL ||
+	    s.ids == NULL || s.strs == NULL) {
 		pubr_free(&s);
 		return why_set(why, whylen, PUBR_SYS, "out of memory");
 	}
@@ -231,6 +215,8 @@ pubr_free(struct pubr_snapshot *snap)
 	free(snap->sets);
 	free(snap->parts);
 	free(snap->paths);
+	free(snap->ids);
+	free(snap->strs);
 	memset(snap, 0, sizeof(*snap));
 }
 
@@ -372,6 +358,14 @@ pubr_liveness(const struct pub_header *hdr)
 
 /* --- printing ----------------------------------------------------------- */
 
+/*
+ * A published tree is printed by the library's own writers
+ * (src/stat/dump_writer.c, openmetrics_writer.c) from the library's table
+ * of values (src/stat/metrics.c): what differs from pmemset_stat_dump(3)
+ * is only what a publication adds (the process: pid, program, updated_ns,
+ * the pid label) or lacks (the application's USR values).
+ */
+
 static bool
 uri_matches(const struct pubr_filter *m, const char *uri)
 {
@@ -421,354 +415,330 @@ set_shown(const struct pubr_filter *m, const struct pubr_snapshot *s,
 	return false;
 }
 
-/* a quoted string: after printable(), only " and \ need escaping */
-static void
-quoted(FILE *f, const char *str)
-{
-	fputc('"', f);
-	for (; *str; str++) {
-		if (*str == '"' || *str == '\\')
-			fputc('\\', f);
-		fputc(*str, f);
-	}
-	fputc('"', f);
-}
-
-enum vkind { V_NUM, V_ADDR, V_STR };
-
-struct printer {
-	FILE *f;
-	bool json;
-	int nvalues;	/* in the current object */
+/* one map of a published tree: the set and part it is (NULL above) */
+struct pub_map {
+	const struct pubr_snapshot *s;
+	const struct pubr_filter *m;
+	const struct pubr_set *set;
+	const struct pubr_part *part;
 };
 
-static void
-value_begin(struct printer *o, const char *name)
-{
-	if (o->json)
-		fprintf(o->f, "%s\n      ", o->nvalues ? "," : "");
-	else
-		fprintf(o->f, "\t%-24s ", name);
-	if (o->json)
-		fprintf(o->f, "\"%s\": ", name);
-	o->nvalues++;
-}
-
-static void
-value_num(struct printer *o, const char *name, uint64_t v, enum vkind k)
-{
-	value_begin(o, name);
-	if (k == V_ADDR && !o->json)
-		fprintf(o->f, "0x%" PRIx64, v);
-	else
-		fprintf(o->f, "%" PRIu64, v);
-	if (!o->json)
-		fputc('\n', o->f);
-}
-
-static void
-value_str(struct printer *o, const char *name, const char *v)
-{
-	value_begin(o, name);
-	if (o->json)
-		quoted(o->f, v);
-	else
-		fputs(v, o->f);
-	if (!o->json)
-		fputc('\n', o->f);
-}
-
-/* JSON: a set holds its parts in "maps", as pmemset_stat_dump(3) nests */
-static void
-map_begin(struct printer *o, const char *uri, bool first, const char *pad)
-{
-	o->nvalues = 0;
-	if (o->json)
-		fprintf(o->f, "%s\n%s{\"uri\": \"%s\", \"values\": {",
-			first ? "" : ",", pad, uri);
-	else
-		fprintf(o->f, "\n%s\n", uri);
-}
-
-static const char *const Counter_names[PUB_COUNTERS] = PUB_COUNTER_NAMES;
-
-static void
-print_set(struct printer *o, const struct pubr_set *set, bool first)
-{
-	char uri[64];
-	set_uri(uri, sizeof(uri), set);
-	map_begin(o, uri, first, "    ");
-	const struct pub_set *r = &set->rec;
-	value_num(o, "id", r->id, V_NUM);
-	value_str(o, "granularity", r->granularity);
-	value_str(o, "required_granularity", r->required_granularity);
-	value_str(o, "coalescing", r->coalescing);
-	value_num(o, "parts", r->parts, V_NUM);
-	value_num(o, "part_maps", r->part_maps, V_NUM);
-	value_num(o, "mapped_bytes", r->mapped_bytes, V_NUM);
-	for (int i = 0; i < PUB_COUNTERS; i++)
-		value_num(o, Counter_names[i], r->counters[i], V_NUM);
-	if (o->json)
-		fputs("},\n      \"maps\": [", o->f);
-}
-
-static void
-print_part(struct printer *o, const struct pubr_set *set,
-		const struct pubr_part *p, bool first)
-{
-	char uri[96];
-	part_uri(uri, sizeof(uri), set, p);
-	map_begin(o, uri, first, "        ");
-	const struct pub_part *r = &p->rec;
-	value_num(o, "id", r->id, V_NUM);
-	value_num(o, "address", r->address, V_ADDR);
-	value_num(o, "size", r->size, V_NUM);
-	value_str(o, "source", r->source);
-	value_str(o, "source_path", p->path);
-	value_num(o, "offset", r->offset, V_NUM);
-	value_str(o, "granularity", r->granularity);
-	value_num(o, "part_map_address", r->part_map_address, V_ADDR);
-	value_num(o, "part_map_size", r->part_map_size, V_NUM);
-	value_str(o, "sds_state", r->sds_state);
-	value_num(o, "badblocks", r->badblocks, V_NUM);
-	if (o->json)
-		fputs("}}", o->f);
-}
-
 static size_t
-sets_shown(const struct pubr_snapshot *s, const struct pubr_filter *m)
+shown_set_ids(const struct pub_map *pm)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < s->hdr.nsets; i++)
-		n += set_shown(m, s, &s->sets[i]);
+	for (size_t i = 0; i < pm->s->hdr.nsets; i++)
+		if (set_shown(pm->m, pm->s, &pm->s->sets[i]))
+			pm->s->ids[n++] = pm->s->sets[i].rec.id;
 	return n;
 }
 
-/* the root, then each set followed by its parts: flat, in tree order */
-static void
-print_tree(struct printer *o, const struct pubr_snapshot *s,
-		const struct pubr_filter *m)
+static size_t
+shown_part_ids(const struct pub_map *pm)
 {
-	if (o->json)
-		fputs("{\"uri\": \"/pmemset\", \"values\": {", o->f);
-	else
-		fputs("/pmemset\n", o->f);
-	o->nvalues = 0;
-	value_str(o, "version", s->hdr.library_version);
-	value_num(o, "pid", s->hdr.pid, V_NUM);
-	value_str(o, "program", s->hdr.program);
-	value_num(o, "updated_ns", s->hdr.updated_ns, V_NUM);
-	value_num(o, "sets", sets_shown(s, m), V_NUM);
-	if (o->json)
-		fputs("\n  },\n  \"maps\": [", o->f);
-	bool first = true;
-	for (size_t i = 0; i < s->hdr.nsets; i++) {
-		const struct pubr_set *set = &s->sets[i];
-		if (!set_shown(m, s, set))
-			continue;
-		print_set(o, set, first);
-		first = false;
-		bool first_part = true;
-		for (size_t j = 0; j < set->nparts; j++) {
-			const struct pubr_part *p = &s->parts[set->first + j];
-			if (!part_shown(m, set, p))
-				continue;
-			print_part(o, set, p, first_part);
-			first_part = false;
-		}
-		if (o->json)
-			fputs("]}", o->f);
+	size_t n = 0;
+	for (size_t j = 0; j < pm->set->nparts; j++) {
+		const struct pubr_part *p = &pm->s->parts[pm->set->first + j];
+		if (part_shown(pm->m, pm->set, p))
+			pm->s->ids[n++] = p->rec.id;
 	}
-	fputs(o->json ? "\n  ]\n}\n" : "", o->f);
+	return n;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* the distinct, non-empty paths of the shown parts, sorted, as values.c */
+static size_t
+shown_paths(const struct pub_map *pm)
+{
+	const char **paths = pm->s->strs;
+	size_t k = 0;
+	for (size_t j = 0; j < pm->set->nparts; j++) {
+		const struct pubr_part *p = &pm->s->parts[pm->set->first + j];
+		if (p->path[0] != '\0' && part_shown(pm->m, pm->set, p))
+			paths[k++] = p->path;
+	}
+	qsort(paths, k, sizeof(*paths), cmp_str);
+	size_t distinct = 0;
+	for (size_t i = 0; i < k; i++)
+		if (distinct == 0 || strcmp(paths[distinct - 1], paths[i]) != 0)
+			paths[distinct++] = paths[i];
+	return distinct;
+}
+
+static uint64_t
+part_number(const struct pub_part *r, enum stat_metric_id id, bool *has)
+{
+	switch (id) {
+	case PART_ID: return r->id;
+	case PART_ADDRESS: return r->address;
+	case PART_SIZE: return r->size;
+	case PART_OFFSET: return r->offset;
+	case PART_PART_MAP_ADDRESS: return r->part_map_address;
+	case PART_PART_MAP_SIZE: return r->part_map_size;
+	case PART_BADBLOCKS: return r->badblocks;
+	default:
+		*has = false;
+		return 0;
+	}
+}
+
+static uint64_t
+set_number(const struct pub_set *r, const struct stat_metric *m, bool *has)
+{
+	switch (m->id) {
+	case SET_ID: return r->id;
+	case SET_PARTS: return r->parts;
+	case SET_PART_MAPS: return r->part_maps;
+	case SET_MAPPED_BYTES: return r->mapped_bytes;
+	default:
+		if (m->pub_counter >= 0 && m->pub_counter < PUB_COUNTERS)
+			return r->counters[m->pub_counter];
+		*has = false;
+		return 0;
+	}
+}
+
+/*
+ * The value the table describes as m, from the publication; false when a
+ * publication does not carry it (a value added to the table and not to the
+ * format: the sameness test, publish_sameness_test, fails on it).
+ */
+static bool
+pub_value(const struct pub_map *pm, const struct stat_metric *m,
+		struct pmemset_stat_nv *nv)
+{
+	memset(nv, 0, sizeof(*nv));
+	nv->name = m->name;
+	nv->type = m->type;
+	nv->kind = PMEMSET_STAT_KIND_SYS;
+	nv->unit = m->unit;
+	bool has = true;
+	switch (m->id) {
+	case ROOT_VERSION:
+		nv->data.string = pm->s->hdr.library_version;
+		break;
+	case ROOT_SETS:
+		nv->data.uint64 = shown_set_ids(pm);
+		break;
+	case ROOT_SET_IDS:
+		nv->data.uint64_array.array = pm->s->ids;
+		nv->data.uint64_array.length = shown_set_ids(pm);
+		break;
+	case SET_GRANULARITY:
+		nv->data.string = pm->set->rec.granularity;
+		break;
+	case SET_REQUIRED_GRANULARITY:
+		nv->data.string = pm->set->rec.required_granularity;
+		break;
+	case SET_COALESCING:
+		nv->data.string = pm->set->rec.coalescing;
+		break;
+	case SET_PART_IDS:
+		nv->data.uint64_array.array = pm->s->ids;
+		nv->data.uint64_array.length = shown_part_ids(pm);
+		break;
+	case SET_SOURCE_PATHS:
+		nv->data.string_array.array = pm->s->strs;
+		nv->data.string_array.length = shown_paths(pm);
+		break;
+	case PART_SOURCE:
+		nv->data.string = pm->part->rec.source;
+		break;
+	case PART_SOURCE_PATH:
+		nv->data.string = pm->part->path;
+		break;
+	case PART_GRANULARITY:
+		nv->data.string = pm->part->rec.granularity;
+		break;
+	case PART_SDS_STATE:
+		nv->data.string = pm->part->rec.sds_state;
+		break;
+	default:
+		if (pm->part != NULL)
+			nv->data.uint64 = part_number(&pm->part->rec, m->id,
+				&has);
+		else if (pm->set != NULL)
+			nv->data.uint64 = set_number(&pm->set->rec, m, &has);
+		else
+			has = false;
+		break;
+	}
+	return has;
+}
+
+static enum stat_level
+level_of(const struct pub_map *pm)
+{
+	return pm->part != NULL ? STAT_PART : pm->set != NULL ? STAT_SET :
+		STAT_ROOT;
+}
+
+static void
+number_nv(struct pmemset_stat_nv *nv, const char *name, uint64_t v)
+{
+	memset(nv, 0, sizeof(*nv));
+	nv->name = name;
+	nv->type = PMEMSET_STAT_TYPE_UINT64;
+	nv->kind = PMEMSET_STAT_KIND_SYS;
+	nv->data.uint64 = v;
+}
+
+/* the map's values: the table's, then (the root) the process's */
+static void
+write_values(const struct dump_writer *w, struct dump_map *dm,
+		const struct pub_map *pm)
+{
+	size_t n;
+	const struct stat_metric *t = stat_metrics(level_of(pm), &n);
+	struct pmemset_stat_nv nv;
+	for (size_t i = 0; i < n; i++)
+		if (pub_value(pm, &t[i], &nv))
+			dump_value(w, dm, &nv);
+	if (level_of(pm) != STAT_ROOT)
+		return;
+	number_nv(&nv, "pid", pm->s->hdr.pid);
+	dump_value(w, dm, &nv);
+	nv.type = PMEMSET_STAT_TYPE_STRING;
+	nv.name = "program";
+	nv.data.string = pm->s->hdr.program;
+	dump_value(w, dm, &nv);
+	number_nv(&nv, "updated_ns", pm->s->hdr.updated_ns);
+	dump_value(w, dm, &nv);
+}
+
+/* a map and the shown maps below it, as dump.c walks the in-process tree */
+static void
+write_map(const struct dump_writer *w, const struct pub_map *pm, int depth)
+{
+	char uri[96];
+	if (pm->part != NULL)
+		part_uri(uri, sizeof(uri), pm->set, pm->part);
+	else if (pm->set != NULL)
+		set_uri(uri, sizeof(uri), pm->set);
+	else
+		snprintf(uri, sizeof(uri), "/pmemset");
+	struct dump_map dm;
+	dump_map_begin(w, &dm, uri, depth);
+	write_values(w, &dm, pm);
+	dump_values_end(w, &dm);
+	struct pub_map child = *pm;
+	if (pm->set == NULL) {
+		for (size_t i = 0; i < pm->s->hdr.nsets; i++) {
+			child.set = &pm->s->sets[i];
+			if (set_shown(pm->m, pm->s, child.set))
+				write_map(w, &child, dump_child_begin(w, &dm));
+		}
+	} else if (pm->part == NULL) {
+		for (size_t j = 0; j < pm->set->nparts; j++) {
+			child.part = &pm->s->parts[pm->set->first + j];
+			if (part_shown(pm->m, pm->set, child.part))
+				write_map(w, &child, dump_child_begin(w, &dm));
+		}
+	}
+	dump_map_end(w, &dm);
+}
+
+static void
+print_tree(FILE *f, enum pmemset_stat_dump_format format,
+		const struct pubr_snapshot *s, const struct pubr_filter *m)
+{
+	struct dump_writer w = {f, format};
+	struct pub_map root = {s, m, NULL, NULL};
+	write_map(&w, &root, 0);
+	if (format == PMEMSET_STAT_DUMP_JSON)
+		fputc('\n', f);
 }
 
 void
 pubr_print_text(FILE *f, const struct pubr_snapshot *s,
 		const struct pubr_filter *m)
 {
-	struct printer o = {f, false, 0};
-	print_tree(&o, s, m);
+	print_tree(f, PMEMSET_STAT_DUMP_TEXT, s, m);
 }
 
 void
 pubr_print_json(FILE *f, const struct pubr_snapshot *s,
 		const struct pubr_filter *m)
 {
-	struct printer o = {f, true, 0};
-	print_tree(&o, s, m);
+	print_tree(f, PMEMSET_STAT_DUMP_JSON, s, m);
 }
 
 /* --- OpenMetrics ------------------------------------------------------- */
 
-enum om_level { OM_ROOT, OM_SET, OM_PART };
-
-struct om_family {
-	enum om_level level;
-	const char *name;	/* the family, units included */
-	const char *type;
-	const char *unit;
-	const char *help;
-	int field;		/* which number (see om_number) */
-};
-
-enum {
-	F_SETS = -1, F_PARTS = -2, F_PART_MAPS = -3, F_MAPPED = -4,
-	F_ADDRESS = -5, F_SIZE = -6, F_OFFSET = -7, F_PM_ADDRESS = -8,
-	F_PM_SIZE = -9, F_BADBLOCKS = -10, F_INFO = -11
-};
-
-static const struct om_family Families[] = {
-	{OM_ROOT, "pmemset", "info", NULL, "The library's version and the "
-		"program.", F_INFO},
-	{OM_ROOT, "pmemset_sets", "gauge", NULL, "Sets of the process.",
-		F_SETS},
-	{OM_SET, "pmemset_set", "info", NULL, "A set's granularities and "
-		"coalescing mode.", F_INFO},
-	{OM_SET, "pmemset_set_parts", "gauge", NULL, "Parts mapped.",
-		F_PARTS},
-	{OM_SET, "pmemset_set_part_maps", "gauge", NULL, "Part maps.",
-		F_PART_MAPS},
-	{OM_SET, "pmemset_set_mapped_bytes", "gauge", "bytes", "Bytes mapped "
-		"by all parts.", F_MAPPED},
-	{OM_SET, "pmemset_set_persist_calls", "counter", NULL,
-		"pmemset_persist calls.", 0},
-	{OM_SET, "pmemset_set_persist_bytes", "counter", "bytes",
-		"Bytes given to pmemset_persist.", 1},
-	{OM_SET, "pmemset_set_flush_calls", "counter", NULL,
-		"pmemset_flush calls.", 2},
-	{OM_SET, "pmemset_set_flush_bytes", "counter", "bytes",
-		"Bytes given to pmemset_flush.", 3},
-	{OM_SET, "pmemset_set_drain_calls", "counter", NULL,
-		"pmemset_drain calls.", 4},
-	{OM_SET, "pmemset_set_copy_calls", "counter", NULL,
-		"pmemset_memcpy calls.", 5},
-	{OM_SET, "pmemset_set_copy_bytes", "counter", "bytes",
-		"Bytes copied by pmemset_memcpy.", 6},
-	{OM_SET, "pmemset_set_move_calls", "counter", NULL,
-		"pmemset_memmove calls.", 7},
-	{OM_SET, "pmemset_set_move_bytes", "counter", "bytes",
-		"Bytes moved by pmemset_memmove.", 8},
-	{OM_SET, "pmemset_set_set_calls", "counter", NULL,
-		"pmemset_memset calls.", 9},
-	{OM_SET, "pmemset_set_set_bytes", "counter", "bytes",
-		"Bytes set by pmemset_memset.", 10},
-	{OM_PART, "pmemset_part", "info", NULL, "A part's source kind, "
-		"granularity and shutdown state.", F_INFO},
-	{OM_PART, "pmemset_part_address", "gauge", NULL, "Address the part "
-		"is mapped at.", F_ADDRESS},
-	{OM_PART, "pmemset_part_size_bytes", "gauge", "bytes", "Size of the "
-		"part.", F_SIZE},
-	{OM_PART, "pmemset_part_offset_bytes", "gauge", "bytes", "Offset of "
-		"the part in its source file.", F_OFFSET},
-	{OM_PART, "pmemset_part_part_map_address", "gauge", NULL, "Address "
-		"of the part map holding the part.", F_PM_ADDRESS},
-	{OM_PART, "pmemset_part_part_map_size_bytes", "gauge", "bytes",
-		"Size of the part map holding the part.", F_PM_SIZE},
-	{OM_PART, "pmemset_part_badblocks", "gauge", NULL, "Bad blocks "
-		"found in the part's source.", F_BADBLOCKS},
-};
-
-struct om {
-	FILE *f;
-	const struct om_family *fam;
-	bool header_done;
-};
-
+/* as openmetrics.c writes a sample, with the pid label first */
 static void
-om_sample(struct om *o, const struct pubr_snapshot *s,
-		const struct pubr_set *set, const struct pubr_part *p,
-		uint64_t value)
+om_map_sample(struct om_writer *o, const struct pub_map *pm)
 {
-	const struct om_family *fam = o->fam;
-	if (!o->header_done) {
-		fprintf(o->f, "# TYPE %s %s\n", fam->name, fam->type);
-		if (fam->unit != NULL)
-			fprintf(o->f, "# UNIT %s %s\n", fam->name, fam->unit);
-		fprintf(o->f, "# HELP %s %s\n", fam->name, fam->help);
-		o->header_done = true;
-	}
-	const char *suffix = strcmp(fam->type, "counter") == 0 ? "_total" :
-		strcmp(fam->type, "info") == 0 ? "_info" : "";
-	fprintf(o->f, "%s%s{pid=\"%" PRIu64 "\"", fam->name, suffix,
-		s->hdr.pid);
-	if (set != NULL)
-		fprintf(o->f, ",set=\"%" PRIu64 "\"", set->rec.id);
-	if (p != NULL) {
-		fprintf(o->f, ",part=\"%" PRIu64 "\",path=", p->rec.id);
-		quoted(o->f, p->path);
-	}
-	if (fam->field == F_INFO) {
-		if (p != NULL) {
-			fputs(",source=", o->f);
-			quoted(o->f, p->rec.source);
-			fputs(",granularity=", o->f);
-			quoted(o->f, p->rec.granularity);
-			fputs(",sds_state=", o->f);
-			quoted(o->f, p->rec.sds_state);
-		} else if (set != NULL) {
-			fputs(",granularity=", o->f);
-			quoted(o->f, set->rec.granularity);
-			fputs(",required_granularity=", o->f);
-			quoted(o->f, set->rec.required_granularity);
-			fputs(",coalescing=", o->f);
-			quoted(o->f, set->rec.coalescing);
-		} else {
-			fputs(",version=", o->f);
-			quoted(o->f, s->hdr.library_version);
-			fputs(",program=", o->f);
-			quoted(o->f, s->hdr.program);
-		}
-	}
-	fprintf(o->f, "} %" PRIu64 "\n", value);
+	om_sample_begin(o);
+	om_label_u64(o, "pid", pm->s->hdr.pid);
+	om_map_labels(o, level_of(pm), pm->set ? pm->set->rec.id : 0,
+		pm->part ? pm->part->rec.id : 0,
+		pm->part ? pm->part->path : NULL);
 }
 
-static uint64_t
-om_number(int field, const struct pubr_set *set, const struct pubr_part *p)
+/* the info sample: the table's STAT_OM_INFO values, and the program */
+static void
+om_info(struct om_writer *o, const struct pub_map *pm)
 {
-	if (field >= 0)
-		return set->rec.counters[field];
-	switch (field) {
-	case F_PARTS: return set->rec.parts;
-	case F_PART_MAPS: return set->rec.part_maps;
-	case F_MAPPED: return set->rec.mapped_bytes;
-	case F_ADDRESS: return p->rec.address;
-	case F_SIZE: return p->rec.size;
-	case F_OFFSET: return p->rec.offset;
-	case F_PM_ADDRESS: return p->rec.part_map_address;
-	case F_PM_SIZE: return p->rec.part_map_size;
-	case F_BADBLOCKS: return p->rec.badblocks;
-	default: return 1;	/* an info sample */
+	size_t n;
+	const struct stat_metric *t = stat_metrics(level_of(pm), &n);
+	om_map_sample(o, pm);
+	struct pmemset_stat_nv nv;
+	for (size_t i = 0; i < n; i++)
+		if (t[i].om == STAT_OM_INFO && pub_value(pm, &t[i], &nv))
+			om_label(o, nv.name, nv.data.string);
+	if (level_of(pm) == STAT_ROOT)
+		om_label(o, "program", pm->s->hdr.program);
+	om_sample_end(o, 1);
+}
+
+/* metric NULL: the info sample */
+static void
+om_sample(struct om_writer *o, const struct pub_map *pm,
+		const struct stat_metric *metric)
+{
+	struct pmemset_stat_nv nv;
+	if (metric == NULL) {
+		om_info(o, pm);
+	} else if (pub_value(pm, metric, &nv)) {
+		om_map_sample(o, pm);
+		om_sample_end(o, nv.data.uint64);
 	}
 }
 
 /* one family: its samples from every process, together as the format wants */
 static void
-om_family(struct om *o, const struct pubr_snapshot *snaps, size_t n,
+om_samples(struct om_writer *o, enum stat_level level,
+		const struct stat_metric *metric,
+		const struct pubr_snapshot *snaps, size_t n,
 		const struct pubr_filter *m)
 {
 	for (size_t k = 0; k < n; k++) {
 		const struct pubr_snapshot *s = &snaps[k];
-		if (o->fam->level == OM_ROOT) {
-			om_sample(o, s, NULL, NULL, o->fam->field == F_SETS ?
-				sets_shown(s, m) : 1);
+		struct pub_map pm = {s, m, NULL, NULL};
+		if (level == STAT_ROOT) {
+			om_sample(o, &pm, metric);
 			continue;
 		}
 		for (size_t i = 0; i < s->hdr.nsets; i++) {
-			const struct pubr_set *set = &s->sets[i];
-			if (!set_shown(m, s, set))
+			pm.set = &s->sets[i];
+			if (!set_shown(m, s, pm.set))
 				continue;
-			if (o->fam->level == OM_SET) {
-				om_sample(o, s, set, NULL,
-					om_number(o->fam->field, set, NULL));
+			if (level == STAT_SET) {
+				om_sample(o, &pm, metric);
 				continue;
 			}
-			for (size_t j = 0; j < set->nparts; j++) {
-				const struct pubr_part *p =
-					&s->parts[set->first + j];
-				if (part_shown(m, set, p))
-					om_sample(o, s, set, p, om_number(
-						o->fam->field, set, p));
+			for (size_t j = 0; j < pm.set->nparts; j++) {
+				pm.part = &s->parts[pm.set->first + j];
+				if (part_shown(m, pm.set, pm.part))
+					om_sample(o, &pm, metric);
 			}
+			pm.part = NULL;
 		}
 	}
 }
@@ -777,9 +747,22 @@ void
 pubr_print_openmetrics(FILE *f, const struct pubr_snapshot *s, size_t n,
 		const struct pubr_filter *m)
 {
-	for (size_t i = 0; i < sizeof(Families) / sizeof(Families[0]); i++) {
-		struct om o = {f, &Families[i], false};
-		om_family(&o, s, n, m);
+	struct om_writer o;
+	memset(&o, 0, sizeof(o));
+	o.f = f;
+	for (int l = STAT_ROOT; l <= STAT_PART; l++) {
+		enum stat_level level = (enum stat_level)l;
+		om_info_family(&o, level);
+		om_samples(&o, level, NULL, s, n, m);
+		size_t nm;
+		const struct stat_metric *t = stat_metrics(level, &nm);
+		for (size_t i = 0; i < nm; i++) {
+			if (t[i].om != STAT_OM_GAUGE &&
+					t[i].om != STAT_OM_COUNTER)
+				continue;
+			om_metric_family(&o, level, &t[i]);
+			om_samples(&o, level, &t[i], s, n, m);
+		}
 	}
 	fputs("# EOF\n", f);
 }

@@ -2,7 +2,8 @@
 /*
  * publication_reader.h -- reads another process's live publication
  * (src/stat/publication_format.h) and prints it as text, JSON or
- * OpenMetrics in the shapes pmemset_stat_dump(3) uses. Used by
+ * OpenMetrics with pmemset_stat_dump(3)'s own writers and table of values
+ * (src/stat/printing.cmake). Used by
  * pmemset-stat, its fuzz target and its tests; not part of the library.
  */
 #ifndef PMEMSET_PUBLICATION_READER_H
@@ -43,6 +44,8 @@ struct pubr_snapshot {
 	struct pubr_set *sets;
 	struct pubr_part *parts;
 	char *paths;		/* the parts' paths, one after another */
+	uint64_t *ids;		/* room for the printers' id arrays */
+	const char **strs;	/* and path arrays */
 };
 
 /* a buffer holding a whole file; why gets the reason of a failure */

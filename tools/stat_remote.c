@@ -257,7 +257,7 @@ remote_all(enum remote_format format, const struct pubr_filter *m)
 			fputs("[", stdout);
 		for (size_t i = 0; i < g.n; i++) {
 			if (format == REMOTE_JSON) {
-				fputs(i ? ",\n" : "\n", stdout);
+				fputs(i ? "," : "\n", stdout);
 				pubr_print_json(stdout, &g.s[i], m);
 			} else {
 				fputs(i ? "\n" : "", stdout);
@@ -325,12 +325,15 @@ watch_lines(const struct pubr_snapshot *prev, const struct pubr_snapshot *s,
 				r->counters[k] < e->counters[k] ? 0 :
 				(double)(r->counters[k] - e->counters[k]) / dt;
 		/* persist, flush, copy, move and set bytes together */
-		double mib = (rate[1] + rate[3] + rate[6] + rate[8] +
-			rate[10]) / (1024.0 * 1024.0);
+		double mib = (rate[PUB_PERSIST_BYTES] + rate[PUB_FLUSH_BYTES] +
+			rate[PUB_COPY_BYTES] + rate[PUB_MOVE_BYTES] +
+			rate[PUB_SET_BYTES]) / (1024.0 * 1024.0);
 		printf("%-8s %5" PRIu64 " %6" PRIu64 " %10.0f %10.0f %10.0f "
 			"%10.0f %10.0f %10.0f %10.1f %12" PRIu64 "\n", when,
-			r->id, r->parts, rate[0], rate[2], rate[4], rate[5],
-			rate[7], rate[9], mib, r->mapped_bytes);
+			r->id, r->parts, rate[PUB_PERSIST_CALLS],
+			rate[PUB_FLUSH_CALLS], rate[PUB_DRAIN_CALLS],
+			rate[PUB_COPY_CALLS], rate[PUB_MOVE_CALLS],
+			rate[PUB_SET_CALLS], mib, r->mapped_bytes);
 	}
 }
 

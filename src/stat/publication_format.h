@@ -28,11 +28,16 @@
 #define PUB_PROGRAM_LEN 64
 #define PUB_PATH_MAX 4096		/* a longer path is cut */
 
-/* the set counters, in this order (the observer's value names) */
-#define PUB_COUNTERS 11
-#define PUB_COUNTER_NAMES { "persist_calls", "persist_bytes", "flush_calls", \
-	"flush_bytes", "drain_calls", "copy_calls", "copy_bytes", \
-	"move_calls", "move_bytes", "set_calls", "set_bytes" }
+/*
+ * The set counters, in this order. Which value of the tree each one is
+ * (its name, HELP, unit) is said once, in metrics.c's table.
+ */
+enum pub_counter {
+	PUB_PERSIST_CALLS, PUB_PERSIST_BYTES, PUB_FLUSH_CALLS,
+	PUB_FLUSH_BYTES, PUB_DRAIN_CALLS, PUB_COPY_CALLS, PUB_COPY_BYTES,
+	PUB_MOVE_CALLS, PUB_MOVE_BYTES, PUB_SET_CALLS, PUB_SET_BYTES,
+	PUB_COUNTERS
+};
 
 struct pub_header {
 	char magic[PUB_MAGIC_LEN];

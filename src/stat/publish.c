@@ -21,7 +21,8 @@
  * of every set, like a handle opened on all sets).
  *
  * Dependencies: the core through core_view.h, the observer's value names
- * (values.c), the format header. Nothing in the library calls in here.
+ * and counters (metrics.c, values.c), the format header. Nothing in the
+ * library calls in here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -144,15 +145,16 @@ image_reserve(struct image *img, size_t n)
 	return p;
 }
 
+/* the counters metrics.c gives a slot of the record */
 static void
 fill_counters(struct pub_set *r, const struct core_set_info *s)
 {
-	const uint64_t c[PUB_COUNTERS] = {
-		s->persist_calls, s->persist_bytes, s->flush_calls,
-		s->flush_bytes, s->drain_calls, s->copy_calls, s->copy_bytes,
-		s->move_calls, s->move_bytes, s->set_calls, s->set_bytes,
-	};
-	memcpy(r->counters, c, sizeof(c));
+	size_t n;
+	const struct stat_metric *t = stat_metrics(STAT_SET, &n);
+	for (size_t i = 0; i < n; i++)
+		if (t[i].pub_counter >= 0)
+			r->counters[t[i].pub_counter] =
+				values_set_number(s, t[i].id);
 }
 
 /* called by core_visit under the core's locks: no call into the library */

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The observer module's sources, included by src/CMakeLists.txt.
+include(${CMAKE_CURRENT_LIST_DIR}/printing.cmake)
 set(PMEMSET_STAT_SOURCES
+	${PMEMSET_STAT_PRINT_SOURCES}
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/array.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/callbacks.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/children.c
@@ -17,6 +19,5 @@ set(PMEMSET_STAT_SOURCES
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/tracker.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/tree.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/uri.c
-	${CMAKE_CURRENT_SOURCE_DIR}/stat/utf8.c
 	${CMAKE_CURRENT_SOURCE_DIR}/stat/values.c
 )

@@ -17,9 +17,8 @@
 
 #include "libpmemset/stat.h"
 #include "core_view.h"
+#include "metrics.h"
 #include "shared.h"
-
-enum stat_level { STAT_ROOT, STAT_SET, STAT_PART };
 
 /* what a running callback may read: the seed page's access rules */
 enum stat_phase {

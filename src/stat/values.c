@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * values.c -- the values of a map: the library's SYS values (a snapshot
- * taken by the last update, described by one table per level of the tree),
+ * taken by the last update, described by metrics.c's table per level),
  * the application's USR values, and sub-maps; reading them by name, putting
  * and removing USR values, and the access rule for SYS values.
  */
@@ -17,95 +17,10 @@
 
 #define USR_NAME_MAX 255
 
-enum sys_id {
-	ROOT_VERSION, ROOT_SETS, ROOT_SET_IDS,
-
-	SET_ID, SET_GRANULARITY, SET_REQUIRED_GRANULARITY, SET_COALESCING,
-	SET_PARTS, SET_PART_MAPS, SET_MAPPED_BYTES,
-	SET_PERSIST_CALLS, SET_PERSIST_BYTES, SET_FLUSH_CALLS,
-	SET_FLUSH_BYTES, SET_DRAIN_CALLS, SET_COPY_CALLS, SET_COPY_BYTES,
-	SET_MOVE_CALLS, SET_MOVE_BYTES, SET_SET_CALLS, SET_SET_BYTES,
-	SET_PART_IDS, SET_SOURCE_PATHS,
-
-	PART_ID, PART_ADDRESS, PART_SIZE, PART_SOURCE, PART_SOURCE_PATH,
-	PART_OFFSET, PART_GRANULARITY, PART_PART_MAP_ADDRESS,
-	PART_PART_MAP_SIZE, PART_SDS_STATE, PART_BADBLOCKS,
-};
-
-struct sys_def {
-	const char *name;
-	enum sys_id id;
-	enum pmemset_stat_value_type type;
-	enum pmemset_stat_unit unit;
-};
-
-#define U64 PMEMSET_STAT_TYPE_UINT64
-#define U64S PMEMSET_STAT_TYPE_UINT64_ARRAY
-#define STR PMEMSET_STAT_TYPE_STRING
-#define STRS PMEMSET_STAT_TYPE_STRING_ARRAY
-#define NONE PMEMSET_STAT_UNIT_NONE
-#define BYTES PMEMSET_STAT_UNIT_BYTES
-#define ADDR PMEMSET_STAT_UNIT_ADDRESS
-
-static const struct sys_def Root_values[] = {
-	{"version", ROOT_VERSION, STR, NONE},
-	{"sets", ROOT_SETS, U64, NONE},
-	{"set_ids", ROOT_SET_IDS, U64S, NONE},
-};
-
-static const struct sys_def Set_values[] = {
-	{"id", SET_ID, U64, NONE},
-	{"granularity", SET_GRANULARITY, STR, NONE},
-	{"required_granularity", SET_REQUIRED_GRANULARITY, STR, NONE},
-	{"coalescing", SET_COALESCING, STR, NONE},
-	{"parts", SET_PARTS, U64, NONE},
-	{"part_maps", SET_PART_MAPS, U64, NONE},
-	{"mapped_bytes", SET_MAPPED_BYTES, U64, BYTES},
-	{"persist_calls", SET_PERSIST_CALLS, U64, NONE},
-	{"persist_bytes", SET_PERSIST_BYTES, U64, BYTES},
-	{"flush_calls", SET_FLUSH_CALLS, U64, NONE},
-	{"flush_bytes", SET_FLUSH_BYTES, U64, BYTES},
-	{"drain_calls", SET_DRAIN_CALLS, U64, NONE},
-	{"copy_calls", SET_COPY_CALLS, U64, NONE},
-	{"copy_bytes", SET_COPY_BYTES, U64, BYTES},
-	{"move_calls", SET_MOVE_CALLS, U64, NONE},
-	{"move_bytes", SET_MOVE_BYTES, U64, BYTES},
-	{"set_calls", SET_SET_CALLS, U64, NONE},
-	{"set_bytes", SET_SET_BYTES, U64, BYTES},
-	{"part_ids", SET_PART_IDS, U64S, NONE},
-	{"source_paths", SET_SOURCE_PATHS, STRS, NONE},
-};
-
-static const struct sys_def Part_values[] = {
-	{"id", PART_ID, U64, NONE},
-	{"address", PART_ADDRESS, U64, ADDR},
-	{"size", PART_SIZE, U64, BYTES},
-	{"source", PART_SOURCE, STR, NONE},
-	{"source_path", PART_SOURCE_PATH, STR, NONE},
-	{"offset", PART_OFFSET, U64, BYTES},
-	{"granularity", PART_GRANULARITY, STR, NONE},
-	{"part_map_address", PART_PART_MAP_ADDRESS, U64, ADDR},
-	{"part_map_size", PART_PART_MAP_SIZE, U64, BYTES},
-	{"sds_state", PART_SDS_STATE, STR, NONE},
-	{"badblocks", PART_BADBLOCKS, U64, NONE},
-};
-
-#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct sys_def *
+static const struct stat_metric *
 sys_table(const struct pmemset_stat_map *map, size_t *n)
 {
-	switch (map->level) {
-	case STAT_ROOT:
-		*n = NELEMS(Root_values);
-		return Root_values;
-	case STAT_SET:
-		*n = NELEMS(Set_values);
-		return Set_values;
-	default:
-		*n = NELEMS(Part_values);
-		return Part_values;
-	}
+	return stat_metrics(map->level, n);
 }
 
 size_t
@@ -116,11 +31,11 @@ values_sys_count(const struct pmemset_stat_map *map)
 	return n;
 }
 
-static const struct sys_def *
+static const struct stat_metric *
 sys_find(const struct pmemset_stat_map *map, const char *name)
 {
 	size_t n;
-	const struct sys_def *t = sys_table(map, &n);
+	const struct stat_metric *t = sys_table(map, &n);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(t[i].name, name) == 0)
 			return &t[i];
@@ -263,8 +178,8 @@ values_sys_readable(struct pmemset_stat_map *map, const char *what)
 	return PMEMSET_STAT_S_OK;
 }
 
-static uint64_t
-set_number(const struct core_set_info *s, enum sys_id id)
+uint64_t
+values_set_number(const struct core_set_info *s, enum stat_metric_id id)
 {
 	switch (id) {
 	case SET_ID: return s->id;
@@ -287,7 +202,7 @@ set_number(const struct core_set_info *s, enum sys_id id)
 }
 
 static uint64_t
-part_number(const struct pmemset_stat_map *map, enum sys_id id)
+part_number(const struct pmemset_stat_map *map, enum stat_metric_id id)
 {
 	const struct stat_part_snap *p = &map->snap.part;
 	switch (id) {
@@ -304,7 +219,7 @@ part_number(const struct pmemset_stat_map *map, enum sys_id id)
 }
 
 static enum pmemset_stat_status
-sys_value(struct pmemset_stat_map *map, const struct sys_def *def,
+sys_value(struct pmemset_stat_map *map, const struct stat_metric *def,
 		struct pmemset_stat_nv *nv, const char *func)
 {
 	enum pmemset_stat_status st = values_sys_readable(map, def->name);
@@ -364,7 +279,7 @@ sys_value(struct pmemset_stat_map *map, const struct sys_def *def,
 		break;
 	default:
 		v.data.uint64 = map->level == STAT_SET ?
-			set_number(s, def->id) : part_number(map, def->id);
+			values_set_number(s, def->id) : part_number(map, def->id);
 		break;
 	}
 	*nv = v;
@@ -376,7 +291,7 @@ values_sys_at(struct pmemset_stat_map *map, size_t i,
 		struct pmemset_stat_nv *nv, const char *func)
 {
 	size_t n;
-	const struct sys_def *t = sys_table(map, &n);
+	const struct stat_metric *t = sys_table(map, &n);
 	return sys_value(map, &t[i], nv, func);
 }
 
@@ -444,7 +359,7 @@ static enum pmemset_stat_status
 get_value(struct pmemset_stat_map *map, const char *name,
 		struct pmemset_stat_nv *nv, const char *func)
 {
-	const struct sys_def *def = sys_find(map, name);
+	const struct stat_metric *def = sys_find(map, name);
 	if (def != NULL)
 		return sys_value(map, def, nv, func);
 	long i = usr_find(map, name);

@@ -32,6 +32,9 @@ void values_child_nv(struct pmemset_stat_map *child,
 void values_free(struct pmemset_stat_map *map);
 /* the derived arrays are rebuilt at the next read */
 void values_children_changed(struct pmemset_stat_map *map);
+/* a number of a set's snapshot: SET_PARTS ... SET_SET_BYTES (else 0) */
+uint64_t values_set_number(const struct core_set_info *s,
+		enum stat_metric_id id);
 const char *values_granularity_name(bool fixed, enum pmem2_granularity g);
 const char *values_coalescing_name(enum pmemset_coalescing c);
 const char *values_sds_state_name(int state);

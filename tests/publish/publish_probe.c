@@ -7,10 +7,15 @@
  * the end of its standard input, and deletes everything.
  * With --api it starts publishing itself (pmemset_stat_publish_start);
  * otherwise only PMEMSET_STAT_PUBLISH=1 does. With --busy it goes on
- * persisting (about 10,000 times a second) while it waits. Linked with the
- * library's objects, so a setuid copy needs no library path.
+ * persisting (about 10,000 times a second) while it waits. With --dump DIR
+ * it writes, before "ready", its own tree as pmemset_stat_dump(3) prints
+ * it, to DIR/text, DIR/json and DIR/om, and the view of a glob matching
+ * only part 2 to DIR/match.text, DIR/match.json and DIR/match.om, for a
+ * comparison with what pmemset-stat --pid prints.
+ * Linked with the library's objects, so a setuid copy needs no library
+ * path.
  *
- * usage: publish_probe [--api|--busy] FILE PARTS PERSISTS
+ * usage: publish_probe [--api|--busy] [--dump DIR] FILE PARTS PERSISTS
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -38,16 +43,64 @@ die(const char *what)
 	return 1;
 }
 
+/* the tree of the set, through a handle with the matcher if any */
+static int
+dump(struct pmemset *set, const char *dir, const char *prefix,
+		const char *glob)
+{
+	static const struct {
+		const char *name;
+		enum pmemset_stat_dump_format format;
+	} Formats[] = {
+		{"text", PMEMSET_STAT_DUMP_TEXT},
+		{"json", PMEMSET_STAT_DUMP_JSON},
+		{"om", PMEMSET_STAT_DUMP_OPENMETRICS},
+	};
+	struct pmemset_stat_matcher m = {PMEMSET_STAT_MATCH_GLOB, glob};
+	struct pmemset_stat *h;
+	struct pmemset_stat_map *root;
+	if (pmemset_stat_open(&h, set, glob ? &m : NULL, glob ? 1 : 0) !=
+			PMEMSET_STAT_S_OK ||
+	    pmemset_stat_update(h) != PMEMSET_STAT_S_OK ||
+	    pmemset_stat_root(h, &root) != PMEMSET_STAT_S_OK)
+		return die("an observer");
+	for (size_t i = 0; i < sizeof(Formats) / sizeof(Formats[0]); i++) {
+		char path[4200];
+		snprintf(path, sizeof(path), "%s/%s%s", dir, prefix,
+			Formats[i].name);
+		FILE *f = fopen(path, "w");
+		if (f == NULL) {
+			perror(path);
+			return 1;
+		}
+		enum pmemset_stat_status st = pmemset_stat_dump(root, f,
+				Formats[i].format);
+		if (fclose(f) != 0 || st != PMEMSET_STAT_S_OK)
+			return die(path);
+	}
+	return pmemset_stat_close(&h) == PMEMSET_STAT_S_OK ? 0 :
+		die("closing the observer");
+}
+
 int
 main(int argc, char *argv[])
 {
 	int a = 1;
-	bool api = argc > 1 && strcmp(argv[1], "--api") == 0;
-	bool busy = argc > 1 && strcmp(argv[1], "--busy") == 0;
-	a += api || busy;
+	bool api = false, busy = false;
+	const char *dump_dir = NULL;
+	for (; a < argc && strncmp(argv[a], "--", 2) == 0; a++) {
+		if (strcmp(argv[a], "--api") == 0)
+			api = true;
+		else if (strcmp(argv[a], "--busy") == 0)
+			busy = true;
+		else if (strcmp(argv[a], "--dump") == 0 && a + 1 < argc)
+			dump_dir = argv[++a];
+		else
+			break;
+	}
 	if (argc - a != 3) {
-		fprintf(stderr, "usage: publish_probe [--api] FILE PARTS "
-			"PERSISTS\n");
+		fprintf(stderr, "usage: publish_probe [--api|--busy] "
+			"[--dump DIR] FILE PARTS PERSISTS\n");
 		return 2;
 	}
 	const char *file = argv[a];
@@ -90,6 +143,9 @@ main(int argc, char *argv[])
 		if (pmemset_persist(set, first, 64) != 0)
 			return die("persist");
 	}
+	if (dump_dir != NULL && (dump(set, dump_dir, "", NULL) != 0 ||
+			dump(set, dump_dir, "match.", "*/part/2") != 0))
+		return 1;
 	char path[4096];
 	if (pmemset_stat_publish_path(path, sizeof(path)) != PMEMSET_STAT_S_OK)
 		strcpy(path, "none");

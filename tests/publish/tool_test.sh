@@ -51,6 +51,11 @@ if command -v jq >/dev/null; then
 fi
 python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$scratch/json" ||
 	fail "python's json rejects the output"
+"$tool" --all --json >"$scratch/all_json" || fail "--all --json failed"
+python3 -c 'import json, sys
+trees = json.load(open(sys.argv[1]))
+assert [t["values"]["pid"] for t in trees] == [int(sys.argv[2])], trees' \
+	"$scratch/all_json" "$pid" || fail "--all --json: $(cat "$scratch/all_json")"
 
 # --match: only the part whose URI matches, and its set to hold it
 "$tool" --pid "$pid" --match '*/part/3' >"$scratch/match" || fail "--match"
