@@ -30,7 +30,8 @@
  * stay in the first-level cache between lookups, where a binary search over
  * every key (80 KiB) reached into the second-level cache for its last four
  * steps, one after another; at 1k they take 1 KiB. A slot's key changes
- * only when its entry does, and the first of its line with it (key_set).
+ * only when its entry does, and the first of its line with it (key_set, or
+ * firsts_refresh once after a move of many slots).
  *
  * A block replaced by a bigger one is kept until the set goes: a lookup
  * may still be searching it. Blocks double, so the ones kept together are
@@ -71,6 +72,14 @@ key_set(struct index_block *b, size_t slot, uintptr_t key)
 	STORE(&b->keys[slot], key);
 	if (slot % LINE_KEYS == 0)
 		STORE(&b->firsts[slot / LINE_KEYS], key);
+}
+
+/* the firsts of the lines holding slots [from, to) again, from their keys */
+static void
+firsts_refresh(struct index_block *b, size_t from, size_t to)
+{
+	for (size_t line = from / LINE_KEYS; line * LINE_KEYS < to; line++)
+		STORE(&b->firsts[line], LOAD(&b->keys[line * LINE_KEYS]));
 }
 
 /* every key of the block, from its entries at [head, head + count) */
@@ -290,7 +299,7 @@ index_write_end(struct part_index *idx)
 	atomic_store_explicit(&idx->seq, seq + 1, memory_order_release);
 }
 
-/* the entry at slot src copied to slot dst, with its key */
+/* the entry at slot src copied to slot dst, with its key (not its first) */
 static void
 slot_copy(struct index_block *b, size_t dst, size_t src)
 {
@@ -300,13 +309,19 @@ slot_copy(struct index_block *b, size_t dst, size_t src)
 	STORE(&d->end, LOAD(&s->end));
 	STORE(&d->pmap, LOAD(&s->pmap));
 	STORE(&d->lanes, LOAD(&s->lanes));
-	key_set(b, dst, (uintptr_t)LOAD(&s->start));
+	STORE(&b->keys[dst], (uintptr_t)LOAD(&s->start));
 }
 
-/* memmove of n slots for entries (and keys) readers may be reading */
+/*
+ * memmove of n slots for entries (and keys) readers may be reading; the
+ * firsts of the lines it wrote follow once at the end, not slot by slot
+ * (a move in the middle of a large set is thousands of slots)
+ */
 static void
 slots_move(struct index_block *b, size_t dst, size_t src, size_t n)
 {
+	if (n == 0)
+		return;
 	if (dst < src) {
 		for (size_t i = 0; i < n; i++)
 			slot_copy(b, dst + i, src + i);
@@ -314,6 +329,7 @@ slots_move(struct index_block *b, size_t dst, size_t src, size_t n)
 		for (size_t i = n; i > 0; i--)
 			slot_copy(b, dst + i - 1, src + i - 1);
 	}
+	firsts_refresh(b, dst, dst + n);
 }
 
 static void
