@@ -221,6 +221,9 @@ done
 mkdir -p /newroot/run/pmem-vm/io /newroot/run/pmem-vm/fsdax
 mount -t 9p -o $o,cache=mmap pmemvmio /newroot/run/pmem-vm/io || fail "mount the run directory (9p)"
 share=$(cat /newroot/run/pmem-vm/io/share)
+# a share under /tmp, /run or /dev/shm needs its mount point in that tmpfs
+[ -d "/newroot$share" ] || mkdir -p "/newroot$share" ||
+	fail "no mount point for the share $share"
 mount -t 9p -o $o,cache=mmap share "/newroot$share" || fail "mount the share $share (9p)"
 chroot /newroot /bin/bash /run/pmem-vm/io/stage2.sh
 sync
