@@ -88,15 +88,12 @@ static inline void
 counters_add(uint64_t set_id, struct data_counters *base, enum counted_op op,
 		size_t bytes)
 {
-	struct thread_table *t = Counter_table;
-	struct thread_slot *s = t ? &t->slots[set_id % THREAD_SLOTS] : NULL;
-	if (s == NULL || atomic_load_explicit(&s->set_id,
-			memory_order_relaxed) != set_id) {
-		s = counters_claim(set_id);
-		if (s == NULL) {
-			counters_add_shared(base, op, bytes);
-			return;
-		}
+	if (counters_add_claimed(set_id, op, bytes))
+		return;
+	struct thread_slot *s = counters_claim(set_id);
+	if (s == NULL) {
+		counters_add_shared(base, op, bytes);
+		return;
 	}
 	counter_bump(&s->v[op], 1);
 	counter_bump(&s->v[op + 1], bytes);

@@ -292,6 +292,11 @@ static SLOW void *
 mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 		size_t len, unsigned flags, unsigned hooks)
 {
+	if (hooks == HOOK_COUNTERS && !(flags & ~PMEMSET_F_MEM_VALID_FLAGS)) {
+		/* an observer alone: count, and do the work */
+		count(set, Mem_op_counter[op], len);
+		return mem_do(set, op, dest, src, c, len, flags);
+	}
 	const char *func = Mem_op_name[op];
 	if (set == NULL) {
 		null_set(func);
@@ -345,59 +350,14 @@ mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 		((hooks = load_hooks(set)) | \
 		((flags) & ~PMEMSET_F_MEM_VALID_FLAGS)) != 0)
 
-/* an observer alone (a published program) and valid flags */
-#define MEM_ONLY_COUNTED(set, flags, hooks) \
-	((set) != NULL && ((hooks) | \
-		((flags) & ~PMEMSET_F_MEM_VALID_FLAGS)) == HOOK_COUNTERS)
-
-/*
- * An observer alone counts and does the work, reached by a tail call with
- * the caller's own arguments: mem_slow's frame and its eight arguments
- * cost several nanoseconds on a 4 KiB copy, this costs one jump. A
- * thread's first call claims its slot in mem_slow.
- */
-static SLOW void *
-memcpy_counted(struct pmemset *set, void *dest, void *src, size_t len,
-		unsigned flags)
-{
-	if (!count_claimed(set, COUNT_COPY, len))
-		return mem_slow(set, OP_COPY, dest, src, 0, len, flags,
-				HOOK_COUNTERS);
-	PROBE4(memcpy, dest, src, len, flags);
-	return set->memcpy_fn(dest, src, len, flags);
-}
-
-static SLOW void *
-memmove_counted(struct pmemset *set, void *dest, void *src, size_t len,
-		unsigned flags)
-{
-	if (!count_claimed(set, COUNT_MOVE, len))
-		return mem_slow(set, OP_MOVE, dest, src, 0, len, flags,
-				HOOK_COUNTERS);
-	PROBE4(memmove, dest, src, len, flags);
-	return set->memmove_fn(dest, src, len, flags);
-}
-
-static SLOW void *
-memset_counted(struct pmemset *set, void *dest, int c, size_t len,
-		unsigned flags)
-{
-	if (!count_claimed(set, COUNT_SET, len))
-		return mem_slow(set, OP_SET, dest, NULL, c, len, flags,
-				HOOK_COUNTERS);
-	PROBE4(memset, dest, c, len, flags);
-	return set->memset_fn(dest, c, len, flags);
-}
-
 void *
 pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
 		unsigned flags)
 {
 	unsigned hooks = 0;
 	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
-		return MEM_ONLY_COUNTED(set, flags, hooks) ?
-			memcpy_counted(set, pmemdest, src, len, flags) :
-			mem_slow(set, OP_COPY, pmemdest, src, 0, len, flags, hooks);
+		return mem_slow(set, OP_COPY, pmemdest, src, 0, len, flags,
+				hooks);
 	PROBE4(memcpy, pmemdest, src, len, flags);
 	return set->memcpy_fn(pmemdest, src, len, flags);
 }
@@ -408,9 +368,8 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, void *src, size_t len,
 {
 	unsigned hooks = 0;
 	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
-		return MEM_ONLY_COUNTED(set, flags, hooks) ?
-			memmove_counted(set, pmemdest, src, len, flags) :
-			mem_slow(set, OP_MOVE, pmemdest, src, 0, len, flags, hooks);
+		return mem_slow(set, OP_MOVE, pmemdest, src, 0, len, flags,
+				hooks);
 	PROBE4(memmove, pmemdest, src, len, flags);
 	return set->memmove_fn(pmemdest, src, len, flags);
 }
@@ -421,9 +380,8 @@ pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 {
 	unsigned hooks = 0;
 	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
-		return MEM_ONLY_COUNTED(set, flags, hooks) ?
-			memset_counted(set, pmemdest, c, len, flags) :
-			mem_slow(set, OP_SET, pmemdest, NULL, c, len, flags, hooks);
+		return mem_slow(set, OP_SET, pmemdest, NULL, c, len, flags,
+				hooks);
 	PROBE4(memset, pmemdest, c, len, flags);
 	return set->memset_fn(pmemdest, c, len, flags);
 }
