@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_util.h"
+#include "file_set_fixture.h"
 
 #include "part_map.h"
 #include "set.h"
@@ -29,28 +29,26 @@
 
 #define AREA (64 * KiB)
 
+/* the shared file-set fixture, mapped under a forced granularity */
 struct fixture {
-	char *path;
-	struct pmemset_source *src;
-	struct pmemset *set;
-	char *base;
+	struct file_set_fixture *fs;
 	struct pmem2_map *map;	/* the part's, for what libpmem2 offers */
 };
 
 static struct fixture *
 fixture_new(const char *force)
 {
+	static const struct file_set_params params = {
+		.tag = "byte_persist", .file_size = AREA,
+		.parts = 1, .part_size = AREA,
+	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
 	setenv("PMEM2_FORCE_GRANULARITY", force, 1);
-	f->set = test_file_set_new(&f->path, &f->src, "byte_persist", AREA,
-			NULL, NULL);
-	struct pmemset_part_descriptor d;
-	test_map(f->set, f->src, 0, AREA, &d);
+	f->fs = file_set_fixture_new(&params);
 	unsetenv("PMEM2_FORCE_GRANULARITY");
-	f->base = d.addr;
 	struct pmemset_part_map *pm;
-	pmemset_first_part_map(f->set, &pm);
+	pmemset_first_part_map(f->fs->set, &pm);
 	assert_non_null(pm);
 	f->map = pm->parts[0]->map;
 	pmemset_part_map_drop(&pm);
@@ -60,7 +58,7 @@ fixture_new(const char *force)
 static void
 fixture_delete(struct fixture *f)
 {
-	test_file_set_delete(&f->set, &f->src, f->path);
+	file_set_fixture_delete(f->fs);
 	free(f);
 }
 
@@ -68,10 +66,10 @@ fixture_delete(struct fixture *f)
 static void
 assert_file_holds(struct fixture *f, const char *want, size_t len)
 {
-	pmemset_delete(&f->set);
-	f->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
+	pmemset_delete(&f->fs->set);
+	f->fs->set = test_set_new(PMEM2_GRANULARITY_PAGE, NULL, NULL);
 	struct pmemset_part_descriptor d;
-	test_map(f->set, f->src, 0, AREA, &d);
+	test_map(f->fs->set, f->fs->src, 0, AREA, &d);
 	assert_memory_equal(d.addr, want, len);
 }
 
@@ -80,28 +78,28 @@ byte_set_fences_with_the_right_functions(void **state)
 {
 	(void) state;
 	struct fixture *f = fixture_new("BYTE");
-	assert_int_equal(f->set->granularity, PMEM2_GRANULARITY_BYTE);
+	assert_int_equal(f->fs->set->granularity, PMEM2_GRANULARITY_BYTE);
 	bool own = OWN_BYTE_FNS;
-	bool p = f->set->persist_fn != pmem2_get_persist_fn(f->map);
-	bool fl = f->set->flush_fn != pmem2_get_flush_fn(f->map);
-	bool dr = f->set->drain_fn != pmem2_get_drain_fn(f->map);
+	bool p = f->fs->set->persist_fn != pmem2_get_persist_fn(f->map);
+	bool fl = f->fs->set->flush_fn != pmem2_get_flush_fn(f->map);
+	bool dr = f->fs->set->drain_fn != pmem2_get_drain_fn(f->map);
 	if (own != p || own != fl || own != dr)
 		fail_msg("expected %s functions; persist %s, flush %s, drain "
 			"%s", own ? "the library's own" : "libpmem2's",
 			p ? "own" : "libpmem2's", fl ? "own" : "libpmem2's",
 			dr ? "own" : "libpmem2's");
 	/* the copy functions stay libpmem2's in every case */
-	assert_ptr_equal(f->set->memcpy_fn, pmem2_get_memcpy_fn(f->map));
+	assert_ptr_equal(f->fs->set->memcpy_fn, pmem2_get_memcpy_fn(f->map));
 
 	char want[3 * 256];
 	for (size_t i = 0; i < sizeof(want); i++)
 		want[i] = (char)(i * 7 + 1);
-	memcpy(f->base, want, 256);
-	assert_int_equal(pmemset_persist(f->set, f->base, 256), 0);
-	memcpy(f->base + 256, want + 256, 256);
-	assert_int_equal(pmemset_flush(f->set, f->base + 256, 256), 0);
-	assert_int_equal(pmemset_drain(f->set), 0);
-	assert_non_null(pmemset_memcpy(f->set, f->base + 512, want + 512, 256,
+	memcpy(f->fs->base, want, 256);
+	assert_int_equal(pmemset_persist(f->fs->set, f->fs->base, 256), 0);
+	memcpy(f->fs->base + 256, want + 256, 256);
+	assert_int_equal(pmemset_flush(f->fs->set, f->fs->base + 256, 256), 0);
+	assert_int_equal(pmemset_drain(f->fs->set), 0);
+	assert_non_null(pmemset_memcpy(f->fs->set, f->fs->base + 512, want + 512, 256,
 			0));
 	assert_file_holds(f, want, sizeof(want));
 	fixture_delete(f);
@@ -112,14 +110,14 @@ cache_line_set_keeps_libpmem2s_functions(void **state)
 {
 	(void) state;
 	struct fixture *f = fixture_new("CACHE_LINE");
-	assert_int_equal(f->set->granularity, PMEM2_GRANULARITY_CACHE_LINE);
-	assert_ptr_equal(f->set->persist_fn, pmem2_get_persist_fn(f->map));
-	assert_ptr_equal(f->set->flush_fn, pmem2_get_flush_fn(f->map));
-	assert_ptr_equal(f->set->drain_fn, pmem2_get_drain_fn(f->map));
+	assert_int_equal(f->fs->set->granularity, PMEM2_GRANULARITY_CACHE_LINE);
+	assert_ptr_equal(f->fs->set->persist_fn, pmem2_get_persist_fn(f->map));
+	assert_ptr_equal(f->fs->set->flush_fn, pmem2_get_flush_fn(f->map));
+	assert_ptr_equal(f->fs->set->drain_fn, pmem2_get_drain_fn(f->map));
 	char want[128];
 	memset(want, 0x5a, sizeof(want));
-	memcpy(f->base, want, sizeof(want));
-	assert_int_equal(pmemset_persist(f->set, f->base, sizeof(want)), 0);
+	memcpy(f->fs->base, want, sizeof(want));
+	assert_int_equal(pmemset_persist(f->fs->set, f->fs->base, sizeof(want)), 0);
 	assert_file_holds(f, want, sizeof(want));
 	fixture_delete(f);
 }

@@ -51,28 +51,30 @@ record(int fd, bool data_only)
 		S_ISDIR(st.st_mode), st.st_dev, st.st_ino};
 }
 
+/* records the call, then fails it once if asked to (*fail), or makes it */
+static int
+recorded_sync(int fd, bool data_only, int *fail, int (*real)(int))
+{
+	record(fd, data_only);
+	if (*fail != 0) {
+		errno = *fail;
+		*fail = 0;
+		return -1;
+	}
+	return real(fd);
+}
+
 int
 __wrap_fsync(int fd)
 {
-	record(fd, false);
-	if (Syncs.fail_fsync != 0) {
-		errno = Syncs.fail_fsync;
-		Syncs.fail_fsync = 0;
-		return -1;
-	}
-	return __real_fsync(fd);
+	return recorded_sync(fd, false, &Syncs.fail_fsync, __real_fsync);
 }
 
 int
 __wrap_fdatasync(int fd)
 {
-	record(fd, true);
-	if (Syncs.fail_fdatasync != 0) {
-		errno = Syncs.fail_fdatasync;
-		Syncs.fail_fdatasync = 0;
-		return -1;
-	}
-	return __real_fdatasync(fd);
+	return recorded_sync(fd, true, &Syncs.fail_fdatasync,
+			__real_fdatasync);
 }
 
 static void
