@@ -31,7 +31,7 @@
  * every key (80 KiB) reached into the second-level cache for its last four
  * steps, one after another; at 1k they take 1 KiB. A slot's key changes
  * only when its entry does, and the first of its line with it (key_set, or
- * firsts_refresh once after a move of many slots).
+ * firsts_refresh once after a move of many slots or a rebuild).
  *
  * A block replaced by a bigger one is kept until the set goes: a lookup
  * may still be searching it. Blocks double, so the ones kept together are
@@ -89,8 +89,9 @@ keys_rebuild(struct index_block *b, size_t head, size_t count)
 	for (size_t slot = 0; slot < b->cap; slot++) {
 		uintptr_t key = slot < head ? 0 : slot < head + count ?
 			(uintptr_t)LOAD(&b->entries[slot].start) : UINTPTR_MAX;
-		key_set(b, slot, key);
+		STORE(&b->keys[slot], key);
 	}
+	firsts_refresh(b, 0, b->cap);
 }
 
 #define CACHE_LINE 64
