@@ -64,7 +64,7 @@ range_mapped(struct pmemset *set, const void *addr, size_t len)
 	pthread_rwlock_rdlock(&set->lock);
 	size_t i = index_first_ending_after(&set->index, p);
 	/* the index keeps each range inline: no part map is touched */
-	while (i < set->index.count && set->index.items[i].start <= p) {
+	while (i < set->index.count && index_start_at(&set->index, i) <= p) {
 		p = set->index.items[i].end;
 		if (p >= end) {
 			ok = true;
@@ -408,7 +408,7 @@ pmemset_deep_flush(struct pmemset *set, void *ptr, size_t size)
 	}
 	for (size_t i = index_first_ending_after(&set->index, start);
 			i < set->index.count &&
-			set->index.items[i].start < end; i++) {
+			index_start_at(&set->index, i) < end; i++) {
 		struct pmemset_part_map *pmap = index_at(&set->index, i);
 		for (size_t j = 0; j < pmap->nparts; j++) {
 			struct pmemset_part *p = pmap->parts[j];

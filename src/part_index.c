@@ -10,6 +10,7 @@
  * loads and stores; the sequence count decides which reads count.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -33,18 +34,31 @@
  * only when its entry does, and the first of its line with it (key_set, or
  * firsts_refresh once after a move of many slots or a rebuild).
  *
+ * Before it searches, a lookup guesses (guess_refresh, slot_guessed): a
+ * set's part maps often lie evenly, side by side as mmap placed them, and
+ * then an address's slot is (addr - first start) * entries / span. The
+ * guessed line is checked against its first key and the next line's; if
+ * addr falls in it the search of the firsts is skipped: at 10k part maps,
+ * eleven steps one after another, at 1k eight, so a lookup takes about
+ * as long at either size. A set whose guess misses a sample of its own
+ * entries has none, and its lookups search as before at the cost of one
+ * test.
+ *
  * A block replaced by a bigger one is kept until the set goes: a lookup
  * may still be searching it. Blocks double, so the ones kept together are
  * never bigger than the one in use.
  */
 #define LINE_KEYS 8	/* keys in a 64-byte cache line (searched in 3 steps) */
 
+#define CACHE_LINE 64
+
 struct index_block {
 	struct index_block *replaced;	/* the block this one replaced */
 	size_t cap;			/* slots, a multiple of LINE_KEYS */
 	uintptr_t *keys;		/* a key per slot, line-aligned */
 	uintptr_t *firsts;		/* the first key of each line */
-	struct index_entry entries[];
+	/* on a line: the items of a line of keys are two whole lines */
+	struct index_item entries[] __attribute__((aligned(CACHE_LINE)));
 };
 
 void
@@ -82,24 +96,24 @@ firsts_refresh(struct index_block *b, size_t from, size_t to)
 		STORE(&b->firsts[line], LOAD(&b->keys[line * LINE_KEYS]));
 }
 
-/* every key of the block, from its entries at [head, head + count) */
+/*
+ * The keys of the free slots of the block, around its entries at
+ * [head, head + count) (whose keys are in place), and every first
+ */
 static void
 keys_rebuild(struct index_block *b, size_t head, size_t count)
 {
-	for (size_t slot = 0; slot < b->cap; slot++) {
-		uintptr_t key = slot < head ? 0 : slot < head + count ?
-			(uintptr_t)LOAD(&b->entries[slot].start) : UINTPTR_MAX;
-		STORE(&b->keys[slot], key);
-	}
+	for (size_t slot = 0; slot < head; slot++)
+		STORE(&b->keys[slot], 0);
+	for (size_t slot = head + count; slot < b->cap; slot++)
+		STORE(&b->keys[slot], UINTPTR_MAX);
 	firsts_refresh(b, 0, b->cap);
 }
 
-#define CACHE_LINE 64
-
-/* entries of 32 bytes after a header of 32: two to a line, none astride */
-_Static_assert(sizeof(struct index_entry) == CACHE_LINE / 2 &&
-		sizeof(struct index_block) % sizeof(struct index_entry) == 0,
-		"an index entry must not straddle two cache lines");
+/* items of 16 bytes on a line: four to a line, none astride */
+_Static_assert(sizeof(struct index_item) == CACHE_LINE / 4 &&
+		offsetof(struct index_block, entries) % CACHE_LINE == 0,
+		"an index item must not straddle two cache lines");
 
 static struct index_block *
 block_new(size_t cap)
@@ -133,9 +147,12 @@ index_reserve(struct part_index *idx, size_t extra)
 		return -ENOMEM;
 	/* room on both sides: sets grow at either end */
 	size_t head = (cap - idx->count) / 2;
-	if (idx->count > 0)
+	if (idx->count > 0) {
 		memcpy(block->entries + head, idx->items,
 			idx->count * sizeof(*idx->items));
+		memcpy(block->keys + head, idx->block->keys + idx->head,
+			idx->count * sizeof(*block->keys));
+	}
 	keys_rebuild(block, head, idx->count);
 	/*
 	 * The old array keeps the same entries, so a reader still searching
@@ -158,36 +175,92 @@ index_reserve(struct part_index *idx, size_t extra)
 }
 
 /*
- * The last slot of b whose key is at or below addr, or SIZE_MAX if none
- * is: the last line whose first key is, then the last key of that line
- * that is, by the same search (three steps).
+ * The last line of b whose first key is at or below addr, or SIZE_MAX if
+ * none is: a binary search of the firsts, branch-free (random lookups
+ * would mispredict half the steps), in steps that halve (there are a power
+ * of two of lines).
  */
 static size_t
-last_slot_at_or_below(const struct index_block *b, uintptr_t addr)
+line_searched(const struct index_block *b, uintptr_t addr)
 {
 	const uintptr_t *firsts = b->firsts;
 	if (LOAD(&firsts[0]) > addr)
 		return SIZE_MAX;
-	/*
-	 * Branch-free (random lookups would mispredict half the steps), in
-	 * steps that halve: there are a power of two of lines.
-	 */
 	const uintptr_t *base = firsts;
 	for (size_t step = b->cap / LINE_KEYS / 2; step > 0; step /= 2)
 		base = LOAD(&base[step]) <= addr ? base + step : base;
-	size_t line = (size_t)(base - firsts) * LINE_KEYS;
-	/*
-	 * The entry read next is one of this line's eight (four cache lines):
-	 * fetching them while the line of keys arrives overlaps the two
-	 * misses of a large set, where one followed the other.
-	 */
-	for (size_t k = 0; k < LINE_KEYS; k += 2)
-		__builtin_prefetch(&b->entries[line + k]);
-	base = b->keys + line;
+	return (size_t)(base - firsts);
+}
+
+/* the line's eight entries (two cache lines), fetched while its keys come */
+static inline void
+line_entries_prefetch(const struct index_block *b, size_t line)
+{
+	for (size_t k = 0; k < LINE_KEYS; k += CACHE_LINE /
+			sizeof(struct index_item))
+		__builtin_prefetch(&b->entries[line * LINE_KEYS + k]);
+}
+
+/* the last slot of the line whose key is at or below addr (three steps) */
+static inline size_t
+slot_in_line(const struct index_block *b, size_t line, uintptr_t addr)
+{
+	const uintptr_t *base = b->keys + line * LINE_KEYS;
 	base = LOAD(&base[4]) <= addr ? base + 4 : base;
 	base = LOAD(&base[2]) <= addr ? base + 2 : base;
 	base = LOAD(&base[1]) <= addr ? base + 1 : base;
 	return (size_t)(base - b->keys);
+}
+
+/*
+ * The last slot of b whose key is at or below addr, or SIZE_MAX if none
+ * is, without a guess: the line searched, then the slot in it. The
+ * entry read next is one of that line's: fetching them while the line of
+ * keys arrives overlaps the two misses of a large set.
+ */
+static size_t
+last_slot_searched(const struct index_block *b, uintptr_t addr)
+{
+	size_t line = line_searched(b, addr);
+	if (line == SIZE_MAX)
+		return SIZE_MAX;
+	line_entries_prefetch(b, line);
+	return slot_in_line(b, line, addr);
+}
+
+/*
+ * The same with a guess: the guessed slot's line if addr falls in it (its
+ * entries fetched at once), else searched.
+ */
+static size_t
+last_slot_at_or_below(const struct index_block *b, uintptr_t addr,
+		size_t guess)
+{
+	size_t lines = b->cap / LINE_KEYS;
+	size_t line = guess / LINE_KEYS;
+	line_entries_prefetch(b, line);
+	uintptr_t next = line + 1 < lines ? LOAD(&b->firsts[line + 1]) :
+			UINTPTR_MAX;
+	if (LOAD(&b->firsts[line]) > addr || addr >= next)
+		return last_slot_searched(b, addr);
+	return slot_in_line(b, line, addr);
+}
+
+/*
+ * Where addr would be among the entries at [head, head + count) if their
+ * starts were evenly spread (a set's part maps often nearly are: mmap
+ * places them side by side). Only a first guess: the search checks it
+ * against the firsts and searches when it is off.
+ */
+static size_t
+slot_guessed(const struct index_guess *g, uintptr_t addr, size_t head,
+		size_t count)
+{
+	if (addr <= g->base)
+		return head;
+	unsigned __int128 at = (unsigned __int128)(addr - g->base) * g->scale;
+	uint64_t pos = (uint64_t)(at >> 32);
+	return head + (pos < count ? pos : count - 1);
 }
 
 /*
@@ -203,13 +276,16 @@ last_starting_at_or_below(const struct index_view *v, uintptr_t addr)
 	if (v->count == 0 || v->block == NULL)
 		return SIZE_MAX;
 	size_t head = ((uintptr_t)v->items - (uintptr_t)v->block->entries) /
-			sizeof(struct index_entry);
+			sizeof(struct index_item);
 	if (head >= v->block->cap)
 		return SIZE_MAX;
 	size_t count = v->count;
 	if (count > v->block->cap - head)
 		count = v->block->cap - head;
-	size_t slot = last_slot_at_or_below(v->block, addr);
+	size_t slot = v->guess.scale == 0 ?
+			last_slot_searched(v->block, addr) :
+			last_slot_at_or_below(v->block, addr,
+				slot_guessed(&v->guess, addr, head, count));
 	/* below head: a free slot, so no entry starts at or below addr */
 	if (slot == SIZE_MAX || slot < head)
 		return SIZE_MAX;
@@ -285,6 +361,46 @@ index_contains(const struct part_index *idx,
 	return view_contains(&v, pmap, start);
 }
 
+const char *
+index_start_at(const struct part_index *idx, size_t i)
+{
+	return (const char *)idx->block->keys[idx->head + i];
+}
+
+/*
+ * The guess for the entries as they are now (a writer's, in its section),
+ * or none (scale 0) when it would miss: it must find the line of the
+ * entries at a quarter, half and three quarters of the way. A miss costs
+ * a lookup more than the guess saves (the search starts late), so a set
+ * whose part maps are spread unevenly (a large one far from many small
+ * ones) is searched as before.
+ */
+static void
+guess_refresh(struct part_index *idx)
+{
+	struct index_guess g = {0, 0};
+	size_t count = idx->count;
+	if (count >= 2 * LINE_KEYS && count - 1 <= UINT32_MAX) {
+		const uintptr_t *keys = idx->block->keys;
+		size_t head = idx->head;
+		uintptr_t first = keys[head], last = keys[head + count - 1];
+		g.base = first;
+		/* (count - 1) entries over (last - first) bytes */
+		if (last > first)
+			g.scale = ((uint64_t)(count - 1) << 32) /
+					(last - first);
+		for (size_t q = 1; q < 4 && g.scale != 0; q++) {
+			size_t slot = head + q * (count - 1) / 4;
+			size_t guessed = slot_guessed(&g, keys[slot], head,
+					count);
+			if (guessed / LINE_KEYS != slot / LINE_KEYS)
+				g.scale = 0;
+		}
+	}
+	STORE(&idx->guess.base, g.base);
+	STORE(&idx->guess.scale, g.scale);
+}
+
 void
 index_write_begin(struct part_index *idx)
 {
@@ -304,13 +420,11 @@ index_write_end(struct part_index *idx)
 static void
 slot_copy(struct index_block *b, size_t dst, size_t src)
 {
-	struct index_entry *d = &b->entries[dst];
-	const struct index_entry *s = &b->entries[src];
-	STORE(&d->start, LOAD(&s->start));
+	struct index_item *d = &b->entries[dst];
+	const struct index_item *s = &b->entries[src];
 	STORE(&d->end, LOAD(&s->end));
 	STORE(&d->pmap, LOAD(&s->pmap));
-	STORE(&d->lanes, LOAD(&s->lanes));
-	STORE(&b->keys[dst], (uintptr_t)LOAD(&s->start));
+	STORE(&b->keys[dst], LOAD(&b->keys[src]));
 }
 
 /*
@@ -336,11 +450,9 @@ slots_move(struct index_block *b, size_t dst, size_t src, size_t n)
 static void
 slot_set(struct index_block *b, size_t slot, struct index_entry e)
 {
-	struct index_entry *d = &b->entries[slot];
-	STORE(&d->start, e.start);
+	struct index_item *d = &b->entries[slot];
 	STORE(&d->end, e.end);
 	STORE(&d->pmap, e.pmap);
-	STORE(&d->lanes, e.lanes);
 	key_set(b, slot, (uintptr_t)e.start);
 }
 
@@ -385,6 +497,7 @@ index_insert(struct part_index *idx, struct index_entry e)
 	}
 	slot_set(b, idx->head + pos, e);
 	STORE(&idx->count, idx->count + 1);
+	guess_refresh(idx);
 }
 
 void
@@ -406,12 +519,15 @@ index_remove(struct part_index *idx, struct index_entry e)
 		key_set(b, idx->head + idx->count - 1, UINTPTR_MAX);
 	}
 	STORE(&idx->count, idx->count - 1);
+	guess_refresh(idx);
 }
 
 void
 index_update(struct part_index *idx, struct index_entry e)
 {
 	size_t pos = index_first_ending_after(idx, e.start);
-	if (pos < idx->count && idx->items[pos].pmap == e.pmap)
+	if (pos < idx->count && idx->items[pos].pmap == e.pmap) {
 		slot_set(idx->block, idx->head + pos, e);
+		guess_refresh(idx);
+	}
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * part_index.h -- the set's interval index of part maps: a sorted array of
- * non-overlapping ranges, O(log n) lookup by address and successor. Each
- * entry keeps its range inline, so a search touches only the index; the
- * search itself runs on compact copies of the starts in two levels (the
- * first key of each cache line of keys, then one line: part_index.c) and
- * reads one entry at the end.
+ * non-overlapping ranges, O(log n) lookup by address and successor (O(1)
+ * when the part maps lie evenly). The index keeps each range, so a search
+ * touches only the index; the search itself runs on compact copies of the
+ * starts: a guess of the line, or two levels (the first key of each cache
+ * line of keys, then one line: part_index.c), and reads one entry at the
+ * end.
  *
  * Writers hold the set's lock for writing and change the array in place
  * between index_write_begin and index_write_end (a sequence count, odd
@@ -21,21 +22,36 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct pmemset_part_map;
 struct index_block;
 
-/*
- * Fields are read by lock-free lookups: atomic loads and stores only.
- * `lanes` is where the part map's reference count keeps its lanes (refs.h):
- * with it a lookup fetches its own lane while it reads the part map, not
- * after (at 10k part maps that second wait cost a sixth of a lookup).
- */
+/* a part map as the index takes it in (pmap_index_entry makes it) */
 struct index_entry {
 	const char *start;
 	const char *end;
 	struct pmemset_part_map *pmap;
-	_Atomic long *lanes;
+};
+
+/*
+ * What the index keeps of an entry: its start is the slot's key
+ * (part_index.c), so an item is 16 bytes, four to a cache line. Fields are
+ * read by lock-free lookups: atomic loads and stores only.
+ */
+struct index_item {
+	const char *end;
+	struct pmemset_part_map *pmap;
+};
+
+/*
+ * A lookup's first guess: position (addr - base) * scale / 2^32 of the
+ * entries, as if their starts were evenly spread between the first and
+ * the last (part_index.c). Checked before it is used.
+ */
+struct index_guess {
+	uintptr_t base;		/* the first entry's start */
+	uint64_t scale;		/* entries per byte, in 32.32 fixed point */
 };
 
 /*
@@ -45,19 +61,22 @@ struct index_entry {
  * once an end's room is used up (the entries are centred again).
  */
 struct part_index {
-	struct index_entry *items;	/* the first entry, inside block */
+	struct index_item *items;	/* the first entry, inside block */
 	size_t count;
 	_Atomic unsigned seq;		/* odd while a writer changes it */
 	struct index_block *block;	/* the allocation */
 	size_t head;			/* free entries before items */
 	size_t cap;			/* entries in the allocation */
+	/* where an address would be if the entries were evenly spread */
+	struct index_guess guess;
 };
 
 /* the array as one reader saw it, with its block; searches run on this */
 struct index_view {
-	const struct index_entry *items;
+	const struct index_item *items;
 	size_t count;
 	const struct index_block *block;
+	struct index_guess guess;
 };
 
 static inline struct index_view
@@ -67,6 +86,8 @@ index_view_of(const struct part_index *idx)
 	v.items = __atomic_load_n(&idx->items, __ATOMIC_ACQUIRE);
 	v.count = __atomic_load_n(&idx->count, __ATOMIC_ACQUIRE);
 	v.block = __atomic_load_n(&idx->block, __ATOMIC_ACQUIRE);
+	v.guess.base = __atomic_load_n(&idx->guess.base, __ATOMIC_ACQUIRE);
+	v.guess.scale = __atomic_load_n(&idx->guess.scale, __ATOMIC_ACQUIRE);
 	return v;
 }
 
@@ -110,13 +131,6 @@ view_at(const struct index_view *v, size_t i)
 	return __atomic_load_n(&v->items[i].pmap, __ATOMIC_ACQUIRE);
 }
 
-/* the reference count lanes of the part map at position i */
-static inline _Atomic long *
-view_lanes_at(const struct index_view *v, size_t i)
-{
-	return __atomic_load_n(&v->items[i].lanes, __ATOMIC_ACQUIRE);
-}
-
 /* position of the part map holding addr, or count if none does */
 size_t view_find(const struct index_view *v, const void *addr);
 /* position of the first part map starting above addr (count if none) */
@@ -131,6 +145,14 @@ static inline struct pmemset_part_map *
 index_at(const struct part_index *idx, size_t i)
 {
 	return idx->items[i].pmap;
+}
+
+/* where the part map at position i starts and ends */
+const char *index_start_at(const struct part_index *idx, size_t i);
+static inline const char *
+index_end_at(const struct part_index *idx, size_t i)
+{
+	return idx->items[i].end;
 }
 
 void index_init(struct part_index *idx);

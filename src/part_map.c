@@ -27,15 +27,13 @@ pmap_pool_fini(struct pmap_pool *pool)
 	while (pool->free != NULL) {
 		struct pmemset_part_map *pmap = pool->free;
 		pool->free = pmap->pool_next;
-		refs_fini(&pmap->refs);
-		mem_free(pmap);
+		refs_obj_free(pmap);
 	}
 	pthread_mutex_destroy(&pool->lock);
 }
 
-_Static_assert(offsetof(struct pmemset_part_map, set) +
-		sizeof(struct pmemset *) <= 64,
-		"a lookup's fields of a part map must share its first line");
+_Static_assert(sizeof(struct pmemset_part_map) <= REFS_OBJ_MAX,
+		"a part map must fit a counted object");
 
 struct pmemset_part_map *
 pmap_new(struct pmemset *set, struct rsv *rsv)
@@ -48,18 +46,13 @@ pmap_new(struct pmemset *set, struct rsv *rsv)
 	pthread_mutex_unlock(&pool->lock);
 
 	if (pmap != NULL) {
-		refs_reuse(&pmap->refs);
+		refs_reuse(pmap);
 	} else {
-		/* lines: a lookup's fields are together in the first */
-		pmap = mem_zalloc_lines(sizeof(*pmap));
+		/* the check bit never changes: a late drop may read it */
+		pmap = refs_obj_new(sizeof(*pmap),
+				set->check_refs ? PMAP_CHECKED : 0);
 		if (pmap == NULL)
 			return NULL;
-		if (refs_init(&pmap->refs) != 0) {
-			mem_free(pmap);
-			return NULL;
-		}
-		/* never changes: a late lookup may read a reused one */
-		pmap->check_refs = set->check_refs;
 	}
 	pmap->set = set;
 	pmap->id = next_object_id(OBJECT_PART_MAP);
@@ -83,8 +76,8 @@ pmap_retire(struct pmemset_part_map *pmap)
 	mem_free(pmap->parts);
 	pmap->parts = NULL;
 	pmap->nparts = pmap->cap = 0;
-	refs_retire(&pmap->refs);
-	if (pmap->check_refs)
+	refs_retire(pmap);
+	if (pmap->set->check_refs)
 		ref_check_forget(&pmap->set->ref_table, pmap);
 	struct pmap_pool *pool = &pmap->set->pmap_pool;
 	pthread_mutex_lock(&pool->lock);
@@ -172,20 +165,20 @@ lookup(struct pmemset *set, enum lookup kind, const void *addr,
 		size_t i = query(&v, kind, addr, after, stale);
 		found = NULL;
 		if (i < v.count) {
-			refs_prefetch_lane(view_lanes_at(&v, i));
 			found = view_at(&v, i);
+			refs_prefetch(found);
 		}
 		if (!index_read_valid(&set->index, seq))
 			continue;
 		if (found == NULL)
 			break;
 		/* dead: a remover took it out meanwhile, or is splitting it */
-		if (!refs_try_get(&found->refs))
+		if (!refs_try_get(found))
 			continue;
 		/* a split may have shrunk it between the search and the ref */
 		if (index_read_valid(&set->index, seq))
 			break;
-		refs_put_own(&found->refs);
+		refs_put_own(found);
 	}
 	return found;
 }
@@ -221,7 +214,7 @@ pmemset_part_map_by_address(struct pmemset *set,
 			"holds address %p", (void *)set, addr);
 	}
 	*pmap = found;
-	if (__builtin_expect(found->check_refs, 0))
+	if (__builtin_expect(set->check_refs, 0))
 		ref_check_taken(&set->ref_table, pmap, found);
 	return 0;
 }
@@ -284,12 +277,12 @@ pmemset_part_map_drop(struct pmemset_part_map **pmap)
 		ERR_NULL_ARG("*pmap");
 		return;
 	}
-	if (__builtin_expect(p->check_refs, 0) &&
+	if (__builtin_expect(pmap_checked(p), 0) &&
 	    ref_check_drop(&p->set->ref_table, pmap, p) != 0) {
 		*pmap = NULL;
 		return;
 	}
-	if (refs_put(&p->refs) != 0)
+	if (refs_put(p) != 0)
 		err_set(PMEMSET_E_PART_MAP_POSSIBLE_USE_AFTER_DROP,
 			"pmemset_part_map_drop: part map %p holds no "
 			"reference to drop", (void *)p);

@@ -30,14 +30,13 @@ struct pmemset_part {
 };
 
 /*
- * Allocated on a cache line (pmap_new): the fields a lookup and a drop read
- * (check_refs, refs, set) come first and share that line; the rest is for
- * mapping, removal and descriptors.
+ * A counted object (refs.h): its references, dead once it is removed, are
+ * kept beside it, and a lookup and a drop touch only those (and its
+ * owner's bit PMAP_CHECKED, the set's PMEMSET_CHECK_REFS: ref_check.h),
+ * never the part map itself. Its fields are for mapping, removal and
+ * descriptors.
  */
 struct pmemset_part_map {
-	/* the set's PMEMSET_CHECK_REFS (ref_check.h); set before first use */
-	bool check_refs;
-	struct refs refs;	/* references held by users; dead once removed */
 	struct pmemset *set;
 	uint64_t id;		/* never reused in a process */
 	char *addr;
@@ -80,6 +79,15 @@ pmap_end(const struct pmemset_part_map *pmap)
 	return pmap->addr + pmap->size;
 }
 
+/* the owner's bit of a part map whose set checks its drops */
+#define PMAP_CHECKED 1u
+
+static inline bool
+pmap_checked(const struct pmemset_part_map *pmap)
+{
+	return (refs_owner_bits(pmap) & PMAP_CHECKED) != 0;
+}
+
 /* what the set's index keeps of pmap (part_index.h) */
 static inline struct index_entry
 pmap_index_entry(struct pmemset_part_map *pmap)
@@ -88,7 +96,6 @@ pmap_index_entry(struct pmemset_part_map *pmap)
 		.start = pmap->addr,
 		.end = pmap_end(pmap),
 		.pmap = pmap,
-		.lanes = pmap->refs.lane0,
 	};
 	return e;
 }
@@ -105,20 +112,20 @@ void pmap_retire(struct pmemset_part_map *pmap);
 static inline bool
 pmap_kill(struct pmemset_part_map *pmap, long allowed, long *seen)
 {
-	return refs_kill(&pmap->refs, allowed, seen);
+	return refs_kill(pmap, allowed, seen);
 }
 
 /* undoes pmap_kill for a part map that stays (a split's first piece) */
 static inline void
 pmap_revive(struct pmemset_part_map *pmap)
 {
-	refs_revive(&pmap->refs);
+	refs_revive(pmap);
 }
 
 static inline bool
 pmap_dead(const struct pmemset_part_map *pmap)
 {
-	return refs_dead(&pmap->refs);
+	return refs_dead(pmap);
 }
 /* makes room for `extra` more parts; 0 or -ENOMEM */
 int pmap_reserve(struct pmemset_part_map *pmap, size_t extra);

@@ -5,9 +5,11 @@
  *
  * Lanes: a power of two, twice the processors (capped), so threads up to
  * that many each count alone; more share lanes, which stays correct (every
- * lane is atomic) and only costs speed. Counts are allocated in chunks of
- * REFS_PER_CHUNK: lane i of a chunk is one page of lane i's counters, so a
- * cache line only ever holds counters of a single lane.
+ * lane is atomic) and only costs speed. Objects and their counts come in
+ * chunks of REFS_PER_CHUNK (the layout is in refs.h): lane i of a chunk is
+ * one page of lane i's counters, so a cache line only ever holds counters
+ * of a single lane. A chunk is reserved whole but only the pages in use
+ * (the lanes in use, the objects made) are touched.
  *
  * Refs_lock serialises everything that blocks a count (kill, revive, the
  * check of a put whose own lane held nothing) and the chunk list. It is a
@@ -24,15 +26,15 @@
 #include "fork_lock.h"
 #include "refs.h"
 
-#define MAX_LANES 64u
-
+/* what a chunk knows of itself, at REFS_RECORD_AT */
 struct refs_chunk {
-	void *allocation;		/* counters, before alignment */
-	_Atomic long *counters;		/* lane-major: lane * REFS_PER_CHUNK */
 	uint64_t used[REFS_PER_CHUNK / 64];	/* a bit per slot */
 	unsigned nused;
 	struct refs_chunk *prev, *next;
 };
+
+_Static_assert(sizeof(struct refs_chunk) <= REFS_OBJS_AT - REFS_RECORD_AT,
+		"a chunk's record must fit before its objects");
 
 __thread unsigned Refs_lane_plus_one __attribute__((tls_model("initial-exec")));
 
@@ -46,10 +48,10 @@ static void
 count_lanes(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_CONF);
-	unsigned want = cpus > 0 && cpus < (long)MAX_LANES ?
-			2 * (unsigned)cpus : MAX_LANES;
+	unsigned want = cpus > 0 && cpus < (long)REFS_MAX_LANES ?
+			2 * (unsigned)cpus : REFS_MAX_LANES;
 	unsigned lanes = 1;
-	while (lanes < want && lanes < MAX_LANES)
+	while (lanes < want && lanes < REFS_MAX_LANES)
 		lanes *= 2;
 	Lanes = lanes;
 }
@@ -64,28 +66,28 @@ refs_assign_lane(void)
 	return lane;
 }
 
-static _Atomic long *
-lane_of(const struct refs *r, unsigned lane)
+static struct refs_chunk *
+record_of(uintptr_t chunk)
 {
-	return r->lane0 + (size_t)lane * REFS_PER_CHUNK;
+	return (struct refs_chunk *)(chunk + REFS_RECORD_AT);
+}
+
+/* the references the object's last kill allowed (refs_retire) */
+static long *
+held_of(const void *obj)
+{
+	return (long *)(refs_chunk_of(obj) + REFS_HELD_AT) +
+			refs_slot_of(obj);
 }
 
 /* lock held */
 static struct refs_chunk *
 chunk_new(void)
 {
-	struct refs_chunk *c = mem_zalloc(sizeof(*c));
-	if (c == NULL)
+	void *at = mem_map_aligned(REFS_CHUNK_BYTES, REFS_CHUNK_BYTES);
+	if (at == NULL)
 		return NULL;
-	size_t bytes = (size_t)Lanes * REFS_PER_CHUNK * sizeof(long);
-	/* lanes are whole pages apart; the start only needs a line */
-	c->allocation = mem_zalloc(bytes + 64);
-	if (c->allocation == NULL) {
-		mem_free(c);
-		return NULL;
-	}
-	uintptr_t at = ((uintptr_t)c->allocation + 63) & ~(uintptr_t)63;
-	c->counters = (_Atomic long *)at;
+	struct refs_chunk *c = record_of((uintptr_t)at);
 	c->next = Chunks;
 	if (Chunks != NULL)
 		Chunks->prev = c;
@@ -103,8 +105,9 @@ chunk_free(struct refs_chunk *c)
 		Chunks = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	mem_free(c->allocation);
-	mem_free(c);
+	/* the next mapping at this address starts clean for the sanitizers */
+	mem_unpoison((void *)refs_chunk_of(c), REFS_CHUNK_BYTES);
+	mem_unmap_aligned((void *)refs_chunk_of(c), REFS_CHUNK_BYTES);
 }
 
 /* lock held: a free slot of c, marked used */
@@ -121,9 +124,11 @@ chunk_take_slot(struct refs_chunk *c)
 	}
 }
 
-int
-refs_init(struct refs *r)
+void *
+refs_obj_new(size_t size, unsigned owner)
 {
+	if (size > REFS_OBJ_MAX)
+		return NULL;
 	pthread_once(&Lanes_once, count_lanes);
 	fork_lock_take(&Refs_lock);
 	struct refs_chunk *c = Chunks;
@@ -133,42 +138,47 @@ refs_init(struct refs *r)
 		c = chunk_new();
 	if (c == NULL) {
 		fork_lock_release(&Refs_lock);
-		return -ENOMEM;
+		return NULL;
 	}
-	r->chunk = c;
-	r->slot = chunk_take_slot(c);
-	r->lane0 = c->counters + r->slot;
-	atomic_init(&r->block, 0);
-	r->held = 0;
+	unsigned slot = chunk_take_slot(c);
+	char *obj = (char *)refs_chunk_of(c) + REFS_OBJS_AT +
+			(size_t)slot * REFS_OBJ_MAX;
+	/* a slot given back earlier holds its last object's bytes */
+	mem_unpoison(obj, REFS_OBJ_MAX);
+	memset(obj, 0, REFS_OBJ_MAX);
+	atomic_store_explicit(refs_block(obj), owner << REFS_OWNER_SHIFT,
+			memory_order_relaxed);
+	*held_of(obj) = 0;
 	fork_lock_release(&Refs_lock);
-	return 0;
+	return obj;
 }
 
 void
-refs_fini(struct refs *r)
+refs_obj_free(void *obj)
 {
-	if (r->chunk == NULL)
+	if (obj == NULL)
 		return;
 	fork_lock_take(&Refs_lock);
-	/* references still held when the set went are forgotten with it */
+	/* references still held when the owner went are forgotten with it */
 	for (unsigned lane = 0; lane < Lanes; lane++)
-		atomic_store_explicit(lane_of(r, lane), 0,
+		atomic_store_explicit(refs_lane_of(obj, lane), 0,
 				memory_order_relaxed);
-	struct refs_chunk *c = r->chunk;
-	c->used[r->slot / 64] &= ~(1ull << (r->slot % 64));
+	size_t slot = refs_slot_of(obj);
+	struct refs_chunk *c = record_of(refs_chunk_of(obj));
+	/* a use after the owner went is reported, as for freed memory */
+	mem_poison(obj, REFS_OBJ_MAX);
+	c->used[slot / 64] &= ~(1ull << (slot % 64));
 	if (--c->nused == 0)
 		chunk_free(c);
 	fork_lock_release(&Refs_lock);
-	r->chunk = NULL;
-	r->lane0 = NULL;
 }
 
 long
-refs_count(const struct refs *r)
+refs_count(const void *obj)
 {
 	long sum = 0;
 	for (unsigned lane = 0; lane < Lanes; lane++)
-		sum += atomic_load_explicit(lane_of(r, lane),
+		sum += atomic_load_explicit(refs_lane_of(obj, lane),
 				memory_order_seq_cst);
 	return sum;
 }
@@ -179,25 +189,25 @@ refs_count(const struct refs *r)
  * reference the caller holds is in it.
  */
 static long
-blocked_sum(const struct refs *r)
+blocked_sum(const void *obj)
 {
-	return refs_count(r);
+	return refs_count(obj);
 }
 
 int
-refs_put_elsewhere(struct refs *r)
+refs_put_elsewhere(const void *obj)
 {
 	fork_lock_take(&Refs_lock);
-	unsigned was = atomic_load_explicit(&r->block, memory_order_relaxed);
-	atomic_store_explicit(&r->block, was | REFS_FROZEN,
+	unsigned was = atomic_load_explicit(refs_block(obj), memory_order_relaxed);
+	atomic_store_explicit(refs_block(obj), was | REFS_FROZEN,
 			memory_order_seq_cst);
 	int ret = -1;
-	if (blocked_sum(r) > 0) {
+	if (blocked_sum(obj) > 0) {
 		/* the reference sits in another lane: take it from there */
 		ret = 0;
 		bool done = false;
 		for (unsigned lane = 0; lane < Lanes && !done; lane++) {
-			_Atomic long *l = lane_of(r, lane);
+			_Atomic long *l = refs_lane_of(obj, lane);
 			long v = atomic_load_explicit(l, memory_order_relaxed);
 			while (v > 0 && !done)
 				done = atomic_compare_exchange_weak_explicit(l,
@@ -209,56 +219,56 @@ refs_put_elsewhere(struct refs *r)
 		 * goes below zero, and the sum stays right.
 		 */
 		if (!done)
-			atomic_fetch_sub_explicit(refs_lane(r), 1,
+			atomic_fetch_sub_explicit(refs_lane(obj), 1,
 					memory_order_release);
 	}
-	atomic_store_explicit(&r->block, was, memory_order_seq_cst);
+	atomic_store_explicit(refs_block(obj), was, memory_order_seq_cst);
 	fork_lock_release(&Refs_lock);
 	return ret;
 }
 
 bool
-refs_kill(struct refs *r, long allowed, long *seen)
+refs_kill(const void *obj, long allowed, long *seen)
 {
 	fork_lock_take(&Refs_lock);
-	unsigned was = atomic_load_explicit(&r->block, memory_order_relaxed);
-	atomic_store_explicit(&r->block, was | REFS_DEAD,
+	unsigned was = atomic_load_explicit(refs_block(obj), memory_order_relaxed);
+	atomic_store_explicit(refs_block(obj), was | REFS_DEAD,
 			memory_order_seq_cst);
 	/*
 	 * A take that incremented before the block and is backing out shows
 	 * for a moment: read again a few times before calling it held.
 	 */
-	long sum = blocked_sum(r);
+	long sum = blocked_sum(obj);
 	for (int again = 0; sum != allowed && again < 3; again++) {
 		sched_yield();
-		sum = blocked_sum(r);
+		sum = blocked_sum(obj);
 	}
 	if (sum != allowed) {
-		atomic_store_explicit(&r->block, was, memory_order_seq_cst);
+		atomic_store_explicit(refs_block(obj), was, memory_order_seq_cst);
 		*seen = sum;
 	} else {
-		r->held = allowed;
+		*held_of(obj) = allowed;
 	}
 	fork_lock_release(&Refs_lock);
 	return sum == allowed;
 }
 
 void
-refs_revive(struct refs *r)
+refs_revive(const void *obj)
 {
 	fork_lock_take(&Refs_lock);
-	atomic_fetch_and_explicit(&r->block, ~REFS_DEAD, memory_order_seq_cst);
-	r->held = 0;
+	atomic_fetch_and_explicit(refs_block(obj), ~REFS_DEAD, memory_order_seq_cst);
+	*held_of(obj) = 0;
 	fork_lock_release(&Refs_lock);
 }
 
 void
-refs_retire(struct refs *r)
+refs_retire(const void *obj)
 {
 	fork_lock_take(&Refs_lock);
-	atomic_fetch_or_explicit(&r->block, REFS_DEAD, memory_order_seq_cst);
-	long held = r->held;
-	r->held = 0;
+	atomic_fetch_or_explicit(refs_block(obj), REFS_DEAD, memory_order_seq_cst);
+	long held = *held_of(obj);
+	*held_of(obj) = 0;
 	fork_lock_release(&Refs_lock);
 	/*
 	 * Given back one by one, like any drop: a lookup that still reads the
@@ -266,13 +276,14 @@ refs_retire(struct refs *r)
 	 * so the lanes cannot simply be zeroed.
 	 */
 	while (held-- > 0)
-		(void) refs_put(r);
+		(void) refs_put(obj);
 }
 
 void
-refs_reuse(struct refs *r)
+refs_reuse(const void *obj)
 {
 	fork_lock_take(&Refs_lock);
-	atomic_store_explicit(&r->block, 0, memory_order_seq_cst);
+	atomic_fetch_and_explicit(refs_block(obj), ~REFS_BLOCKED,
+			memory_order_seq_cst);
 	fork_lock_release(&Refs_lock);
 }

@@ -220,7 +220,7 @@ static int
 check_no_references(struct pmemset_part_map *pmap, long allowed,
 		const char *func)
 {
-	long refs = refs_count(&pmap->refs);
+	long refs = refs_count(pmap);
 	if (refs == allowed)
 		return 0;
 	return references_error(pmap, refs, allowed, func);
@@ -397,7 +397,7 @@ plan_range(struct pmemset *set, const char *start, const char *end,
 {
 	size_t first = index_first_ending_after(&set->index, start);
 	size_t last = first;
-	while (last < set->index.count && set->index.items[last].start < end)
+	while (last < set->index.count && index_start_at(&set->index, last) < end)
 		last++;
 	plan->naffected = last - first;
 	if (plan->naffected == 0)
