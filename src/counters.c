@@ -17,6 +17,7 @@
 
 __thread struct thread_table *Counter_table
 	__attribute__((tls_model("initial-exec")));
+__thread char Counter_thread_tag __attribute__((tls_model("initial-exec")));
 
 static struct thread_table *Tables;	/* every thread's; Registry_lock */
 static pthread_key_t Table_key;
@@ -126,6 +127,8 @@ counters_sum(struct pmemset *set, uint64_t out[COUNTERS])
 {
 	for (int i = 0; i < COUNTERS; i++)
 		out[i] = atomic_load_explicit(&set->counters.v[i],
+				memory_order_relaxed) +
+			atomic_load_explicit(&set->owned_counts.v[i],
 				memory_order_relaxed);
 	struct thread_slot *s;
 	for (struct thread_table *t = Tables; t != NULL; t = t->next) {

@@ -99,17 +99,27 @@ slow_checks(struct pmemset *set, unsigned hooks, const void *addr, size_t len,
 	return 0;
 }
 
-static inline void
-count(struct pmemset *set, enum counted_op op, size_t len)
-{
-	counters_add(set->id, &set->counters, op, len);
-}
-
-/* this thread's slot for the set is claimed: count without a call */
+/* this thread owns the set's counters or holds its slot: count, no call */
 static inline bool
 count_claimed(struct pmemset *set, enum counted_op op, size_t len)
 {
+	if (likely(counters_add_owned(&set->count_owner, &set->owned_counts,
+			op, len)))
+		return true;
 	return likely(counters_add_claimed(set->id, op, len));
+}
+
+static inline void
+count(struct pmemset *set, enum counted_op op, size_t len)
+{
+	if (count_claimed(set, op, len))
+		return;
+	if (counters_take_owned(&set->count_owner)) {
+		(void) counters_add_owned(&set->count_owner,
+				&set->owned_counts, op, len);
+		return;
+	}
+	counters_add(set->id, &set->counters, op, len);
 }
 
 static void
@@ -350,12 +360,26 @@ mem_slow(struct pmemset *set, enum mem_op op, void *dest, void *src, int c,
 		((hooks = load_hooks(set)) | \
 		((flags) & ~PMEMSET_F_MEM_VALID_FLAGS)) != 0)
 
+/*
+ * An observer alone, and this thread counts for the set already: counted,
+ * the call goes on as if unobserved (no frame, no call of mem_slow)
+ */
+static inline bool
+mem_counted(struct pmemset *set, unsigned hooks, unsigned flags,
+		enum counted_op op, size_t len)
+{
+	return hooks == HOOK_COUNTERS &&
+		!(flags & ~PMEMSET_F_MEM_VALID_FLAGS) &&
+		count_claimed(set, op, len);
+}
+
 void *
 pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
 		unsigned flags)
 {
 	unsigned hooks = 0;
-	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks) &&
+	    !mem_counted(set, hooks, flags, COUNT_COPY, len))
 		return mem_slow(set, OP_COPY, pmemdest, src, 0, len, flags,
 				hooks);
 	PROBE4(memcpy, pmemdest, src, len, flags);
@@ -367,7 +391,8 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, void *src, size_t len,
 		unsigned flags)
 {
 	unsigned hooks = 0;
-	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks) &&
+	    !mem_counted(set, hooks, flags, COUNT_MOVE, len))
 		return mem_slow(set, OP_MOVE, pmemdest, src, 0, len, flags,
 				hooks);
 	PROBE4(memmove, pmemdest, src, len, flags);
@@ -379,7 +404,8 @@ pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 		unsigned flags)
 {
 	unsigned hooks = 0;
-	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks))
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks) &&
+	    !mem_counted(set, hooks, flags, COUNT_SET, len))
 		return mem_slow(set, OP_SET, pmemdest, NULL, c, len, flags,
 				hooks);
 	PROBE4(memset, pmemdest, c, len, flags);

@@ -39,7 +39,8 @@ pmemset_new(struct pmemset **set, struct pmemset_config *cfg)
 			"pmemset_new: the config has no required store "
 			"granularity (pmemset_config_set_required_store_granularity)");
 
-	struct pmemset *s = mem_zalloc(sizeof(*s));
+	/* on lines: the owner's counters share none with other fields */
+	struct pmemset *s = mem_zalloc_lines(sizeof(*s));
 	if (s == NULL)
 		goto nomem;
 	if (journal_init(&s->journal) != 0)

@@ -7,6 +7,7 @@
 #define PMEMSET_SET_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@ struct pmemset {
 	pmem2_memcpy_fn memcpy_fn;
 	pmem2_memmove_fn memmove_fn;
 	pmem2_memset_fn memset_fn;
+	_Atomic uintptr_t count_owner;	/* whose are owned_counts (counters.h) */
 
 	/* everything below is guarded by lock unless atomic */
 	pthread_rwlock_t lock;
@@ -63,7 +65,12 @@ struct pmemset {
 	struct change_journal journal;	/* guarded by lock */
 	struct data_counters counters;
 	struct pmemset *reg_prev, *reg_next;
+	struct owned_counters owned_counts;	/* written by count_owner */
 };
+
+/* the data path's fields share one line, which the data path only reads */
+_Static_assert(offsetof(struct pmemset, count_owner) +
+		sizeof(uintptr_t) <= 64, "the set's hot fields fill one line");
 
 /*
  * The set's write lock is held. Notes a change in the set's journal for the

@@ -119,6 +119,56 @@ counts_of_running_threads_are_seen_once(void **state)
 	observed_free(&o);
 }
 
+/*
+ * The first thread to count owns counters in the set (src/counters.h):
+ * its counts, those of the threads counting in their own tables beside it,
+ * and those of threads that come after it ended are each seen once, by
+ * every data-path function.
+ */
+static void
+the_owning_thread_and_the_others_are_each_counted_once(void **state)
+{
+	(void) state;
+	struct observed_set o;
+	observed_new(&o, "counters-owner");
+	/* a thread that ends becomes the owner: it counted first */
+	struct worker w = {&o, NULL, NULL};
+	pthread_t first;
+	assert_int_equal(pthread_create(&first, NULL, work, &w), 0);
+	assert_int_equal(pthread_join(first, NULL), 0);
+	assert_int_equal(persist_calls(&o), CALLS);
+
+	/* this thread, never the owner, with every operation */
+	char buf[100] = {0};
+	for (int i = 0; i < 3; i++) {
+		assert_non_null(pmemset_memcpy(o.set, o.addr, buf, sizeof(buf),
+				0));
+		assert_non_null(pmemset_memmove(o.set, o.addr, buf, 10, 0));
+		assert_non_null(pmemset_memset(o.set, o.addr, 0, 7, 0));
+		assert_ok(pmemset_flush(o.set, o.addr, 64));
+		assert_ok(pmemset_drain(o.set));
+	}
+	/* threads after the owner ended may reuse its thread-local address */
+	pthread_t t[THREADS];
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w), 0);
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+
+	assert_int_equal(persist_calls(&o), (THREADS + 1) * CALLS);
+	assert_int_equal(stat_u64(o.map, "persist_bytes"),
+			(THREADS + 1) * CALLS * 8);
+	assert_int_equal(stat_u64(o.map, "copy_calls"), 3);
+	assert_int_equal(stat_u64(o.map, "copy_bytes"), 300);
+	assert_int_equal(stat_u64(o.map, "move_calls"), 3);
+	assert_int_equal(stat_u64(o.map, "move_bytes"), 30);
+	assert_int_equal(stat_u64(o.map, "set_calls"), 3);
+	assert_int_equal(stat_u64(o.map, "set_bytes"), 21);
+	assert_int_equal(stat_u64(o.map, "flush_calls"), 3);
+	assert_int_equal(stat_u64(o.map, "drain_calls"), 3);
+	observed_free(&o);
+}
+
 /* more sets than a thread's table has slots, used in turn */
 static void
 sets_sharing_a_slot_keep_their_counts(void **state)
@@ -295,6 +345,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(counts_of_ended_threads_stay),
 		cmocka_unit_test(counts_of_running_threads_are_seen_once),
+		cmocka_unit_test(
+			the_owning_thread_and_the_others_are_each_counted_once),
 		cmocka_unit_test(sets_sharing_a_slot_keep_their_counts),
 		cmocka_unit_test(a_deleted_sets_counts_go_nowhere),
 		cmocka_unit_test(counts_stop_without_an_observer),
