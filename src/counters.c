@@ -127,9 +127,12 @@ counters_sum(struct pmemset *set, uint64_t out[COUNTERS])
 {
 	for (int i = 0; i < COUNTERS; i++)
 		out[i] = atomic_load_explicit(&set->counters.v[i],
-				memory_order_relaxed) +
-			atomic_load_explicit(&set->owned_counts.v[i],
 				memory_order_relaxed);
+	/* a set no thread counted for has nothing there: its lines stay cold */
+	if (atomic_load_explicit(&set->count_owner, memory_order_relaxed) != 0)
+		for (int i = 0; i < COUNTERS; i++)
+			out[i] += atomic_load_explicit(&set->owned_counts.v[i],
+					memory_order_relaxed);
 	struct thread_slot *s;
 	for (struct thread_table *t = Tables; t != NULL; t = t->next) {
 		s = &t->slots[set->id % THREAD_SLOTS];
