@@ -8,9 +8,10 @@
  * setuid and setgid programs) or pmemset_stat_publish_start().
  *
  * One thread of the library's own copies the tree every PUB_INTERVAL_MS:
- * the data-path counters live in per-thread tables in the process's
- * private memory (counters.c), where counting costs a load and a store,
- * and only a pass over those tables can bring them into the file. A pass
+ * the data-path counters live in the process's private memory (in each
+ * set for its first counting thread, in per-thread tables for the others:
+ * counters.h), where counting costs a load and a store, and only a pass
+ * over them can bring them into the file. A pass
  * walks the parts only when a set was created, deleted, mapped or unmapped
  * since the last one (the core's generation); otherwise it reads the
  * counters alone. The program's threads never wait for it beyond the short
