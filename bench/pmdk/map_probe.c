@@ -92,10 +92,10 @@ main(int argc, char *argv[])
 	size_t maps_before, kib_before;
 	count_mappings(&maps_before, &kib_before);
 	double ns;
+	struct pmemset_source *src = NULL;
 	if (strcmp(argv[1], "raw") == 0) {
 		ns = map_raw(presized(argv[3], n), n);
 	} else if (temp) {
-		struct pmemset_source *src;
 		if (pmemset_source_from_temporary(&src, argv[3]) != 0) {
 			fprintf(stderr, "temp: %s\n", pmemset_errormsg());
 			return 1;
@@ -104,7 +104,6 @@ main(int argc, char *argv[])
 	} else {
 		int fd = presized(argv[3], n);
 		close(fd);
-		struct pmemset_source *src;
 		if (pmemset_source_from_file(&src, argv[3]) != 0) {
 			fprintf(stderr, "file: %s\n", pmemset_errormsg());
 			return 1;
@@ -112,7 +111,8 @@ main(int argc, char *argv[])
 		ns = map_set(src, n);
 	}
 	if (left) {
-		if (pmemset_delete(&Set) != 0) {
+		if (pmemset_delete(&Set) != 0 ||
+		    pmemset_source_delete(&src) != 0) {
 			fprintf(stderr, "delete: %s\n", pmemset_errormsg());
 			return 1;
 		}
