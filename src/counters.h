@@ -94,6 +94,15 @@ counter_bump(_Atomic uint64_t *v, uint64_t n)
 			+ n, memory_order_relaxed);
 }
 
+/* one call of op, of `bytes`, in a table of one writer's counters */
+static inline void
+counters_bump_op(_Atomic uint64_t v[COUNTERS], enum counted_op op,
+		size_t bytes)
+{
+	counter_bump(&v[op], 1);
+	counter_bump(&v[op + 1], bytes);
+}
+
 /* counts in the set's owned counters if this thread owns them */
 static inline bool
 counters_add_owned(_Atomic uintptr_t *owner, struct owned_counters *c,
@@ -102,8 +111,7 @@ counters_add_owned(_Atomic uintptr_t *owner, struct owned_counters *c,
 	if (atomic_load_explicit(owner, memory_order_relaxed) !=
 			counters_self())
 		return false;
-	counter_bump(&c->v[op], 1);
-	counter_bump(&c->v[op + 1], bytes);
+	counters_bump_op(c->v, op, bytes);
 	return true;
 }
 
@@ -131,8 +139,7 @@ counters_add_claimed(uint64_t set_id, enum counted_op op, size_t bytes)
 	struct thread_slot *s = &t->slots[set_id % THREAD_SLOTS];
 	if (atomic_load_explicit(&s->set_id, memory_order_relaxed) != set_id)
 		return false;
-	counter_bump(&s->v[op], 1);
-	counter_bump(&s->v[op + 1], bytes);
+	counters_bump_op(s->v, op, bytes);
 	return true;
 }
 
@@ -147,8 +154,7 @@ counters_add(uint64_t set_id, struct data_counters *base, enum counted_op op,
 		counters_add_shared(base, op, bytes);
 		return;
 	}
-	counter_bump(&s->v[op], 1);
-	counter_bump(&s->v[op + 1], bytes);
+	counters_bump_op(s->v, op, bytes);
 }
 
 /* the set's totals; the registry lock is held */

@@ -65,7 +65,7 @@ range_mapped(struct pmemset *set, const void *addr, size_t len)
 	size_t i = index_first_ending_after(&set->index, p);
 	/* the index keeps each range inline: no part map is touched */
 	while (i < set->index.count && index_start_at(&set->index, i) <= p) {
-		p = set->index.items[i].end;
+		p = index_end_at(&set->index, i);
 		if (p >= end) {
 			ok = true;
 			break;
@@ -115,8 +115,7 @@ count(struct pmemset *set, enum counted_op op, size_t len)
 	if (count_claimed(set, op, len))
 		return;
 	if (counters_take_owned(&set->count_owner)) {
-		(void) counters_add_owned(&set->count_owner,
-				&set->owned_counts, op, len);
+		counters_bump_op(set->owned_counts.v, op, len);
 		return;
 	}
 	counters_add(set->id, &set->counters, op, len);
