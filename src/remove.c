@@ -397,7 +397,8 @@ plan_range(struct pmemset *set, const char *start, const char *end,
 {
 	size_t first = index_first_ending_after(&set->index, start);
 	size_t last = first;
-	while (last < set->index.count && index_start_at(&set->index, last) < end)
+	while (last < set->index.count &&
+	    index_start_at(&set->index, last) < end)
 		last++;
 	plan->naffected = last - first;
 	if (plan->naffected == 0)

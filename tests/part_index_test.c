@@ -252,7 +252,6 @@ growing_at_one_end_moves_rarely(void **state)
 	}
 }
 
-
 /*
  * The guess (part_index.c): on for part maps that lie evenly, off for a
  * set spread unevenly, and either way every query answers what a scan
