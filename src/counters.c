@@ -87,7 +87,7 @@ table_new(void)
 	pthread_once(&Table_key_once, table_key_make);
 	if (!Table_key_made)
 		return NULL;	/* no way to learn of the thread's end */
-	struct thread_table *t = mem_zalloc(sizeof(*t));
+	struct thread_table *t = mem_zalloc_lines(sizeof(*t));
 	if (t == NULL)
 		return NULL;
 	if (pthread_setspecific(Table_key, t) != 0) {

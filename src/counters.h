@@ -61,11 +61,11 @@ counters_self(void)
 	return (uintptr_t)&Counter_thread_tag;
 }
 
-/* one set's counts by one thread */
+/* one set's counts by one thread (v first: each pair on 16 bytes) */
 struct thread_slot {
-	_Atomic uint64_t set_id;	/* 0: free */
 	_Atomic uint64_t v[COUNTERS];
-};
+	_Atomic uint64_t set_id;	/* 0: free */
+} __attribute__((aligned(16)));
 
 /* direct-mapped by set id: sets made one after another never collide */
 #define THREAD_SLOTS 16
@@ -86,21 +86,35 @@ struct thread_slot *counters_claim(uint64_t set_id);
 void counters_add_shared(struct data_counters *base, enum counted_op op,
 		size_t bytes);
 
-/* only the owning thread writes a slot: a load and a store will do */
-static inline void
-counter_bump(_Atomic uint64_t *v, uint64_t n)
-{
-	atomic_store_explicit(v, atomic_load_explicit(v, memory_order_relaxed)
-			+ n, memory_order_relaxed);
-}
-
-/* one call of op, of `bytes`, in a table of one writer's counters */
+/*
+ * One call of op, of `bytes`, in a table of one writer's counters: only
+ * that thread writes them, so a load and a store will do. On x86-64 the
+ * pair (calls, bytes) is loaded, added to and stored as one 16-byte unit:
+ * beside a 4 KiB copy on the benchmark machine, two 8-byte read-modify-
+ * writes of one line cost about 3.5 ns a call, the one 16-byte one under
+ * 1 ns. A reader loads each counter alone, and an aligned 16-byte SSE
+ * store never tears an aligned 8-byte half. It is asm because in C it
+ * would be a plain access to atomic objects.
+ */
 static inline void
 counters_bump_op(_Atomic uint64_t v[COUNTERS], enum counted_op op,
 		size_t bytes)
 {
-	counter_bump(&v[op], 1);
-	counter_bump(&v[op + 1], bytes);
+#if defined(__x86_64__)
+	typedef long long pair __attribute__((vector_size(16)));
+	pair add = {1, (long long)bytes};
+	pair sum;
+	__asm__("movdqa %1, %0\n\t"
+		"paddq %2, %0\n\t"
+		"movdqa %0, %1"
+		: "=&x"(sum), "+m"(*(pair *)(void *)&v[op])
+		: "x"(add));
+#else
+	atomic_store_explicit(&v[op], atomic_load_explicit(&v[op],
+			memory_order_relaxed) + 1, memory_order_relaxed);
+	atomic_store_explicit(&v[op + 1], atomic_load_explicit(&v[op + 1],
+			memory_order_relaxed) + bytes, memory_order_relaxed);
+#endif
 }
 
 /* counts in the set's owned counters if this thread owns them */
