@@ -122,8 +122,8 @@ static inline bool
 counters_add_owned(_Atomic uintptr_t *owner, struct owned_counters *c,
 		enum counted_op op, size_t bytes)
 {
-	if (atomic_load_explicit(owner, memory_order_relaxed) !=
-			counters_self())
+	if (__builtin_expect(atomic_load_explicit(owner, memory_order_relaxed)
+			!= counters_self(), 0))
 		return false;
 	counters_bump_op(c->v, op, bytes);
 	return true;

@@ -30,6 +30,16 @@
  */
 #define SLOW __attribute__((noinline))
 
+/*
+ * The counted call's own copy of the tail call. Compilers merge identical
+ * tails, and merged, a counted call takes two more jumps: 0.5 ns beside a
+ * 4 KiB copy on the benchmark machine. The empty asm makes the tails differ.
+ */
+#define OWN_TAIL(fn) __extension__({ \
+	__typeof__(fn) own_tail_ = (fn); \
+	__asm__("" : "+r"(own_tail_)); \
+	own_tail_; })
+
 static inline unsigned
 load_hooks(struct pmemset *set)
 {
@@ -157,34 +167,24 @@ persist_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 	return 0;
 }
 
-/*
- * An observer alone (the common way to run one, and a published program)
- * needs no checks and no event context: count, and do the work. The
- * first call of a thread claims its slot in the slow path.
- */
-static SLOW int
-persist_counted(struct pmemset *set, void *ptr, size_t size)
-{
-	if (!count_claimed(set, COUNT_PERSIST, size))
-		return persist_slow(set, ptr, size, HOOK_COUNTERS);
-	PROBE2(persist, ptr, size);
-	set->persist_fn(ptr, size);
-	return 0;
-}
-
 int
 pmemset_persist(struct pmemset *set, void *ptr, size_t size)
 {
 	if (unlikely(set == NULL))
 		return null_set("pmemset_persist");
 	unsigned hooks = load_hooks(set);
-	if (unlikely(hooks != 0))
+	if (unlikely(hooks != 0)) {
+		if (hooks == HOOK_COUNTERS &&
+		    count_claimed(set, COUNT_PERSIST, size)) {
+			PROBE2(persist, ptr, size);
+			OWN_TAIL(set->persist_fn)(ptr, size);
+			return 0;
+		}
 		/* a callback alone: FLUSH, the work, DRAIN (event.c) */
 		return hooks == HOOK_CALLBACK ?
 			event_persist(set, ptr, size, set->persist_fn) :
-			hooks == HOOK_COUNTERS ?
-			persist_counted(set, ptr, size) :
 			persist_slow(set, ptr, size, hooks);
+	}
 	PROBE2(persist, ptr, size);
 	set->persist_fn(ptr, size);
 	return 0;
@@ -205,26 +205,21 @@ flush_slow(struct pmemset *set, void *ptr, size_t size, unsigned hooks)
 	return 0;
 }
 
-static SLOW int
-flush_counted(struct pmemset *set, void *ptr, size_t size)
-{
-	if (!count_claimed(set, COUNT_FLUSH, size))
-		return flush_slow(set, ptr, size, HOOK_COUNTERS);
-	PROBE2(flush, ptr, size);
-	set->flush_fn(ptr, size);
-	return 0;
-}
-
 int
 pmemset_flush(struct pmemset *set, void *ptr, size_t size)
 {
 	if (unlikely(set == NULL))
 		return null_set("pmemset_flush");
 	unsigned hooks = load_hooks(set);
-	if (unlikely(hooks != 0))
-		return hooks == HOOK_COUNTERS ?
-			flush_counted(set, ptr, size) :
-			flush_slow(set, ptr, size, hooks);
+	if (unlikely(hooks != 0)) {
+		if (hooks == HOOK_COUNTERS &&
+		    count_claimed(set, COUNT_FLUSH, size)) {
+			PROBE2(flush, ptr, size);
+			OWN_TAIL(set->flush_fn)(ptr, size);
+			return 0;
+		}
+		return flush_slow(set, ptr, size, hooks);
+	}
 	PROBE2(flush, ptr, size);
 	set->flush_fn(ptr, size);
 	return 0;
@@ -244,25 +239,20 @@ drain_slow(struct pmemset *set, unsigned hooks)
 	return 0;
 }
 
-static SLOW int
-drain_counted(struct pmemset *set)
-{
-	if (!count_claimed(set, COUNT_DRAIN, 0))
-		return drain_slow(set, HOOK_COUNTERS);
-	PROBE0(drain);
-	set->drain_fn();
-	return 0;
-}
-
 int
 pmemset_drain(struct pmemset *set)
 {
 	if (unlikely(set == NULL))
 		return null_set("pmemset_drain");
 	unsigned hooks = load_hooks(set);
-	if (unlikely(hooks != 0))
-		return hooks == HOOK_COUNTERS ? drain_counted(set) :
-			drain_slow(set, hooks);
+	if (unlikely(hooks != 0)) {
+		if (hooks == HOOK_COUNTERS && count_claimed(set, COUNT_DRAIN, 0)) {
+			PROBE0(drain);
+			OWN_TAIL(set->drain_fn)();
+			return 0;
+		}
+		return drain_slow(set, hooks);
+	}
 	PROBE0(drain);
 	set->drain_fn();
 	return 0;
@@ -377,10 +367,13 @@ pmemset_memcpy(struct pmemset *set, void *pmemdest, void *src, size_t len,
 		unsigned flags)
 {
 	unsigned hooks = 0;
-	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks) &&
-	    !mem_counted(set, hooks, flags, COUNT_COPY, len))
-		return mem_slow(set, OP_COPY, pmemdest, src, 0, len, flags,
-				hooks);
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks)) {
+		if (!mem_counted(set, hooks, flags, COUNT_COPY, len))
+			return mem_slow(set, OP_COPY, pmemdest, src, 0, len,
+					flags, hooks);
+		PROBE4(memcpy, pmemdest, src, len, flags);
+		return OWN_TAIL(set->memcpy_fn)(pmemdest, src, len, flags);
+	}
 	PROBE4(memcpy, pmemdest, src, len, flags);
 	return set->memcpy_fn(pmemdest, src, len, flags);
 }
@@ -390,10 +383,13 @@ pmemset_memmove(struct pmemset *set, void *pmemdest, void *src, size_t len,
 		unsigned flags)
 {
 	unsigned hooks = 0;
-	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks) &&
-	    !mem_counted(set, hooks, flags, COUNT_MOVE, len))
-		return mem_slow(set, OP_MOVE, pmemdest, src, 0, len, flags,
-				hooks);
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks)) {
+		if (!mem_counted(set, hooks, flags, COUNT_MOVE, len))
+			return mem_slow(set, OP_MOVE, pmemdest, src, 0, len,
+					flags, hooks);
+		PROBE4(memmove, pmemdest, src, len, flags);
+		return OWN_TAIL(set->memmove_fn)(pmemdest, src, len, flags);
+	}
 	PROBE4(memmove, pmemdest, src, len, flags);
 	return set->memmove_fn(pmemdest, src, len, flags);
 }
@@ -403,10 +399,13 @@ pmemset_memset(struct pmemset *set, void *pmemdest, int c, size_t len,
 		unsigned flags)
 {
 	unsigned hooks = 0;
-	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks) &&
-	    !mem_counted(set, hooks, flags, COUNT_SET, len))
-		return mem_slow(set, OP_SET, pmemdest, NULL, c, len, flags,
-				hooks);
+	if (MEM_FAST_PATH_BLOCKED(set, flags, hooks)) {
+		if (!mem_counted(set, hooks, flags, COUNT_SET, len))
+			return mem_slow(set, OP_SET, pmemdest, NULL, c, len,
+					flags, hooks);
+		PROBE4(memset, pmemdest, c, len, flags);
+		return OWN_TAIL(set->memset_fn)(pmemdest, c, len, flags);
+	}
 	PROBE4(memset, pmemdest, c, len, flags);
 	return set->memset_fn(pmemdest, c, len, flags);
 }
