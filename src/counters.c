@@ -128,11 +128,17 @@ counters_sum(struct pmemset *set, uint64_t out[COUNTERS])
 	for (int i = 0; i < COUNTERS; i++)
 		out[i] = atomic_load_explicit(&set->counters.v[i],
 				memory_order_relaxed);
-	/* a set no thread counted for has nothing there: its lines stay cold */
-	if (atomic_load_explicit(&set->count_owner, memory_order_relaxed) != 0)
+	/* an owner's counters hold nothing before its tag: they stay cold */
+	for (int k = 0; k < SET_OWNERS; k++) {
+		_Atomic uintptr_t *tag = k == 0 ? &set->count_owner :
+				&set->more_owners.tag[k - 1];
+		if (atomic_load_explicit(tag, memory_order_relaxed) == 0)
+			break;
 		for (int i = 0; i < COUNTERS; i++)
-			out[i] += atomic_load_explicit(&set->owned_counts.v[i],
+			out[i] += atomic_load_explicit(
+					&set->owned_counts[k].v[i],
 					memory_order_relaxed);
+	}
 	struct thread_slot *s;
 	for (struct thread_table *t = Tables; t != NULL; t = t->next) {
 		s = &t->slots[set->id % THREAD_SLOTS];

@@ -3,16 +3,17 @@
  * counters.h -- the data-path counters an observer reads (core_view.h).
  *
  * Each thread counts with a plain load and store (no locked instruction,
- * no cache line shared with other threads). The first thread that counts
- * for a set owns counters kept in the set itself (struct owned_counters):
- * their address follows from the set pointer the caller passed, so the
- * store's address is known at once. Every other thread counts into a
- * table of its own, found through a thread-local pointer: beside a 4 KiB
- * copy that chain of loads before the store cost 3-5 ns on the benchmark
- * machine, the owned counters under 1 ns. A reader sums the owned
- * counters, the threads' tables and the set's base. A thread's table
- * counts move to the base when it exits or needs its slot for another set.
- * All of this only while an observer watches the set (HOOK_COUNTERS).
+ * no cache line shared with other threads). The first SET_OWNERS threads
+ * that count for a set own counters kept in the set itself (struct
+ * owned_counters): their address follows from the set pointer the caller
+ * passed, so the store's address is known at once. Any further thread
+ * counts into a table of its own, found through a thread-local pointer:
+ * beside a 4 KiB copy on the benchmark machine that chain of loads before
+ * the store costs 3-7 ns a call, an owner's count under 1 ns on the median.
+ * A reader sums the owned counters, the threads' tables and the set's
+ * base. A thread's table counts move to the base when it exits or needs
+ * its slot for another set. All of this only while an observer watches
+ * the set (HOOK_COUNTERS).
  */
 #ifndef PMEMSET_COUNTERS_H
 #define PMEMSET_COUNTERS_H
@@ -39,12 +40,23 @@ struct data_counters {
 };
 
 /*
- * The counts of the set's owning thread, on lines of their own so that
- * other threads' calls do not share them. The owner's tag is in the set's
- * first line, which the data path only reads.
+ * The counts of one of the set's owning threads, on lines of their own so
+ * that other threads' calls do not share them.
  */
 struct owned_counters {
 	_Atomic uint64_t v[COUNTERS];
+} __attribute__((aligned(64)));
+
+/*
+ * How many threads count in the set itself. The first owner's tag is in
+ * the set's first line, which the data path only reads; the others' tags
+ * fill one line of their own, which only a claim writes. Tags are taken in
+ * order and never given back, so the first free one ends a search.
+ */
+#define SET_OWNERS 8
+
+struct owner_tags {
+	_Atomic uintptr_t tag[SET_OWNERS - 1];	/* owners 1 and on; 0: free */
 } __attribute__((aligned(64)));
 
 /*
@@ -117,26 +129,51 @@ counters_bump_op(_Atomic uint64_t v[COUNTERS], enum counted_op op,
 #endif
 }
 
-/* counts in the set's owned counters if this thread owns them */
+/*
+ * Counts in the set's owned counters if this thread owns some: the first
+ * owner on the fall-through, the others after a look at their tags' line.
+ */
 static inline bool
-counters_add_owned(_Atomic uintptr_t *owner, struct owned_counters *c,
-		enum counted_op op, size_t bytes)
+counters_add_owned(_Atomic uintptr_t *first, struct owner_tags *more,
+		struct owned_counters c[SET_OWNERS], enum counted_op op,
+		size_t bytes)
 {
-	if (__builtin_expect(atomic_load_explicit(owner, memory_order_relaxed)
-			!= counters_self(), 0))
-		return false;
-	counters_bump_op(c->v, op, bytes);
-	return true;
+	uintptr_t self = counters_self();
+	if (__builtin_expect(atomic_load_explicit(first, memory_order_relaxed)
+			== self, 1)) {
+		counters_bump_op(c[0].v, op, bytes);
+		return true;
+	}
+	for (int k = 1; k < SET_OWNERS; k++) {
+		uintptr_t tag = atomic_load_explicit(&more->tag[k - 1],
+				memory_order_relaxed);
+		if (tag == self) {
+			counters_bump_op(c[k].v, op, bytes);
+			return true;
+		}
+		if (tag == 0)
+			break;
+	}
+	return false;
 }
 
-/* the first thread to count for a set takes its owned counters */
-static inline bool
-counters_take_owned(_Atomic uintptr_t *owner)
+/* takes the first free owner tag: its index, or -1 when all are taken */
+static inline int
+counters_take_owned(_Atomic uintptr_t *first, struct owner_tags *more)
 {
 	uintptr_t none = 0;
-	return atomic_compare_exchange_strong_explicit(owner, &none,
+	if (atomic_compare_exchange_strong_explicit(first, &none,
 			counters_self(), memory_order_relaxed,
-			memory_order_relaxed);
+			memory_order_relaxed))
+		return 0;
+	for (int k = 1; k < SET_OWNERS; k++) {
+		none = 0;
+		if (atomic_compare_exchange_strong_explicit(&more->tag[k - 1],
+				&none, counters_self(), memory_order_relaxed,
+				memory_order_relaxed))
+			return k;
+	}
+	return -1;
 }
 
 /*

@@ -113,8 +113,8 @@ slow_checks(struct pmemset *set, unsigned hooks, const void *addr, size_t len,
 static inline bool
 count_claimed(struct pmemset *set, enum counted_op op, size_t len)
 {
-	if (likely(counters_add_owned(&set->count_owner, &set->owned_counts,
-			op, len)))
+	if (likely(counters_add_owned(&set->count_owner, &set->more_owners,
+			set->owned_counts, op, len)))
 		return true;
 	return likely(counters_add_claimed(set->id, op, len));
 }
@@ -124,8 +124,9 @@ count(struct pmemset *set, enum counted_op op, size_t len)
 {
 	if (count_claimed(set, op, len))
 		return;
-	if (counters_take_owned(&set->count_owner)) {
-		counters_bump_op(set->owned_counts.v, op, len);
+	int k = counters_take_owned(&set->count_owner, &set->more_owners);
+	if (k >= 0) {
+		counters_bump_op(set->owned_counts[k].v, op, len);
 		return;
 	}
 	counters_add(set->id, &set->counters, op, len);

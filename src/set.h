@@ -39,7 +39,7 @@ struct pmemset {
 	pmem2_memcpy_fn memcpy_fn;
 	pmem2_memmove_fn memmove_fn;
 	pmem2_memset_fn memset_fn;
-	_Atomic uintptr_t count_owner;	/* whose are owned_counts (counters.h) */
+	_Atomic uintptr_t count_owner;	/* whose are owned_counts[0] (counters.h) */
 
 	/* everything below is guarded by lock unless atomic */
 	pthread_rwlock_t lock;
@@ -65,7 +65,8 @@ struct pmemset {
 	struct change_journal journal;	/* guarded by lock */
 	struct data_counters counters;
 	struct pmemset *reg_prev, *reg_next;
-	struct owned_counters owned_counts;	/* written by count_owner */
+	struct owner_tags more_owners;	/* whose are owned_counts[1..] */
+	struct owned_counters owned_counts[SET_OWNERS];
 };
 
 /* the data path's fields share one line, which the data path only reads */

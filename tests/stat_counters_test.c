@@ -12,7 +12,7 @@
 #include "stat_util.h"
 
 #define PART (64 * KiB)
-#define THREADS 4
+#define THREADS 10
 #define CALLS 10000
 
 struct observed_set {
