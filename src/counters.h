@@ -9,7 +9,8 @@
  * passed, so the store's address is known at once. Any further thread
  * counts into a table of its own, found through a thread-local pointer:
  * beside a 4 KiB copy on the benchmark machine that chain of loads before
- * the store costs 3-7 ns a call, an owner's count under 1 ns on the median.
+ * the store costs about 3 ns a call, an owner's count 0.5-1 ns (medians
+ * over processes: bench/README.md, "Issue 24 after 81516c7").
  * A reader sums the owned counters, the threads' tables and the set's
  * base. A thread's table counts move to the base when it exits or needs
  * its slot for another set. All of this only while an observer watches
@@ -103,8 +104,8 @@ void counters_add_shared(struct data_counters *base, enum counted_op op,
  * that thread writes them, so a load and a store will do. On x86-64 the
  * pair (calls, bytes) is loaded, added to and stored as one 16-byte unit:
  * beside a 4 KiB copy on the benchmark machine, two 8-byte read-modify-
- * writes of one line cost about 3.5 ns a call, the one 16-byte one under
- * 1 ns. A reader loads each counter alone, and an aligned 16-byte SSE
+ * writes of one line cost 1.2-1.4 ns a call, the one 16-byte one about
+ * 0.55 (medians over processes and four places of the copy). A reader loads each counter alone, and an aligned 16-byte SSE
  * store never tears an aligned 8-byte half. It is asm because in C it
  * would be a plain access to atomic objects.
  */

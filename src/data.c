@@ -32,8 +32,8 @@
 
 /*
  * The counted call's own copy of the tail call. Compilers merge identical
- * tails, and merged, a counted call takes two more jumps: 0.5 ns beside a
- * 4 KiB copy on the benchmark machine. The empty asm makes the tails differ.
+ * tails, and merged, a counted call takes two more jumps to reach it. The
+ * empty asm makes the tails differ.
  */
 #define OWN_TAIL(fn) __extension__({ \
 	__typeof__(fn) own_tail_ = (fn); \
