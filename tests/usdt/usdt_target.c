@@ -88,6 +88,26 @@ clear_cb(struct pmemset *set, struct pmemset_event_context *ctx, void *arg)
 			ctx->data.badblock.src);
 }
 
+/* each data-path call once, each expecting its probe */
+static void
+data_path_calls(struct pmemset *set, char *base)
+{
+	static char dram[256] = "the probes see this";
+	expect("persist", 2, P(base + 64), 64, 0, 0);
+	pmemset_persist(set, base + 64, 64);
+	expect("flush", 2, P(base + 128), 32, 0, 0);
+	pmemset_flush(set, base + 128, 32);
+	expect("drain", 0, 0, 0, 0, 0);
+	pmemset_drain(set);
+	expect("memcpy", 4, P(base), P(dram), 100, PMEMSET_F_MEM_NODRAIN);
+	pmemset_memcpy(set, base, dram, 100, PMEMSET_F_MEM_NODRAIN);
+	expect("memmove", 4, P(base + 256), P(base), 50, 0);
+	pmemset_memmove(set, base + 256, base, 50, 0);
+	expect("memset", 4, P(base + 512), 0x5a, 77,
+			PMEMSET_F_MEM_NONTEMPORAL);
+	pmemset_memset(set, base + 512, 0x5a, 77, PMEMSET_F_MEM_NONTEMPORAL);
+}
+
 static void __attribute__((noreturn))
 die(const char *what, int ret)
 {
@@ -179,20 +199,7 @@ main(void)
 	if (ret)
 		die("pmemset_map", ret);
 
-	static char dram[256] = "the probes see this";
-	expect("persist", 2, P(base1 + 64), 64, 0, 0);
-	pmemset_persist(set, base1 + 64, 64);
-	expect("flush", 2, P(base1 + 128), 32, 0, 0);
-	pmemset_flush(set, base1 + 128, 32);
-	expect("drain", 0, 0, 0, 0, 0);
-	pmemset_drain(set);
-	expect("memcpy", 4, P(base1), P(dram), 100, PMEMSET_F_MEM_NODRAIN);
-	pmemset_memcpy(set, base1, dram, 100, PMEMSET_F_MEM_NODRAIN);
-	expect("memmove", 4, P(base1 + 256), P(base1), 50, 0);
-	pmemset_memmove(set, base1 + 256, base1, 50, 0);
-	expect("memset", 4, P(base1 + 512), 0x5a, 77,
-			PMEMSET_F_MEM_NONTEMPORAL);
-	pmemset_memset(set, base1 + 512, 0x5a, 77, PMEMSET_F_MEM_NONTEMPORAL);
+	data_path_calls(set, base1);
 
 	expect("remove_range", 2, P(base1), 4096, 0, 0);
 	expect("part_remove", 2, P(base1), SIZE, 0, 0);
@@ -228,20 +235,8 @@ main(void)
 	struct pmemset_stat *h;
 	if (pmemset_stat_open(&h, set, NULL, 0) != PMEMSET_STAT_S_OK)
 		die("pmemset_stat_open", -1);
-	for (int round = 0; round < 2; round++) {
-		expect("persist", 2, P(base2 + 64), 64, 0, 0);
-		pmemset_persist(set, base2 + 64, 64);
-		expect("flush", 2, P(base2 + 128), 32, 0, 0);
-		pmemset_flush(set, base2 + 128, 32);
-		expect("drain", 0, 0, 0, 0, 0);
-		pmemset_drain(set);
-		expect("memcpy", 4, P(base2), P(dram), 100, 0);
-		pmemset_memcpy(set, base2, dram, 100, 0);
-		expect("memmove", 4, P(base2 + 256), P(base2), 50, 0);
-		pmemset_memmove(set, base2 + 256, base2, 50, 0);
-		expect("memset", 4, P(base2 + 512), 0x5a, 77, 0);
-		pmemset_memset(set, base2 + 512, 0x5a, 77, 0);
-	}
+	for (int round = 0; round < 2; round++)
+		data_path_calls(set, base2);
 	pmemset_stat_close(&h);
 	expect("part_remove", 2, P(base2), SIZE, 0, 0);
 	expect("sds_update", 3, P(src), 7, 0, 0);
