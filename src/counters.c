@@ -130,8 +130,8 @@ counters_sum(struct pmemset *set, uint64_t out[COUNTERS])
 				memory_order_relaxed);
 	/* an owner's counters hold nothing before its tag: they stay cold */
 	for (int k = 0; k < SET_OWNERS; k++) {
-		_Atomic uintptr_t *tag = k == 0 ? &set->count_owner :
-				&set->more_owners.tag[k - 1];
+		_Atomic uintptr_t *tag = counters_owner_tag(&set->count_owner,
+				&set->more_owners, k);
 		if (atomic_load_explicit(tag, memory_order_relaxed) == 0)
 			break;
 		for (int i = 0; i < COUNTERS; i++)

@@ -105,9 +105,10 @@ void counters_add_shared(struct data_counters *base, enum counted_op op,
  * pair (calls, bytes) is loaded, added to and stored as one 16-byte unit:
  * beside a 4 KiB copy on the benchmark machine, two 8-byte read-modify-
  * writes of one line cost 1.2-1.4 ns a call, the one 16-byte one about
- * 0.55 (medians over processes and four places of the copy). A reader loads each counter alone, and an aligned 16-byte SSE
- * store never tears an aligned 8-byte half. It is asm because in C it
- * would be a plain access to atomic objects.
+ * 0.55 (medians over processes and four places of the copy). A reader
+ * loads each counter alone, and an aligned 16-byte SSE store never tears
+ * an aligned 8-byte half. It is asm because in C it would be a plain
+ * access to atomic objects.
  */
 static inline void
 counters_bump_op(_Atomic uint64_t v[COUNTERS], enum counted_op op,
@@ -130,6 +131,13 @@ counters_bump_op(_Atomic uint64_t v[COUNTERS], enum counted_op op,
 #endif
 }
 
+/* owner k's tag: the first one's in the set's hot line, the others' apart */
+static inline _Atomic uintptr_t *
+counters_owner_tag(_Atomic uintptr_t *first, struct owner_tags *more, int k)
+{
+	return k == 0 ? first : &more->tag[k - 1];
+}
+
 /*
  * Counts in the set's owned counters if this thread owns some: the first
  * owner on the fall-through, the others after a look at their tags' line.
@@ -146,7 +154,8 @@ counters_add_owned(_Atomic uintptr_t *first, struct owner_tags *more,
 		return true;
 	}
 	for (int k = 1; k < SET_OWNERS; k++) {
-		uintptr_t tag = atomic_load_explicit(&more->tag[k - 1],
+		uintptr_t tag = atomic_load_explicit(
+				counters_owner_tag(first, more, k),
 				memory_order_relaxed);
 		if (tag == self) {
 			counters_bump_op(c[k].v, op, bytes);
@@ -162,15 +171,11 @@ counters_add_owned(_Atomic uintptr_t *first, struct owner_tags *more,
 static inline int
 counters_take_owned(_Atomic uintptr_t *first, struct owner_tags *more)
 {
-	uintptr_t none = 0;
-	if (atomic_compare_exchange_strong_explicit(first, &none,
-			counters_self(), memory_order_relaxed,
-			memory_order_relaxed))
-		return 0;
-	for (int k = 1; k < SET_OWNERS; k++) {
-		none = 0;
-		if (atomic_compare_exchange_strong_explicit(&more->tag[k - 1],
-				&none, counters_self(), memory_order_relaxed,
+	for (int k = 0; k < SET_OWNERS; k++) {
+		uintptr_t none = 0;
+		if (atomic_compare_exchange_strong_explicit(
+				counters_owner_tag(first, more, k), &none,
+				counters_self(), memory_order_relaxed,
 				memory_order_relaxed))
 			return k;
 	}
@@ -195,12 +200,11 @@ counters_add_claimed(uint64_t set_id, enum counted_op op, size_t bytes)
 	return true;
 }
 
+/* for a thread that found no slot of its own for the set: claims one */
 static inline void
-counters_add(uint64_t set_id, struct data_counters *base, enum counted_op op,
-		size_t bytes)
+counters_add_by_claim(uint64_t set_id, struct data_counters *base,
+		enum counted_op op, size_t bytes)
 {
-	if (counters_add_claimed(set_id, op, bytes))
-		return;
 	struct thread_slot *s = counters_claim(set_id);
 	if (s == NULL) {
 		counters_add_shared(base, op, bytes);

@@ -129,7 +129,7 @@ count(struct pmemset *set, enum counted_op op, size_t len)
 		counters_bump_op(set->owned_counts[k].v, op, len);
 		return;
 	}
-	counters_add(set->id, &set->counters, op, len);
+	counters_add_by_claim(set->id, &set->counters, op, len);
 }
 
 static void
@@ -247,7 +247,8 @@ pmemset_drain(struct pmemset *set)
 		return null_set("pmemset_drain");
 	unsigned hooks = load_hooks(set);
 	if (unlikely(hooks != 0)) {
-		if (hooks == HOOK_COUNTERS && count_claimed(set, COUNT_DRAIN, 0)) {
+		if (hooks == HOOK_COUNTERS &&
+		    count_claimed(set, COUNT_DRAIN, 0)) {
 			PROBE0(drain);
 			OWN_TAIL(set->drain_fn)();
 			return 0;

@@ -39,7 +39,7 @@ struct pmemset {
 	pmem2_memcpy_fn memcpy_fn;
 	pmem2_memmove_fn memmove_fn;
 	pmem2_memset_fn memset_fn;
-	_Atomic uintptr_t count_owner;	/* whose are owned_counts[0] (counters.h) */
+	_Atomic uintptr_t count_owner;	/* owned_counts[0]'s (counters.h) */
 
 	/* everything below is guarded by lock unless atomic */
 	pthread_rwlock_t lock;
